@@ -1,0 +1,100 @@
+# tezgah — build, run, test.
+#   make run    install what is missing, build, fetch the datasets, start the REPL
+#   make test   install what is missing, build, run every test
+# The engine (src/engine) is a static library with its own include path only; the
+# layer check below fails the build if it ever reaches for SDL, readline, viz or repl.
+
+CC      ?= cc
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+WARN     = -std=c11 -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -D_GNU_SOURCE
+BUILD   ?= build
+PKGS_BUILD = build-essential pkg-config libreadline-dev libsdl2-dev libopenblas-dev libstb-dev fonts-dejavu-core
+PKGS_TEST  = libcriterion-dev xvfb tmux imagemagick
+PKGS_DATA  = dict-gcide bible-kjv-text
+
+BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
+BLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+
+ENGINE_SRC := $(shell find src/engine -name '*.c' | sort)
+REPL_SRC   := $(sort $(wildcard src/repl/*.c)) $(sort $(wildcard src/viz/*.c)) src/main.c
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
+REPL_OBJ   := $(REPL_SRC:%.c=$(BUILD)/%.o)
+LIB        := $(BUILD)/libtezgah.a
+UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
+# The REPL objects except main.o, so unit tests can call the parser and the command table.
+REPL_LIBOBJ := $(filter-out $(BUILD)/src/main.o,$(REPL_OBJ))
+
+.PHONY: all deps run test unit e2e datasets check-layers check-asan bench clean distclean
+
+all: tezgah
+
+deps:
+	@./scripts/need-pkgs.sh $(PKGS_BUILD) $(PKGS_TEST)
+	@command -v npm >/dev/null 2>&1 || ./scripts/need-pkgs.sh npm
+
+# --- layering: engine sees only itself; viz never sees repl --------------------------
+$(BUILD)/layers.ok: $(ENGINE_SRC) $(shell find src -name '*.h') scripts/check-layers.sh
+	@./scripts/check-layers.sh
+	@mkdir -p $(@D) && touch $@
+
+check-layers: $(BUILD)/layers.ok
+
+$(BUILD)/src/engine/%.o: src/engine/%.c | $(BUILD)/layers.ok
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) $(BLAS_CFLAGS) -Isrc/engine -MMD -MP -c $< -o $@
+
+$(BUILD)/src/%.o: src/%.c | $(BUILD)/layers.ok
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -Isrc -MMD -MP -c $< -o $@
+
+$(LIB): $(ENGINE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+tezgah: $(REPL_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(REPL_OBJ) $(LIB) -lreadline $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+
+# --- data ----------------------------------------------------------------------------
+datasets: tezgah
+	@./scripts/need-pkgs.sh $(PKGS_DATA) || true
+	@bash datasets/fetch.sh datasets/cache ./tezgah
+
+run: deps tezgah datasets
+	./tezgah
+
+# --- tests ---------------------------------------------------------------------------
+$(BUILD)/unit_tests: $(UNIT_SRC) $(REPL_LIBOBJ) $(LIB)
+	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -Isrc -o $@ $(UNIT_SRC) $(REPL_LIBOBJ) $(LIB) \
+	    -lcriterion -lreadline $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests --jobs 2
+
+e2e: tezgah
+	@bash tests/run-e2e.sh
+
+test: deps
+	@$(MAKE) --no-print-directory tezgah $(BUILD)/unit_tests
+	@bash tests/run-all.sh
+
+# Everything again under AddressSanitizer + UndefinedBehaviorSanitizer, in its own tree.
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	    LDFLAGS="-fsanitize=address,undefined" TEZGAH_BIN=build-asan/tezgah asan-inner
+
+asan-inner: $(BUILD)/unit_tests $(REPL_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -o $(BUILD)/tezgah $(REPL_OBJ) $(LIB) -lreadline $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+	@ASAN_OPTIONS=detect_leaks=1 TEZGAH=$(BUILD)/tezgah UNIT=$(BUILD)/unit_tests bash tests/run-all.sh
+
+bench: tezgah
+	@bash bench/run.sh
+
+clean:
+	rm -rf build build-asan tezgah
+
+distclean: clean
+	rm -rf datasets/cache
+
+-include $(ENGINE_OBJ:.o=.d) $(REPL_OBJ:.o=.d)

@@ -1,0 +1,144 @@
+/* io.c — see io.h. */
+#include "io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "utf8.h"
+
+int tz_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int tz_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+int tz_file_map(TzFile *f, const char *path, TzErr *e)
+{
+    memset(f, 0, sizeof *f);
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return tz_errf(e, TZ_E_IO, "'%s' diye bir dosya yok. Yolu denetleyin (Tab tamamlar).",
+                           "there is no file '%s'. Check the path (Tab completes it).", path);
+        if (errno == EACCES)
+            return tz_errf(e, TZ_E_IO, "'%s' okunamıyor: izin yok.",
+                           "cannot read '%s': permission denied.", path);
+        return tz_errf(e, TZ_E_IO, "'%s' açılamadı: %s. Yolu denetleyin.",
+                       "cannot open '%s': %s. Check the path.", path, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode))
+        return tz_errf(e, TZ_E_IO, "'%s' bir klasör, dosya değil. İçindeki bir dosyayı verin.",
+                       "'%s' is a directory, not a file. Give a file inside it.", path);
+    if (!S_ISREG(st.st_mode))
+        return tz_errf(e, TZ_E_IO, "'%s' sıradan bir dosya değil (aygıt, soket ya da boru).",
+                       "'%s' is not a regular file (device, socket or pipe).", path);
+    if (st.st_size == 0) return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return tz_errf(e, TZ_E_IO, "'%s' açılamadı: %s.", "cannot open '%s': %s.", path,
+                       strerror(errno));
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int err = errno;
+    close(fd);
+    if (p == MAP_FAILED)
+        return tz_errf(e, TZ_E_IO, "'%s' belleğe eşlenemedi: %s.", "cannot map '%s': %s.", path,
+                       strerror(err));
+    madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+    f->data = p;
+    f->size = (size_t)st.st_size;
+    f->mapped = 1;
+    return 0;
+}
+
+void tz_file_unmap(TzFile *f)
+{
+    if (f->mapped && f->data) munmap((void *)f->data, f->size);
+    memset(f, 0, sizeof *f);
+}
+
+void tz_line_col(const char *data, size_t off, size_t *line, size_t *col)
+{
+    size_t l = 1, start = 0;
+    for (size_t i = 0; i < off; i++)
+        if (data[i] == '\n') { l++; start = i + 1; }
+    *line = l;
+    *col = off - start + 1;
+}
+
+int tz_check_text(const char *path, const char *data, size_t n, TzErr *e)
+{
+    if (n == 0)
+        return tz_errf(e, TZ_E_FORMAT, "'%s' boş: içinde hiç metin yok.",
+                       "'%s' is empty: there is no text in it.", path);
+    const char *nul = memchr(data, '\0', n);
+    if (nul) {
+        size_t line, col;
+        tz_line_col(data, (size_t)(nul - data), &line, &col);
+        return tz_errf(e, TZ_E_FORMAT,
+                       "'%s' metin değil, ikili (binary) bir dosya gibi görünüyor: %zu. bayt (satır %zu) sıfır. "
+                       "UTF-8 bir metin dosyası verin.",
+                       "'%s' is not text but looks like a binary file: byte %zu (line %zu) is NUL. "
+                       "Give a UTF-8 text file.",
+                       path, (size_t)(nul - data), line);
+    }
+    size_t bad = utf8_validate(data, n);
+    if (bad < n) {
+        size_t line, col;
+        tz_line_col(data, bad, &line, &col);
+        unsigned b = (unsigned char)data[bad];
+        return tz_errf(e, TZ_E_FORMAT,
+                       "'%s' geçerli UTF-8 değil: satır %zu, sütun %zu (bayt %zu = 0x%02X). "
+                       "Dosya Latin-5 ise: iconv -f ISO-8859-9 -t UTF-8 eski.txt > yeni.txt",
+                       "'%s' is not valid UTF-8: line %zu, column %zu (byte %zu = 0x%02X). "
+                       "If it is Latin-5 (ISO-8859-9): iconv -f ISO-8859-9 -t UTF-8 old.txt > new.txt",
+                       path, line, col, bad, b);
+    }
+    return 0;
+}
+
+int tz_save_atomic(const char *path, TzWriteFn fn, void *ud, TzErr *e)
+{
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    if (!tmp) return tz_errf(e, TZ_E_NOMEM, "bellek yetmedi", "out of memory");
+    snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int err = errno;
+        free(tmp);
+        return tz_errf(e, TZ_E_IO, "'%s' yazılamadı: %s. Klasör var mı, yazma izniniz var mı?",
+                       "cannot write '%s': %s. Does the folder exist, may you write there?", path,
+                       strerror(err));
+    }
+    FILE *f = fdopen(fd, "wb");
+    int rc = f ? fn(f, ud, e) : tz_errf(e, TZ_E_IO, "fdopen", "fdopen");
+    if (f && rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)))
+        rc = tz_errf(e, TZ_E_IO, "'%s' yazılırken hata: %s (disk dolu mu?)",
+                     "error writing '%s': %s (is the disk full?)", path, strerror(errno));
+    if (f) fclose(f); else close(fd);
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = tz_errf(e, TZ_E_IO, "'%s' yerine konamadı: %s", "cannot move into place '%s': %s",
+                     path, strerror(errno));
+    if (rc != 0) unlink(tmp);
+    else {
+        /* fsync the folder too, so that the rename itself survives a power cut. */
+        char *dup = strdup(path);
+        int dfd = dup ? open(dirname(dup), O_RDONLY | O_DIRECTORY) : -1;
+        if (dfd >= 0) { fsync(dfd); close(dfd); }
+        free(dup);
+    }
+    free(tmp);
+    return rc;
+}

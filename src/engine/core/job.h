@@ -1,0 +1,44 @@
+/* job.h — long work on a worker thread, with progress and cancellation (DESIGN.md §2).
+ *
+ * A job never prints. The worker calls job_report() between steps to publish how far it is
+ * (and a loss, where there is one), and checks job_cancelled() to stop early, leaving its
+ * result in a consistent state. The main thread polls job_progress() to draw one progress
+ * line, calls job_cancel() on Ctrl-C or `stop`, and job_wait() to collect the result.
+ * A NULL Job* is allowed everywhere: the same engine function runs synchronously in tests.
+ */
+#ifndef TZ_JOB_H
+#define TZ_JOB_H
+
+#include <stdint.h>
+#include "err.h"
+
+typedef struct Job Job;
+
+typedef struct {
+    char what[96];       /* what is running, for the progress line ("corpus tr") */
+    int64_t step, total; /* progress in items (tokens, words, steps) */
+    char unit[16];       /* what an item is: "token", "word", "step" */
+    double loss;         /* last published loss, if has_loss */
+    int has_loss;
+    double elapsed;      /* seconds since start */
+    double rate;         /* items per second */
+    double eta;          /* seconds left (negative if unknown) */
+    int running;         /* 0 once the worker function has returned */
+} JobProgress;
+
+/* The work: runs on the worker thread; returns 0 or fills err and returns non-zero. */
+typedef int (*JobFn)(Job *job, void *arg, TzErr *err);
+
+Job *job_start(const char *what, const char *unit, JobFn fn, void *arg);
+void job_report(Job *job, int64_t step, int64_t total);
+void job_report_loss(Job *job, int64_t step, int64_t total, double loss);
+int job_cancelled(const Job *job);
+void job_cancel(Job *job);
+int job_progress(Job *job, JobProgress *p);  /* returns p->running */
+/* Join the worker and free the job; returns the work's result code and copies its error. */
+int job_wait(Job *job, TzErr *err);
+
+/* Seconds on a monotonic clock. */
+double tz_now(void);
+
+#endif

@@ -1,0 +1,243 @@
+/* app.c — dispatch of commands through the table, and the life of a job.
+ *
+ * Checks done here, for every command, before it runs: the name exists (else "did you mean"),
+ * the number of positional arguments is within the table's range (else the usage line),
+ * every key= option is one the command accepts (else the list of those it does), and a
+ * command that would start a job is refused while another job runs.
+ */
+#include "app.h"
+#include "i18n.h"
+#include "out.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <readline/readline.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+App g_app;
+volatile sig_atomic_t g_sigint = 0;
+int g_sigpipe[2] = { -1, -1 };
+
+static int key_allowed(const Command *c, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = c->keys; p && *p;) {
+        while (*p == ' ') p++;
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && strncmp(p, key, n) == 0) return 1;
+        p += len;
+    }
+    return 0;
+}
+
+static int run_one(const char *text)
+{
+    Args a;
+    TzErr e;
+    if (parse_command(text, &a, &e)) { say_tzerr(&e); return 1; }
+    if (a.argc == 0) {
+        args_free(&a);
+        if (a.nkv == 0) return 0;
+        say_error("%s", M("komut adı eksik: satır bir seçenekle (ad=değer) başlıyor.",
+                          "missing command name: the line starts with an option (key=value)."));
+        return 1;
+    }
+    const Command *c = command_find(a.argv[0]);
+    int rc = 1;
+    if (!c) {
+        const char *s = command_suggest(a.argv[0]);
+        if (s) say_error(M("bilinmeyen komut '%s' — '%s' mı demek istediniz?",
+                           "unknown command '%s' — did you mean '%s'?"), a.argv[0], s);
+        else say_error(M("bilinmeyen komut '%s'; 'help' komutları listeler.",
+                         "unknown command '%s'; 'help' lists the commands."), a.argv[0]);
+        goto out;
+    }
+    int npos = a.argc - 1;
+    if (npos < c->min_pos || (c->max_pos >= 0 && npos > c->max_pos)) {
+        say_error(M("%s: %s argüman. Kullanım: %s", "%s: %s arguments. Usage: %s"), c->name,
+                  npos < c->min_pos ? M("eksik", "too few") : M("fazla", "too many"),
+                  M(c->usage_tr, c->usage_en));
+        goto out;
+    }
+    for (int i = 0; i < a.nkv; i++)
+        if (!key_allowed(c, a.kv[i].key)) {
+            if (c->keys && *c->keys)
+                say_error(M("%s: '%s=' diye bir seçenek yok; seçenekler: %s", "%s: there is no option '%s='; options: %s"),
+                          c->name, a.kv[i].key, c->keys);
+            else
+                say_error(M("%s: '%s=' diye bir seçenek yok; bu komut seçenek almaz.",
+                            "%s: there is no option '%s='; this command takes none."), c->name, a.kv[i].key);
+            goto out;
+        }
+    if (g_app.job && !c->while_job) {
+        say_error(M("bir iş çalışıyor (%s bekliyor). Bitmesini bekleyin ya da 'stop' yazın.",
+                    "a job is running ('%s' has to wait). Wait for it to finish or type 'stop'."), c->name);
+        goto out;
+    }
+    rc = c->fn(&a) ? 1 : 0;
+out:
+    args_free(&a);
+    return rc;
+}
+
+int app_run_line(const char *line)
+{
+    char **cmds = split_commands(line);
+    int failed = 0;
+    for (char **p = cmds; *p && !g_app.quit; p++) failed += run_one(*p);
+    free_strv(cmds);
+    return failed;
+}
+
+/* --- jobs ------------------------------------------------------------------------------ */
+
+static int progress_on_screen;   /* interactive: the line above the prompt is our progress */
+
+static void human_rate(double v, const char *unit, char *buf, size_t n)
+{
+    if (strcmp(unit, "B") == 0) {
+        if (v >= 1e6) snprintf(buf, n, "%.1f MB/s", v / 1e6);
+        else snprintf(buf, n, "%.0f kB/s", v / 1e3);
+    } else if (*unit) {
+        if (v >= 1e6) snprintf(buf, n, "%.2fM %s/s", v / 1e6, unit);
+        else if (v >= 1e4) snprintf(buf, n, "%.1fk %s/s", v / 1e3, unit);
+        else snprintf(buf, n, "%.1f %s/s", v, unit);
+    } else buf[0] = '\0';
+}
+
+void progress_format(const JobProgress *p, char *buf, size_t n)
+{
+    char rate[48], eta[48] = "", loss[48] = "";
+    human_rate(p->rate, p->unit, rate, sizeof rate);
+    double pct = p->total > 0 ? 100.0 * (double)p->step / (double)p->total : 0;
+    if (p->eta >= 0) snprintf(eta, sizeof eta, M("  kalan %.0f sn", "  ETA %.0fs"), p->eta);
+    if (p->has_loss) snprintf(loss, sizeof loss, M("  kayıp %.4f", "  loss %.4f"), p->loss);
+    int bar = (int)(pct / 5);
+    char bars[24];
+    for (int i = 0; i < 20; i++) bars[i] = i < bar ? '#' : '.';
+    bars[20] = '\0';
+    snprintf(buf, n, "[%s] %s %5.1f%%  %s%s%s  (Ctrl-C: %s)", bars, p->what, pct, rate, loss, eta,
+             M("durdur", "stop"));
+}
+
+void app_async_begin(void)
+{
+    if (!g_app.interactive) return;
+    fputs("\r\033[K", stdout);                     /* clear the prompt line */
+    if (progress_on_screen) fputs("\033[A\r\033[K", stdout);
+    progress_on_screen = 0;
+}
+
+void app_async_end(void)
+{
+    if (!g_app.interactive) return;
+    fflush(stdout);
+    rl_on_new_line();
+    rl_redisplay();
+}
+
+void progress_clear(void)
+{
+    if (g_app.interactive) {
+        if (progress_on_screen) { app_async_begin(); app_async_end(); }
+    } else if (isatty(2)) {
+        fputs("\r\033[K", stderr);
+    }
+}
+
+static void progress_draw(void)
+{
+    JobProgress p;
+    char line[300];
+    job_progress(g_app.job, &p);
+    progress_format(&p, line, sizeof line);
+    if (g_app.interactive && !g_app.sync_jobs) {
+        app_async_begin();
+        printf("%s%s%s\n", col_dim(), line, col_off());
+        progress_on_screen = 1;
+        app_async_end();
+    } else if (g_app.interactive) {
+        printf("\r\033[K%s%s%s", col_dim(), line, col_off());   /* waiting in a lesson */
+        fflush(stdout);
+    } else if (isatty(2)) {
+        fprintf(stderr, "\r\033[K%s", line);
+        fflush(stderr);
+    }
+}
+
+/* The job has ended: join it and run its done function on this thread. */
+static int finish_job(void)
+{
+    TzErr e;
+    tz_err_clear(&e);
+    Job *j = g_app.job;
+    JobDoneFn done = g_app.job_done;
+    void *arg = g_app.job_arg;
+    g_app.job = NULL;
+    int rc = job_wait(j, &e);
+    if (g_app.interactive && !g_app.sync_jobs) app_async_begin();
+    else if (g_app.interactive) { fputs("\r\033[K", stdout); fflush(stdout); }
+    else if (isatty(2)) { fputs("\r\033[K", stderr); fflush(stderr); }
+    done(rc, &e, arg);
+    if (g_app.interactive && !g_app.sync_jobs) app_async_end();
+    return rc;
+}
+
+void app_poll_job(int draw)
+{
+    if (!g_app.job) return;
+    JobProgress p;
+    if (!job_progress(g_app.job, &p)) { finish_job(); return; }
+    double now = tz_now();
+    if (draw && now - g_app.job_last_draw > 0.2) {
+        g_app.job_last_draw = now;
+        progress_draw();
+    }
+}
+
+int app_cancel_job(void)
+{
+    if (!g_app.job) return 0;
+    job_cancel(g_app.job);
+    return 1;
+}
+
+int app_wait_job(void)
+{
+    while (g_app.job) {
+        struct pollfd pfd = { .fd = g_sigpipe[0], .events = POLLIN };
+        int r = poll(&pfd, g_sigpipe[0] >= 0 ? 1 : 0, 100);
+        if (r > 0) { char buf[64]; while (read(g_sigpipe[0], buf, sizeof buf) > 0) {} }
+        if (g_sigint) {
+            g_sigint = 0;
+            job_cancel(g_app.job);
+        }
+        JobProgress p;
+        if (!job_progress(g_app.job, &p)) return finish_job();
+        double now = tz_now();
+        if (now - g_app.job_last_draw > 0.2) { g_app.job_last_draw = now; progress_draw(); }
+    }
+    return 0;
+}
+
+int app_start_job(const char *what, const char *unit, JobFn fn, void *arg, JobDoneFn done)
+{
+    if (g_app.job) {
+        TzErr e = { 0 };
+        done(TZ_E_ARG, &e, arg);    /* cannot happen through run_one; keep arg from leaking */
+        return 1;
+    }
+    g_app.job_done = done;
+    g_app.job_arg = arg;
+    g_app.job_last_draw = tz_now();
+    g_app.job = job_start(what, unit, fn, arg);
+    if (g_app.sync_jobs || !g_app.interactive) {
+        int rc = app_wait_job();
+        return rc ? 1 : 0;
+    }
+    return 0;
+}

@@ -1,0 +1,109 @@
+/* app.h — the state of one tezgah session, shared by the REPL's parts.
+ *
+ * The main thread owns all of it. The only other thread is the job worker, which touches
+ * nothing here: it works on the arguments it was given and publishes progress through its
+ * Job (engine/core/job.h). When it finishes, the main thread calls the job's `done`
+ * function, which installs the result (a loaded corpus, a trained model) and prints.
+ */
+#ifndef TZ_APP_H
+#define TZ_APP_H
+
+#include <signal.h>
+#include "core/corpus.h"
+#include "core/job.h"
+#include "parse.h"
+
+typedef void (*JobDoneFn)(int rc, const TzErr *e, void *arg);
+
+typedef struct Lesson Lesson;
+
+typedef struct {
+    char root[4096];        /* where lessons/ and datasets/ are */
+    char cache[4096];       /* where `make datasets` put the prepared corpora */
+    int interactive;        /* a readline prompt on a terminal */
+    int headless;           /* --headless: never open a window */
+    int quit;               /* `quit` was typed */
+    int failures;           /* commands that failed (the exit status of a script) */
+    int sync_jobs;          /* wait for each job before the next command (scripts, lessons) */
+
+    Corpus *corpus;         /* the current corpus, or NULL */
+
+    Job *job;               /* the running job, or NULL */
+    JobDoneFn job_done;
+    void *job_arg;
+    double job_last_draw;
+
+    Lesson *lesson;         /* the lesson being followed, or NULL */
+} App;
+
+extern App g_app;
+extern volatile sig_atomic_t g_sigint;   /* set by the SIGINT handler */
+extern int g_sigpipe[2];                 /* self-pipe: the handler writes a byte to wake poll() */
+
+/* Run one line (possibly several commands separated by ';'). Returns the number of commands
+ * that failed. Unknown commands, wrong arguments and errors are reported, never fatal. */
+int app_run_line(const char *line);
+
+/* Start a job; in sync mode wait for it (drawing progress, Ctrl-C cancels) and return its
+ * result, else return 0 at once and let the main loop finish it. done runs on the main thread. */
+int app_start_job(const char *what, const char *unit, JobFn fn, void *arg, JobDoneFn done);
+/* Wait for the running job (if any); returns its result code. */
+int app_wait_job(void);
+/* Called by the main loop: draw progress, and finish the job if it has ended. */
+void app_poll_job(int draw);
+/* Cancel the running job (Ctrl-C, `stop`). Returns 1 if there was one. */
+int app_cancel_job(void);
+
+/* Progress line (interactive: one line above the prompt; scripts: on stderr if a terminal). */
+void progress_format(const JobProgress *p, char *buf, size_t n);
+void progress_clear(void);
+
+/* Interactive output from outside a command (a job finished): keeps the prompt intact. */
+void app_async_begin(void);
+void app_async_end(void);
+
+/* The command table (commands.c). */
+typedef enum { COMP_NONE, COMP_FILE, COMP_CORPUS, COMP_WORD, COMP_LESSON, COMP_LANG, COMP_CMD } CompKind;
+
+typedef struct {
+    const char *name;
+    const char *subs;       /* space-separated sub-commands offered by completion, or NULL */
+    int min_pos, max_pos;   /* positional arguments after the name; max -1 = any number */
+    const char *keys;       /* space-separated option names it accepts */
+    CompKind comp;          /* what its positional arguments complete to */
+    const char *usage_tr, *usage_en;
+    const char *help_tr, *help_en;
+    int (*fn)(Args *a);     /* returns 0 on success, 1 on failure (already reported) */
+    int while_job;          /* may run while a job is running */
+} Command;
+
+extern const Command g_commands[];
+const Command *command_find(const char *name);
+/* The closest command name within edit distance 2, or NULL. */
+const char *command_suggest(const char *name);
+
+/* Datasets (datasets.c). */
+typedef struct {
+    const char *name, *lang, *kind; /* kind: "fetched" (make datasets) or "mini" (ours) */
+    char path[4096];
+    int present, prepared;
+    long long tokens, sentences, types;
+    char source[256], version[64], licence[64];
+} DatasetInfo;
+
+int datasets_list(DatasetInfo *out, int max);
+/* Resolve a corpus name; returns 0 and fills d, or TZ_E_NOTFOUND with a message. */
+int dataset_find(const char *name, DatasetInfo *d, TzErr *e);
+const char *const *dataset_names(void);
+
+/* Lessons (lesson.c). */
+int lesson_cmd(Args *a);
+int lesson_step_cmd(const char *what);  /* next / prev / again */
+int lesson_active(void);
+void lesson_prompt(char *buf, size_t n);
+int lesson_count(void);
+const char *lesson_title(int i);
+/* An empty line in a lesson means "next step". */
+void lesson_free_all(void);
+
+#endif

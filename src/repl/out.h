@@ -1,0 +1,44 @@
+/* out.h — everything the REPL says goes through here.
+ *
+ * say() writes to standard output; say_error() writes "hata: …" / "error: …" to standard
+ * error (with the script line when running a script). Both are also appended to a capture
+ * buffer while one is open, which is how a lesson checks its `expect:` lines against what a
+ * command printed. While the interactive prompt is showing, out_begin_async() clears it and
+ * out_end_async() redraws it, so messages from a finished job do not tear the input line.
+ */
+#ifndef TZ_OUT_H
+#define TZ_OUT_H
+
+#include <stddef.h>
+#include "core/err.h"
+
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void say_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void say_tzerr(const TzErr *e);                /* a TzErr in the current language */
+void say_raw(const char *s, size_t n);
+
+/* Capture: start collecting output; take returns what was said since (malloc'd). */
+void out_capture_start(void);
+char *out_capture_take(void);
+
+/* Where errors are reported from: the script line (0 = none). */
+extern long g_script_line;
+extern const char *g_script_name;
+
+/* Terminal niceties: colours only on a terminal. */
+extern int g_color;
+const char *col_bold(void);
+const char *col_dim(void);
+const char *col_err(void);
+const char *col_ok(void);
+const char *col_cmd(void);
+const char *col_off(void);
+
+/* Spaces needed after s to fill width columns (counting code points, not bytes, so that
+ * Turkish letters line up): printf("%s%*s", s, pad(s, 20), ""). */
+int pad(const char *s, int width);
+
+/* Thousands separators in the user's language: 1.234.567 (tr) or 1,234,567 (en). */
+const char *fmt_int(long long v, char buf[32]);
+
+#endif
