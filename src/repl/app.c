@@ -40,8 +40,9 @@ static int run_one(const char *text)
     TzErr e;
     if (parse_command(text, &a, &e)) { say_tzerr(&e); return 1; }
     if (a.argc == 0) {
+        int options = a.nkv;
         args_free(&a);
-        if (a.nkv == 0) return 0;
+        if (options == 0) return 0;
         say_error("%s", M("komut adı eksik: satır bir seçenekle (ad=değer) başlıyor.",
                           "missing command name: the line starts with an option (key=value)."));
         return 1;

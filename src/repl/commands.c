@@ -44,7 +44,7 @@ const Command g_commands[] = {
     { "datasets", NULL, 0, 0, "", COMP_NONE, "datasets", "datasets",
       "hangi derlemlerin hazır, hangilerinin eksik olduğunu listeler",
       "lists the corpora that are available and those that are missing", cmd_datasets, 1 },
-    { "tokenize", NULL, 1, -1, "lang punct split lower", COMP_NONE,
+    { "tokenize", NULL, 1, -1, "lang punct split lower", COMP_WORD,
       "tokenize \"METİN\" [lang=tr|en] [punct=1] [split=0] [lower=0]",
       "tokenize \"TEXT\" [lang=tr|en] [punct=1] [split=0] [lower=0]",
       "metni sözcüklere ayırır ve küçük harfe çevirir (Türkçe için İ→i, I→ı); kesme işaretli "

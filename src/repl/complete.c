@@ -53,7 +53,7 @@ static char *gen(const char *text, int state)
 {
     (void)text;
     if (state == 0) gen_i = 0;
-    return gen_i < ncand ? cand[gen_i++] : NULL;
+    return gen_i < ncand ? strdup(cand[gen_i++]) : NULL;   /* readline frees what it gets */
 }
 
 static void reset(void)

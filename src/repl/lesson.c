@@ -233,9 +233,15 @@ static void run_step(Lesson *l, int si, int verbose, StepResult *r)
         case A_CMD_FAIL: {
             say("%stezgah> %s%s\n", col_cmd(), ac->text, col_off());
             free(output);
+            /* In a script, errors name the lesson line rather than the script's. */
+            long saved_line = g_script_line;
+            const char *saved_name = g_script_name;
+            if (g_script_line > 0) { g_script_line = ac->line; g_script_name = l->path; }
             out_capture_start();
             int failed = app_run_line(ac->text);
             output = out_capture_take();
+            g_script_line = saved_line;
+            g_script_name = saved_name;
             int bad = (ac->kind == A_CMD) ? failed != 0 : failed == 0;
             if (bad) {
                 r->cmds_failed++;
