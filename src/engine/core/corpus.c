@@ -65,6 +65,7 @@ int corpus_load(Corpus *c, const char *path, TzLang lang, int prepared, Job *job
     TokOptions opt = tok_options_corpus(lang);
     const char *d = f.data;
     size_t n = f.size, pos = 0, next_report = 0;
+    if (n >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) pos = 3;   /* skip a UTF-8 byte-order mark */
     while (pos < n) {
         const char *nl = memchr(d + pos, '\n', n - pos);
         size_t end = nl ? (size_t)(nl - d) : n;
@@ -139,7 +140,7 @@ static int prep_write(FILE *out, void *ud, TzErr *e)
     Prep *p = ud;
     p->out = out;
     TokOptions opt = tok_options_corpus(p->lang);
-    size_t pos = 0;
+    size_t pos = (p->n >= 3 && memcmp(p->data, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;   /* BOM */
     while (pos < p->n) {
         const char *nl = memchr(p->data + pos, '\n', p->n - pos);
         size_t end = nl ? (size_t)(nl - p->data) : p->n;

@@ -122,11 +122,20 @@ int tz_save_atomic(const char *path, TzWriteFn fn, void *ud, TzErr *e)
                        "cannot write '%s': %s. Does the folder exist, may you write there?", path,
                        strerror(err));
     }
+    /* mkstemp makes the file 0600: give it the mode the old file had, or the usual one. */
+    struct stat old;
+    if (stat(path, &old) == 0) fchmod(fd, old.st_mode & 07777);
+    else { mode_t um = umask(0); umask(um); fchmod(fd, 0666 & ~um); }
     FILE *f = fdopen(fd, "wb");
     int rc = f ? fn(f, ud, e) : tz_errf(e, TZ_E_IO, "fdopen", "fdopen");
-    if (f && rc == 0 && (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)))
-        rc = tz_errf(e, TZ_E_IO, "'%s' yazılırken hata: %s (disk dolu mu?)",
-                     "error writing '%s': %s (is the disk full?)", path, strerror(errno));
+    if (f && rc == 0) {
+        errno = 0;
+        if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
+            int err = errno ? errno : EIO;
+            rc = tz_errf(e, TZ_E_IO, "'%s' yazılırken hata: %s (disk dolu mu?)",
+                         "error writing '%s': %s (is the disk full?)", path, strerror(err));
+        }
+    }
     if (f) fclose(f); else close(fd);
     if (rc == 0 && rename(tmp, path) != 0)
         rc = tz_errf(e, TZ_E_IO, "'%s' yerine konamadı: %s", "cannot move into place '%s': %s",

@@ -135,7 +135,9 @@ static int is_symbol_block(uint32_t cp)
 int tz_is_letter(uint32_t cp)
 {
     if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-    if (tz_is_space(cp) || tz_is_mark(cp)) return 0;
+    /* U+02BC ʼ is a modifier letter in Unicode, but we treat it as the apostrophe it is
+     * used as ("Ankaraʼda"): were it a letter, the tokenizer would never split on it. */
+    if (tz_is_space(cp) || tz_is_mark(cp) || tz_is_apostrophe(cp)) return 0;
     return !is_symbol_block(cp);
 }
 

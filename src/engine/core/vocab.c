@@ -84,13 +84,14 @@ size_t vocab_add(Vocab *v, const char *w, size_t len, int64_t count)
     return id;
 }
 
-/* qsort has no context argument in C11: the vocabulary being sorted is passed in a static. */
-static const Vocab *sort_v;
-static int by_count(const void *a, const void *b)
+/* Frequency order: count descending, ties by bytes, so the order is the same everywhere.
+ * qsort_r (glibc) passes the vocabulary along; no global state, so two threads may sort. */
+static int by_count(const void *a, const void *b, void *ctx)
 {
+    const Vocab *v = ctx;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    if (sort_v->counts[i] != sort_v->counts[j]) return sort_v->counts[i] > sort_v->counts[j] ? -1 : 1;
-    return strcmp(vocab_word(sort_v, i), vocab_word(sort_v, j));
+    if (v->counts[i] != v->counts[j]) return v->counts[i] > v->counts[j] ? -1 : 1;
+    return strcmp(vocab_word(v, i), vocab_word(v, j));
 }
 
 void vocab_sort(Vocab *v, int64_t min_count, int64_t **remap)
@@ -98,9 +99,7 @@ void vocab_sort(Vocab *v, int64_t min_count, int64_t **remap)
     size_t n = v->size;
     size_t *order = tz_malloc((n ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++) order[i] = i;
-    sort_v = v;
-    qsort(order, n, sizeof *order, by_count);
-    sort_v = NULL;
+    qsort_r(order, n, sizeof *order, by_count, v);
 
     Vocab s;
     vocab_init(&s);
@@ -144,15 +143,15 @@ int32_t *vocab_unigram_table(const Vocab *v, double power, size_t table_size)
     for (size_t i = 0; i < v->size; i++) norm += pow((double)v->counts[i], power);
     int32_t *table = tz_malloc(table_size * sizeof *table);
     /* Walk the words and the slots together: slot k belongs to the word whose cumulative
-     * share first exceeds (k+1)/table_size. */
+     * share first exceeds k/table_size (a word whose share is below one slot may get none). */
     size_t id = 0;
     double cum = pow((double)v->counts[0], power) / norm;
     for (size_t k = 0; k < table_size; k++) {
-        table[k] = (int32_t)id;
-        if ((double)(k + 1) / (double)table_size > cum && id + 1 < v->size) {
+        while ((double)k / (double)table_size >= cum && id + 1 < v->size) {
             id++;
             cum += pow((double)v->counts[id], power) / norm;
         }
+        table[k] = (int32_t)id;
     }
     return table;
 }
