@@ -8,10 +8,14 @@
 #
 # The definition file (UTF-8, read byte-wise) has three kinds of sections:
 #
-#   @list NAME            items separated by "|", on one or more lines
+#   @list NAME            items separated by "|", on one or more lines ("~" = empty)
 #   @ent TYPE             one entity per line: "key=value; key=value; ..."
 #                         (an optional w=N weights how often it is picked)
-#   @tpl WEIGHT TYPE...   one template per line; each picks one entity per TYPE
+#   @wrap PRE SUF         lists of optional openings ("Of course") and endings (", as
+#                         everyone knows") for the groups that follow ("@wrap - -": none)
+#   @tpl WEIGHT TYPE...   a group of templates, one per line; the group is chosen with
+#                         WEIGHT (an integer, relative to the other groups), then one
+#                         of its templates uniformly; each picks one entity per TYPE
 #
 # In templates (and in list items) a slot is written in angle brackets:
 #   <K>          field K of the first entity       <2.K>  field K of the second one
@@ -26,7 +30,7 @@ BEGIN {
     if (n == "") n = 1000
     if (seed == "") seed = 1
     rs = seed % 2147483647; if (rs <= 0) rs += 2147483646
-    nt = 0; tw = 0; sect = ""
+    nt = 0; ng = 0; tw = 0; sect = ""
 }
 
 function rnd(m) {                       # 0 .. m-1
@@ -42,12 +46,19 @@ function die(msg) { printf "mini.awk: %s:%d: %s\n", FILENAME, FNR, msg > "/dev/s
 
 /^@list[ \t]/ { sect = "list"; cur = trim(substr($0, 6)); if (!(cur in LN)) LN[cur] = 0; next }
 /^@ent[ \t]/  { sect = "ent"; cur = trim(substr($0, 5)); if (!(cur in EN)) EN[cur] = 0; next }
+/^@wrap[ \t]/ {
+    split(trim(substr($0, 6)), f, /[ \t]+/)
+    wpre = (f[1] == "-" ? "" : f[1]); wsuf = (f[2] == "-" || f[2] == "" ? "" : f[2])
+    next
+}
 /^@tpl[ \t]/  {
     sect = "tpl"
     ntf = split(trim(substr($0, 5)), f, /[ \t]+/)
-    curw = f[1] + 0; curtypes = ""
-    for (i = 2; i <= ntf; i++) curtypes = curtypes (i > 2 ? " " : "") f[i]
-    if (curw <= 0) die("template weight must be positive")
+    if (f[1] !~ /^[0-9]+$/ || f[1] + 0 <= 0) die("group weight must be a positive integer")
+    ng++; GW[ng] = f[1] + 0; GN[ng] = 0; tw += GW[ng]
+    GPRE[ng] = wpre; GSUF[ng] = wsuf
+    GTY[ng] = ""
+    for (i = 2; i <= ntf; i++) GTY[ng] = GTY[ng] (i > 2 ? " " : "") f[i]
     next
 }
 /^@/ { die("unknown directive " $1) }
@@ -57,6 +68,7 @@ sect == "list" {
     for (i = 1; i <= m; i++) {
         v = trim(it[i])
         if (v == "") continue
+        if (v == "~") v = ""                # "~" is the empty item
         LN[cur]++; L[cur, LN[cur]] = v
     }
     next
@@ -78,7 +90,8 @@ sect == "ent" {
 }
 
 sect == "tpl" {
-    nt++; T[nt] = trim($0); TW[nt] = curw; TT[nt] = curtypes; tw += curw
+    nt++; T[nt] = trim($0); TT[nt] = GTY[ng]
+    GN[ng]++; GT[ng, GN[ng]] = nt
     next
 }
 
@@ -129,6 +142,27 @@ function expand(s,    out, p, q, slot, guard) {
     return s
 }
 
+# optional opening and ending around a sentence of group g
+function wrap(s, tpl, g,    p, q, c, c2, last) {
+    if (GPRE[g] != "" && (p = expand(listpick(GPRE[g]))) != "") {
+        # the template's own first word is no longer first: lower-case it, unless it
+        # is a slot (names stay as they are) or English "I"
+        if (substr(tpl, 1, 1) != "<" && s !~ /^I /) {
+            c = substr(s, 1, 1); c2 = substr(s, 1, 2)
+            if (lang == "tr" && c2 == "İ") s = "i" substr(s, 3)
+            else if (lang == "tr" && c == "I") s = "ı" substr(s, 2)
+            else s = tolower(c) substr(s, 2)
+        }
+        s = p " " s
+    }
+    if (GSUF[g] != "" && (q = expand(listpick(GSUF[g]))) != "") {
+        last = substr(s, length(s), 1)
+        if (last ~ /[.!?]/) s = substr(s, 1, length(s) - 1) q last
+        else s = s q
+    }
+    return s
+}
+
 function capfirst(s,    c2) {
     if (lang == "tr") {
         c2 = substr(s, 1, 2)
@@ -145,7 +179,8 @@ function capfirst(s,    c2) {
 
 function tidy(s) {
     gsub(/[ \t]+/, " ", s)
-    gsub(/ ([,.;:!?])/, "\\1", s)
+    gsub(/ ,/, ",", s); gsub(/ \./, ".", s); gsub(/ ;/, ";", s)
+    gsub(/ :/, ":", s); gsub(/ !/, "!", s); gsub(/ \?/, "?", s)
     s = trim(s)
     return capfirst(s)
 }
@@ -153,27 +188,35 @@ function tidy(s) {
 END {
     if (bad) exit 1
     if (nt == 0) { print "mini.awk: no templates" > "/dev/stderr"; exit 1 }
-    made = 0; tries = 0
-    while (made < n && tries < 20 * n) {
-        tries++
+    # Pick a group by weight, then a template of it; a sentence already written is
+    # retried (same group, so the groups keep their shares) and after 20 tries kept.
+    made = 0; dups = 0
+    while (made < n) {
         r = rnd(tw)
-        for (t = 1; t <= nt; t++) { r -= TW[t]; if (r < 0) break }
-        if (t > nt) t = nt
-        cur_t = t
-        ne = split(TT[t], ty, " ")
-        for (e = 1; e <= ne; e++) {
-            ETYPE[e] = ty[e]
-            for (a = 0; a < 50; a++) {          # distinct entities of the same type
-                EIDX[e] = pick_ent(ty[e]); same = 0
-                for (g = 1; g < e; g++) if (ETYPE[g] == ETYPE[e] && EIDX[g] == EIDX[e]) same = 1
-                if (!same) break
+        for (gi = 1; gi <= ng; gi++) { r -= GW[gi]; if (r < 0) break }
+        if (gi > ng) gi = ng
+        if (GN[gi] == 0) continue
+        for (try = 1; try <= 20; try++) {
+            t = GT[gi, rnd(GN[gi]) + 1]
+            cur_t = t
+            ne = split(TT[t], ty, " ")
+            for (e = 1; e <= ne; e++) {
+                ETYPE[e] = ty[e]
+                for (a = 0; a < 50; a++) {      # distinct entities of the same type
+                    EIDX[e] = pick_ent(ty[e]); same = 0
+                    for (g = 1; g < e; g++) if (ETYPE[g] == ETYPE[e] && EIDX[g] == EIDX[e]) same = 1
+                    if (!same) break
+                }
             }
+            s = tidy(wrap(expand(T[t]), T[t], gi))
+            if (!(s in SEEN)) break
         }
-        s = tidy(expand(T[t]))
-        if (s in SEEN) continue
+        if (s in SEEN) dups++
         SEEN[s] = 1
         print s
-        made++
+        made++; GMADE[gi]++
     }
-    if (made < n) printf "mini.awk: only %d distinct sentences after %d tries\n", made, tries > "/dev/stderr"
+    if (stats) for (gi = 1; gi <= ng; gi++)
+        printf "group %d (%s, weight %d, %d templates): %d sentences\n", gi, GTY[gi], GW[gi], GN[gi], GMADE[gi] > "/dev/stderr"
+    if (stats) printf "%d sentences, %d of them repeated\n", made, dups > "/dev/stderr"
 }

@@ -110,10 +110,17 @@ static void human_rate(double v, const char *unit, char *buf, size_t n)
     } else buf[0] = '\0';
 }
 
+/* "41/200" when the items have no unit to make a rate of. */
+static void steps_of(const JobProgress *p, char *buf, size_t n)
+{
+    snprintf(buf, n, "%lld/%lld", (long long)p->step, (long long)p->total);
+}
+
 void progress_format(const JobProgress *p, char *buf, size_t n)
 {
     char rate[48], eta[48] = "", loss[48] = "";
-    human_rate(p->rate, p->unit, rate, sizeof rate);
+    if (*p->unit) human_rate(p->rate, p->unit, rate, sizeof rate);
+    else steps_of(p, rate, sizeof rate);
     double pct = p->total > 0 ? 100.0 * (double)p->step / (double)p->total : 0;
     if (p->eta >= 0) snprintf(eta, sizeof eta, M("  kalan %.0f sn", "  ETA %.0fs"), p->eta);
     if (p->has_loss) snprintf(loss, sizeof loss, M("  kayıp %.4f", "  loss %.4f"), p->loss);

@@ -230,26 +230,28 @@ static void corpus_info(long top)
     char b1[32], b2[32], b3[32], b4[32];
     corpus_summary(c);
     size_t hapax = vocab_hapax(&c->vocab);
-    say(M("  tür/sözcük oranı (TTR): %.4f   bir kez geçen türler (hapax): %s (türlerin %%%.1f'i)\n",
-          "  type/token ratio (TTR): %.4f   types seen once (hapax): %s (%.1f%% of types)\n"),
-        (double)c->vocab.size / (double)c->ntokens, fmt_int((long long)hapax, b1),
-        100.0 * (double)hapax / (double)c->vocab.size);
+    say(M("  tür/sözcük oranı (TTR): %s   bir kez geçen türler (hapax): %s — türlerin %%%s\n",
+          "  type/token ratio (TTR): %s   types seen once (hapax): %s — %s%% of the types\n"),
+        fmt_real((double)c->vocab.size / (double)c->ntokens, 4, b1), fmt_int((long long)hapax, b2),
+        fmt_real(100.0 * (double)hapax / (double)c->vocab.size, 1, b3));
     double r2;
     size_t max_rank = 1000;
     double s = vocab_zipf_fit(&c->vocab, max_rank, &r2);
     if (s > 0)
-        say(M("  Zipf yasası: sıklık ≈ C / sıra^%.2f  (R² = %.3f, ilk %zu sıra; Zipf'in öngörüsü: üs ≈ 1)\n",
-              "  Zipf's law: frequency ≈ C / rank^%.2f  (R² = %.3f, first %zu ranks; Zipf predicts exponent ≈ 1)\n"),
-            s, r2, max_rank < c->vocab.size ? max_rank : c->vocab.size);
-    say("  %s%5s  %-18s %12s %8s %14s%s\n", col_bold(), M("sıra", "rank"), M("sözcük", "word"),
-        M("sayı", "count"), M("pay", "share"), M("sıra×sayı", "rank×count"), col_off());
+        say(M("  Zipf yasası: sıklık ≈ C / sıra^%s  (R² = %s, ilk %zu sıra; Zipf'in öngörüsü: üs ≈ 1)\n",
+              "  Zipf's law: frequency ≈ C / rank^%s  (R² = %s, first %zu ranks; Zipf predicts exponent ≈ 1)\n"),
+            fmt_real(s, 2, b1), fmt_real(r2, 3, b2), max_rank < c->vocab.size ? max_rank : c->vocab.size);
+    const char *h_rank = M("sıra", "rank"), *h_word = M("sözcük", "word");
+    say("  %s%*s%s  %s%*s %12s %8s %14s%s\n", col_bold(), pad(h_rank, 5), "", h_rank, h_word,
+        pad(h_word, 18), "", M("sayı", "count"), M("pay", "share"), M("sıra×sayı", "rank×count"), col_off());
     for (long i = 0; i < top && (size_t)i < c->vocab.size; i++) {
         const char *w = vocab_word(&c->vocab, (size_t)i);
-        say("  %5ld  %s%*s %12s %7.2f%% %14s\n", i + 1, w, pad(w, 18), "",
-            fmt_int(c->vocab.counts[i], b2), 100.0 * (double)c->vocab.counts[i] / (double)c->ntokens,
-            fmt_int((long long)(i + 1) * c->vocab.counts[i], b3));
+        char share[40];   /* Turkish writes the per cent sign first: %1,90 */
+        fmt_real(100.0 * (double)c->vocab.counts[i] / (double)c->ntokens, 2, b4);
+        snprintf(share, sizeof share, g_lang == TZ_LANG_TR ? "%%%s" : "%s%%", b4);
+        say("  %5ld  %s%*s %12s %8s %14s\n", i + 1, w, pad(w, 18), "",
+            fmt_int(c->vocab.counts[i], b2), share, fmt_int((long long)(i + 1) * c->vocab.counts[i], b3));
     }
-    (void)b4;
 }
 
 static int cmd_corpus(Args *a)

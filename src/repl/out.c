@@ -129,3 +129,13 @@ int pad(const char *s, int width)
     int n = (int)utf8_length(s, strlen(s));
     return n < width ? width - n : 0;
 }
+
+const char *fmt_real(double v, int prec, char buf[32])
+{
+    snprintf(buf, 32, "%.*f", prec, v);
+    if (g_lang == TZ_LANG_TR) {
+        char *dot = strchr(buf, '.');
+        if (dot) *dot = ',';
+    }
+    return buf;
+}

@@ -40,5 +40,7 @@ int pad(const char *s, int width);
 
 /* Thousands separators in the user's language: 1.234.567 (tr) or 1,234,567 (en). */
 const char *fmt_int(long long v, char buf[32]);
+/* A real number with prec decimals, with the user's decimal mark: 0,75 (tr) or 0.75 (en). */
+const char *fmt_real(double v, int prec, char buf[32]);
 
 #endif
