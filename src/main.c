@@ -88,6 +88,7 @@ static int prepare_corpus(int argc, char **argv)
 int main(int argc, char **argv)
 {
     g_lang = i18n_from_locale();
+    g_app.current_model = -1;
     find_root();
     const char *cmds = NULL, *script = NULL;
     for (int i = 1; i < argc; i++) {
@@ -137,6 +138,7 @@ int main(int argc, char **argv)
         status = loop_script(stdin, "stdin");
     }
     lesson_free_all();
+    models_free_all();
     if (g_app.corpus) { corpus_free(g_app.corpus); free(g_app.corpus); }
     return status;
 }

@@ -11,11 +11,24 @@
 #include <signal.h>
 #include "core/corpus.h"
 #include "core/job.h"
+#include "models/vectors.h"
 #include "parse.h"
 
 typedef void (*JobDoneFn)(int rc, const TzErr *e, void *arg);
 
 typedef struct Lesson Lesson;
+
+/* A named table of word vectors: trained here (word2vec) or loaded from a file. */
+typedef struct Model {
+    char name[64];
+    char kind[16];          /* "word2vec" or "vectors" */
+    char source[256];       /* the corpus or the file it came from */
+    char info[256];         /* how it was trained (mode, dim, …) */
+    TzLang lang;            /* the language of its words, for lower-casing queries */
+    Vectors vec;            /* the vectors, unit rows ready for queries */
+} Model;
+
+#define MAX_MODELS 16
 
 typedef struct {
     char root[4096];        /* where lessons/ and datasets/ are */
@@ -34,6 +47,10 @@ typedef struct {
     double job_last_draw;
 
     Lesson *lesson;         /* the lesson being followed, or NULL */
+
+    Model *models[MAX_MODELS];
+    int nmodels;
+    int current_model;      /* index of the model queries use by default, -1 if none */
 } App;
 
 extern App g_app;
@@ -92,9 +109,30 @@ typedef struct {
 } DatasetInfo;
 
 int datasets_list(DatasetInfo *out, int max);
+/* A corpus argument (a known name or a text file) → its path, display name, language and
+ * whether it is prepared. lang_opt ("tr"/"en" or NULL) overrides the language. Reports the
+ * problem (with a suggestion) and returns 1 if it is neither. */
+int corpus_resolve(const char *arg, const char *lang_opt, char path[4096], char name[64], TzLang *lang,
+                   int *prepared);
 /* Resolve a corpus name; returns 0 and fills d, or TZ_E_NOTFOUND with a message. */
 int dataset_find(const char *name, DatasetInfo *d, TzErr *e);
 const char *const *dataset_names(void);
+
+/* Word-vector models and their commands (wordvec.c). */
+Model *model_current(void);
+Model *model_find(const char *name);
+void models_free_all(void);
+int cmd_train(Args *a);
+int cmd_models(Args *a);
+int cmd_similar(Args *a);
+int cmd_similarity(Args *a);
+int cmd_analogy(Args *a);
+int cmd_odd(Args *a);
+int cmd_vector(Args *a);
+int cmd_arith(Args *a);
+int cmd_eval(Args *a);
+int cmd_save(Args *a);
+int cmd_load(Args *a);
 
 /* Lessons (lesson.c). */
 int lesson_cmd(Args *a);

@@ -69,6 +69,42 @@ const Command g_commands[] = {
       "N saniye süren örnek bir iş başlatır: ilerleme satırını ve Ctrl-C ile durdurmayı denemek için",
       "starts a sample job that takes N seconds: to try the progress line and stopping it with Ctrl-C",
       cmd_demo, 0 },
+    { "train", "word2vec", 1, 1,
+      "corpus lang mode dim window neg hs sample min_count epochs alpha threads seed name", COMP_NONE,
+      "train word2vec corpus=AD [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…]",
+      "train word2vec corpus=NAME [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…]",
+      "bir derlem üzerinde Word2Vec (CBOW ya da skip-gram) eğitir; bir iş olarak çalışır, Ctrl-C o ana kadar eğitileni saklar",
+      "trains Word2Vec (CBOW or skip-gram) on a corpus; runs as a job, Ctrl-C keeps what was trained so far",
+      cmd_train, 0 },
+    { "similar", NULL, 1, 1, "k model", COMP_WORD, "similar SÖZCÜK [k=10] [model=AD]", "similar WORD [k=10] [model=NAME]",
+      "kosinüs benzerliğine göre en yakın sözcükler", "the nearest words by cosine similarity", cmd_similar, 0 },
+    { "similarity", NULL, 2, 2, "model", COMP_WORD, "similarity A B [model=AD]", "similarity A B [model=NAME]",
+      "iki sözcüğün kosinüs benzerliği", "the cosine similarity of two words", cmd_similarity, 0 },
+    { "analogy", NULL, 3, 3, "k method model", COMP_WORD, "analogy A B C [k=10] [method=add|mul] [model=AD]",
+      "analogy A B C [k=10] [method=add|mul] [model=NAME]",
+      "A − B + C: 'analogy kral erkek kadın' → kraliçe (3CosAdd ya da 3CosMul)",
+      "A − B + C: 'analogy king man woman' → queen (3CosAdd or 3CosMul)", cmd_analogy, 0 },
+    { "odd", NULL, 2, -1, "model", COMP_WORD, "odd S1 S2 S3 … [model=AD]", "odd W1 W2 W3 … [model=NAME]",
+      "gruba uymayan sözcük", "the word that does not match the others", cmd_odd, 0 },
+    { "vector", NULL, 1, 1, "model", COMP_WORD, "vector SÖZCÜK [model=AD]", "vector WORD [model=NAME]",
+      "bir sözcüğün vektörünü yazar", "prints the vector of a word", cmd_vector, 0 },
+    { "arith", NULL, 1, -1, "k model", COMP_WORD, "arith \"kral - erkek + kadın\" [k=10] [model=AD]",
+      "arith \"king - man + woman\" [k=10] [model=NAME]",
+      "serbest vektör aritmetiği: sözcükler, + ve -, katsayılar (2*kral)",
+      "free vector arithmetic: words, + and -, coefficients (2*king)", cmd_arith, 0 },
+    { "eval", "analogies pairs", 2, 2, "limit method model", COMP_FILE,
+      "eval analogies|pairs DOSYA|tr|en [limit=30000] [method=add|mul] [model=AD]",
+      "eval analogies|pairs FILE|tr|en [limit=30000] [method=add|mul] [model=NAME]",
+      "analoji (questions-words biçimi) ya da benzerlik çiftleri (Spearman) ile değerlendirir",
+      "evaluates on analogies (questions-words format) or similarity pairs (Spearman)", cmd_eval, 0 },
+    { "models", NULL, 0, 0, "", COMP_NONE, "models", "models",
+      "yüklü modelleri listeler (* = varsayılan)", "lists the loaded models (* = the default)", cmd_models, 1 },
+    { "load", NULL, 1, 3, "limit", COMP_FILE, "load DOSYA [as AD] [limit=N]", "load FILE [as NAME] [limit=N]",
+      "word2vec metin ya da ikili vektör dosyası yükler", "loads a word2vec text or binary vector file", cmd_load, 0 },
+    { "save", NULL, 2, 2, "format", COMP_FILE, "save AD DOSYA [format=w2v-bin|w2v-txt|projector]",
+      "save NAME FILE [format=w2v-bin|w2v-txt|projector]",
+      "bir modeli word2vec biçiminde ya da Embedding Projector TSV'si olarak kaydeder",
+      "saves a model in word2vec format or as Embedding Projector TSV", cmd_save, 0 },
     { "stop", NULL, 0, 0, "", COMP_NONE, "stop", "stop",
       "çalışan işi durdurur (Ctrl-C de durdurur)", "stops the running job (so does Ctrl-C)", cmd_stop, 1 },
     { "status", NULL, 0, 0, "", COMP_NONE, "status", "status",
@@ -254,34 +290,20 @@ static void corpus_info(long top)
     }
 }
 
-static int cmd_corpus(Args *a)
+int corpus_resolve(const char *arg, const char *lang_opt, char path[4096], char name[64], TzLang *lang,
+                   int *prepared)
 {
     TzErr e;
-    long top;
-    if (arg_long(a, "top", 15, 1, 100000, &top, &e)) { say_tzerr(&e); return 1; }
-    if (a->argc == 1 || strcmp(a->argv[1], "info") == 0) {
-        if (!g_app.corpus) {
-            say_error("%s", M("yüklü bir derlem yok. Örnek: corpus tr  (ya da çevrimdışı: corpus mini-tr)",
-                              "no corpus is loaded. Example: corpus en  (or offline: corpus mini-en)"));
-            return 1;
-        }
-        if (a->argc == 1) corpus_summary(g_app.corpus);
-        else corpus_info(top);
-        return 0;
-    }
-    const char *arg = a->argv[1];
-    const char *lang_opt = arg_str(a, "lang", NULL);
     if (lang_opt && strcmp(lang_opt, "tr") != 0 && strcmp(lang_opt, "en") != 0) {
         say_error(M("lang=%s: 'tr' ya da 'en' olmalı.", "lang=%s: must be 'tr' or 'en'."), lang_opt);
         return 1;
     }
-    LoadJob *L = tz_calloc(1, sizeof *L);
     DatasetInfo d;
     if (dataset_find(arg, &d, &e) == 0) {
-        snprintf(L->path, sizeof L->path, "%s", d.path);
-        snprintf(L->name, sizeof L->name, "%s", arg);
-        L->lang = strcmp(d.lang, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
-        L->prepared = d.prepared;
+        snprintf(path, 4096, "%s", d.path);
+        snprintf(name, 64, "%s", arg);
+        *lang = strcmp(d.lang, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
+        *prepared = d.prepared;
     } else if (e.code == TZ_E_NOTFOUND && !tz_exists(arg)) {
         /* Neither a known corpus name nor a file. */
         const char *const *names = dataset_names();
@@ -303,16 +325,38 @@ static int cmd_corpus(Args *a)
             else say_error(M("'%s' diye bir derlem ya da dosya yok; 'datasets' bilinen derlemleri listeler.",
                              "there is no corpus or file '%s'; 'datasets' lists the known corpora."), arg);
         }
-        free(L);
         return 1;
     } else {
-        snprintf(L->path, sizeof L->path, "%s", arg);
+        snprintf(path, 4096, "%s", arg);
         const char *base = strrchr(arg, '/');
-        snprintf(L->name, sizeof L->name, "%s", base ? base + 1 : arg);
-        L->lang = lang_opt ? TZ_LANG_EN : guess_lang(arg);
-        L->prepared = 0;
+        snprintf(name, 64, "%.63s", base ? base + 1 : arg);
+        *lang = guess_lang(arg);
+        *prepared = 0;
     }
-    if (lang_opt) L->lang = strcmp(lang_opt, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
+    if (lang_opt) *lang = strcmp(lang_opt, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
+    return 0;
+}
+
+static int cmd_corpus(Args *a)
+{
+    TzErr e;
+    long top;
+    if (arg_long(a, "top", 15, 1, 100000, &top, &e)) { say_tzerr(&e); return 1; }
+    if (a->argc == 1 || strcmp(a->argv[1], "info") == 0) {
+        if (!g_app.corpus) {
+            say_error("%s", M("yüklü bir derlem yok. Örnek: corpus tr  (ya da çevrimdışı: corpus mini-tr)",
+                              "no corpus is loaded. Example: corpus en  (or offline: corpus mini-en)"));
+            return 1;
+        }
+        if (a->argc == 1) corpus_summary(g_app.corpus);
+        else corpus_info(top);
+        return 0;
+    }
+    LoadJob *L = tz_calloc(1, sizeof *L);
+    if (corpus_resolve(a->argv[1], arg_str(a, "lang", NULL), L->path, L->name, &L->lang, &L->prepared)) {
+        free(L);
+        return 1;
+    }
     L->c = tz_calloc(1, sizeof *L->c);
     L->t0 = tz_now();
     char what[160];
@@ -444,6 +488,9 @@ static int cmd_status(Args *a)
     say(M("dil: %s\n", "language: %s\n"), i18n_name(g_lang));
     if (g_app.corpus) corpus_summary(g_app.corpus);
     else say("%s\n", M("derlem: yok", "corpus: none"));
+    Model *m = model_current();
+    if (m) say(M("model: %s (%s, %zu sözcük × %zu)\n", "model: %s (%s, %zu words × %zu)\n"), m->name, m->kind,
+               m->vec.n, m->vec.dim);
     if (g_app.job) {
         JobProgress p;
         char line[256];

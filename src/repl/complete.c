@@ -70,10 +70,11 @@ static void add_corpora(const char *text, size_t n)
 
 static void add_vocab(const char *text, size_t n)
 {
-    /* Frequency order: the most common completions first; at most 500. */
-    const Corpus *c = g_app.corpus;
-    if (!c) return;
-    for (size_t i = 0; i < c->vocab.size && ncand < 500; i++) add(vocab_word(&c->vocab, i), text, n);
+    /* The current model's words, else the corpus's; frequency order, at most 500. */
+    const Model *m = model_current();
+    const Vocab *v = m ? &m->vec.words : g_app.corpus ? &g_app.corpus->vocab : NULL;
+    if (!v) return;
+    for (size_t i = 0; i < v->size && ncand < 500; i++) add(vocab_word(v, i), text, n);
 }
 
 static void add_lessons(const char *text, size_t n)

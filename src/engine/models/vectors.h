@@ -1,0 +1,65 @@
+/* vectors.h — a table of word vectors and the questions one asks it (the gensim
+ * KeyedVectors feature set): nearest neighbours by cosine, similarity, analogies
+ * (3CosAdd and 3CosMul), the odd one out, vector arithmetic, nearest spellings.
+ *
+ * Shapes: V words (rows), D dimensions. data is V×D row-major float32; unit holds the same
+ * rows scaled to length 1 (cosine similarity is then a dot product), computed once by
+ * vectors_normalize and refreshed whenever data changes.
+ * Rows are in the order of `words` (frequency order when trained here or when the file was
+ * written in that order, as word2vec and gensim do). `limit` arguments restrict a search to
+ * the first `limit` rows, i.e. the most frequent words (0 = all).
+ */
+#ifndef TZ_VECTORS_H
+#define TZ_VECTORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "core/vocab.h"
+
+typedef struct {
+    Vocab words;      /* row i is the word vocab_word(&words, i); counts may be 0 if unknown */
+    size_t n, dim;    /* V, D */
+    float *data;      /* V×D */
+    float *unit;      /* V×D, unit-length rows (NULL until vectors_normalize) */
+} Vectors;
+
+typedef struct { size_t id; float score; } Neighbor;
+
+/* Take ownership of nothing: copies words (in order) and data (n×dim). */
+void vectors_init(Vectors *v, size_t n, size_t dim);          /* zeroed rows, empty words */
+void vectors_free(Vectors *v);                                /* safe on a zeroed struct */
+int64_t vectors_find(const Vectors *v, const char *word);     /* -1 if unknown */
+static inline const float *vectors_row(const Vectors *v, size_t id) { return v->data + id * v->dim; }
+void vectors_normalize(Vectors *v);                           /* (re)computes unit */
+
+float vectors_cosine(const Vectors *v, size_t a, size_t b);
+
+/* The k rows most similar (cosine) to query (D floats, any length), skipping the ids in
+ * exclude, among the first limit rows. Returns how many were written to out (≤ k), best first. */
+size_t vectors_nearest(const Vectors *v, const float *query, const size_t *exclude, size_t nexclude,
+                       size_t k, size_t limit, Neighbor *out);
+
+/* a − b + c (analogy "a is to b as ? is to c": king − man + woman → queen).
+ * mul = 0: 3CosAdd, argmax cos(x, a) − cos(x, b) + cos(x, c);
+ * mul = 1: 3CosMul (Levy & Goldberg 2014), argmax cos'(x,a)·cos'(x,c) / (cos'(x,b) + ε), with
+ *          cos' = (cos + 1) / 2 and ε = 0.001.
+ * The three input words are excluded. Returns the number of answers written. */
+size_t vectors_analogy(const Vectors *v, size_t a, size_t b, size_t c, int mul, size_t k, size_t limit,
+                       Neighbor *out);
+
+/* The index (into ids) of the word that does not match: the one farthest (cosine) from the
+ * mean of the unit vectors of all n. n ≥ 2. *score receives its cosine to that mean. */
+size_t vectors_odd(const Vectors *v, const size_t *ids, size_t n, float *score);
+
+/* Evaluate "w1 + w2 - w3 + 0.5*w4 …" (words, + and -, optional real coefficients written
+ * "2*w" or "0.5 w"; quotes not needed) into out (D floats) as a sum of unit vectors. The ids
+ * of the words used go to used (up to max_used). Unknown words and syntax errors are reported
+ * in e with the word or the character position. */
+int vectors_arith(const Vectors *v, const char *expr, float *out, size_t *used, size_t *nused,
+                  size_t max_used, TzErr *e);
+
+/* Up to k vocabulary words closest in spelling (edit distance ≤ 2, frequent words first). */
+size_t vectors_suggest(const Vectors *v, const char *word, size_t k, size_t *out);
+
+#endif
