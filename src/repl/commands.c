@@ -229,7 +229,8 @@ static void load_done(int rc, const TzErr *e, void *arg)
         if (g_app.corpus) { corpus_free(g_app.corpus); free(g_app.corpus); }
         g_app.corpus = L->c;
         corpus_summary(L->c);
-        say(M("  (%.1f sn) — ayrıntı için: corpus info\n", "  (%.1f s) — details: corpus info\n"), tz_now() - L->t0);
+        char b[32];
+        say(M("  (%s sn) — ayrıntı için: corpus info\n", "  (%s s) — details: corpus info\n"), fmt_real(tz_now() - L->t0, 1, b));
     } else {
         if (rc == TZ_E_CANCELLED)
             say(M("yükleme durduruldu; önceki derlem yerinde duruyor.\n",

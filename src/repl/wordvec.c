@@ -293,7 +293,7 @@ typedef struct {
     int prepared, load_corpus;
     Corpus *corpus;        /* the corpus trained on (loaded by the job if load_corpus) */
     Word2Vec m;
-    double t0;
+    double t0, seconds;    /* seconds: building the vocabulary and training */
 } TrainJob;
 
 static int train_work(Job *job, void *arg, TzErr *e)
@@ -304,9 +304,12 @@ static int train_work(Job *job, void *arg, TzErr *e)
         if (rc) return rc;
         snprintf(T->corpus->name, sizeof T->corpus->name, "%s", T->corpus_name);
     }
+    double t0 = tz_now();   /* the vocabulary and tables count too, as in gensim's timing */
     int rc = w2v_init(&T->m, &T->cfg, T->corpus, e);
     if (rc) return rc;
-    return w2v_train(&T->m, T->corpus, job, e);
+    rc = w2v_train(&T->m, T->corpus, job, e);
+    T->seconds = tz_now() - t0;
+    return rc;
 }
 
 static void train_done(int rc, const TzErr *e, void *arg)
@@ -331,7 +334,7 @@ static void train_done(int rc, const TzErr *e, void *arg)
                  T->cfg.hs, T->cfg.epochs);
         md->lang = T->lang;
         w2v_to_vectors(&T->m, &md->vec);
-        char b1[32], b2[32], b3[32];
+        char b1[32], b2[32], b3[32], b4[32];
         double wps = T->m.seconds > 0 ? (double)T->m.words_trained / T->m.seconds : 0;
         /* a word to try: a frequent one, but not a function word (4 letters or more, rank ≥ 50) */
         const char *tryw = vocab_word(&md->vec.words, 0);
@@ -340,10 +343,10 @@ static void train_done(int rc, const TzErr *e, void *arg)
             if (utf8_length(w, strlen(w)) >= 4) { tryw = w; break; }
         }
         if (T->m.finished)
-            say(M("%s eğitildi: %s sözcük × %d boyut, %s sözcük/sn, son kayıp %s (%.1f sn). Deneyin: similar %s\n",
-                  "%s trained: %s words × %d dims, %s words/s, final loss %s (%.1f s). Try: similar %s\n"),
+            say(M("%s eğitildi: %s sözcük × %d boyut, %s sözcük/sn, son kayıp %s (%s sn). Deneyin: similar %s\n",
+                  "%s trained: %s words × %d dims, %s words/s, final loss %s (%s s). Try: similar %s\n"),
                 md->name, fmt_int((long long)md->vec.n, b1), T->cfg.dim, fmt_int((long long)wps, b2),
-                fmt_real(T->m.last_loss, 4, b3), T->m.seconds, tryw);
+                fmt_real(T->m.last_loss, 4, b3), fmt_real(T->seconds, 1, b4), tryw);
         else
             say(M("eğitim durduruldu; o ana kadar eğitilen vektörler %s adıyla saklandı (%s sözcük/sn).\n",
                   "training stopped; the vectors trained so far are kept as %s (%s words/s).\n"),
@@ -568,7 +571,7 @@ static void eval_done(int rc, const TzErr *e, void *arg)
             say("%s%*s %9zu %9zu %9zu %8s%%\n", s->name, pad(s->name, 28), "", s->questions, s->answered, s->correct,
                 s->answered ? fmt_real(100.0 * (double)s->correct / (double)s->answered, 1, b1) : "-");
         }
-        say(M("toplam: %zu sorunun %zu'i kapsandı (%%%s), doğruluk %%%s (%zu/%zu) — model %s, ilk %s sözcük\n",
+        say(M("toplam: %zu soru, kapsanan %zu (%%%s), doğruluk %%%s (%zu/%zu) — model %s, ilk %s sözcük\n",
               "total: %zu questions, %zu covered (%s%%), accuracy %s%% (%zu/%zu) — model %s, top %s words\n"),
             J->rep.questions, J->rep.answered,
             fmt_real(J->rep.questions ? 100.0 * (double)J->rep.answered / (double)J->rep.questions : 0, 1, b2),
@@ -606,7 +609,7 @@ int cmd_eval(Args *a)
         PairsReport r;
         if (eval_pairs(&m->vec, path, m->lang, &r, &e)) { say_tzerr(&e); return 1; }
         char b1[32], b2[32];
-        say(M("Spearman ρ = %s  (%zu çiftin %zu'i kapsandı, %%%s) — model %s\n",
+        say(M("Spearman ρ = %s  (%zu çift, kapsanan %zu, %%%s) — model %s\n",
               "Spearman's rho = %s  (%zu pairs, %zu covered, %s%%) — model %s\n"),
             isnan(r.spearman) ? "-" : fmt_real(r.spearman, 4, b1), r.pairs, r.used,
             fmt_real(r.pairs ? 100.0 * (double)r.used / (double)r.pairs : 0, 1, b2), m->name);

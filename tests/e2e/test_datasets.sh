@@ -70,7 +70,7 @@ status_is "second run: exit 0" 0
 
 # `datasets` in tezgah reads the manifest
 tz -c "datasets"
-match "datasets lists tr as ready with its size" "tr +tr +ready +[0-9,]+ +nlptoolkit-corpus"
+match "datasets lists tr as ready with its size" "tr +tr +ready +[0-9,]+ +(npm:)?nlptoolkit-corpus"
 
 # Offline: npm cannot reach its registry. A clear message in both languages, exit 0, and
 # tezgah still works on the small corpora.

@@ -105,7 +105,6 @@ kv = KeyedVectors.load_word2vec_format(f"{d}/g.bin", binary=True)
 x = kv[w].astype(np.float64)
 text = open(f"{d}/vector.out", encoding="utf-8").read()
 # the numbers after the line that names the word (its header line has counts, not values)
-body = text.split("\n", text.count("\n"))
 lines = text.splitlines()
 start = next(i for i, l in enumerate(lines) if l.startswith(w))
 toks = re.findall(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", " ".join(lines[start + 1:]))
@@ -126,11 +125,20 @@ done
 
 # --- refusals name the place ----------------------------------------------------------------
 head -c 2000 "$D/g.bin" > "$D/cut.bin"
-printf '400 50\n' | cat - <(tail -n +2 "$D/g.txt" | head -n 3) > "$D/short.txt"
-tz -c "load $D/cut.bin; load $D/short.txt"
-status_is "damaged files fail the script" 1
-match "a header that the file cannot hold is refused with the size in GB" "400 words × 50 dimensions \(≈ [0-9.e+-]+ GB"
-tz -c "load $D/g.bin as gb limit=3" 
+{ echo "5 50"; tail -n +2 "$D/g.txt" | head -n 3; } > "$D/short.txt"
+cp "$D/t_bin.bin" "$D/badword.bin"
+off=$(grep -obUaF 'kraliçe1 ' "$D/badword.bin" | head -n 1 | cut -d: -f1)
+printf '\xff' | dd of="$D/badword.bin" bs=1 seek=$((off + 2)) conv=notrunc status=none
+tz -c "load $D/cut.bin"
+status_is "a cut binary file fails" 1
+match "a header the file cannot hold is refused with the size in GB" "400 words × 50 dimensions \(≈ [0-9.e+-]+ GB"
+tz -c "load $D/short.txt"
+has "a text file with fewer rows than its header: the line" "short.txt', line 5: the file ends after 3 words, but the header says 5"
+tz -c "load $D/badword.bin"
+has "invalid UTF-8 in a binary word: the byte offset and record" "byte $((off + 2)) (record 2): the word is not valid UTF-8"
+tz --lang tr -c "load $D/badword.bin"
+has "the same in Turkish" "bayt $((off + 2)) (2. kayıt): sözcük geçerli UTF-8 değil"
+tz -c "load $D/g.bin as gb limit=3"
 has "limit=3 on the intact file" "3 words × 50 dims"
 
 finish

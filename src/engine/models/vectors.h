@@ -8,6 +8,13 @@
  * Rows are in the order of `words` (frequency order when trained here or when the file was
  * written in that order, as word2vec and gensim do). `limit` arguments restrict a search to
  * the first `limit` rows, i.e. the most frequent words (0 = all).
+ *
+ * Reference: gensim's KeyedVectors. most_similar, most_similar_cosmul, doesnt_match and
+ * similarity give the same words in the same order and the same scores (to 1e-5); the unit
+ * test checks it against a fixture written by tests/ref/check_vectors_gensim.py. Ties are
+ * broken by the lower id. Searches cost one pass over the table (cblas_sgemv, a few ms for
+ * 100k×100). Functions work without unit (they then divide by row lengths on the fly), but
+ * call vectors_normalize once after loading or training. Zero rows have cosine 0 to anything.
  */
 #ifndef TZ_VECTORS_H
 #define TZ_VECTORS_H
@@ -26,7 +33,8 @@ typedef struct {
 
 typedef struct { size_t id; float score; } Neighbor;
 
-/* Take ownership of nothing: copies words (in order) and data (n×dim). */
+/* vectors_init: n zeroed rows of dim floats and an empty vocabulary; the caller adds the n
+ * words in row order (vocab_add: word i gets id i) and fills data, then vectors_normalize. */
 void vectors_init(Vectors *v, size_t n, size_t dim);          /* zeroed rows, empty words */
 void vectors_free(Vectors *v);                                /* safe on a zeroed struct */
 int64_t vectors_find(const Vectors *v, const char *word);     /* -1 if unknown */
@@ -36,30 +44,42 @@ void vectors_normalize(Vectors *v);                           /* (re)computes un
 float vectors_cosine(const Vectors *v, size_t a, size_t b);
 
 /* The k rows most similar (cosine) to query (D floats, any length), skipping the ids in
- * exclude, among the first limit rows. Returns how many were written to out (≤ k), best first. */
+ * exclude, among the first limit rows. Returns how many were written to out (≤ k), best first;
+ * 0 for the zero query (it has no direction). */
 size_t vectors_nearest(const Vectors *v, const float *query, const size_t *exclude, size_t nexclude,
                        size_t k, size_t limit, Neighbor *out);
 
-/* a − b + c (analogy "a is to b as ? is to c": king − man + woman → queen).
- * mul = 0: 3CosAdd, argmax cos(x, a) − cos(x, b) + cos(x, c);
+/* a − b + c (analogy "b is to a as c is to ?": king − man + woman → queen).
+ * mul = 0: 3CosAdd, argmax cos(x, a) − cos(x, b) + cos(x, c). The score written is gensim's
+ *          most_similar(positive=[a, c], negative=[b]) score: the cosine of x with â − b̂ + ĉ
+ *          (unit vectors), which ranks the words the same way (it is the 3CosAdd sum divided
+ *          by the constant |â − b̂ + ĉ|).
  * mul = 1: 3CosMul (Levy & Goldberg 2014), argmax cos'(x,a)·cos'(x,c) / (cos'(x,b) + ε), with
- *          cos' = (cos + 1) / 2 and ε = 0.001.
+ *          cos' = (cos + 1) / 2 and ε = 1e-6 as in gensim's most_similar_cosmul (Levy &
+ *          Goldberg used 0.001), so that the scores match gensim's.
  * The three input words are excluded. Returns the number of answers written. */
 size_t vectors_analogy(const Vectors *v, size_t a, size_t b, size_t c, int mul, size_t k, size_t limit,
                        Neighbor *out);
 
 /* The index (into ids) of the word that does not match: the one farthest (cosine) from the
- * mean of the unit vectors of all n. n ≥ 2. *score receives its cosine to that mean. */
+ * mean of the unit vectors of all n (gensim's doesnt_match). n ≥ 2. *score (if not NULL)
+ * receives its cosine to that mean. */
 size_t vectors_odd(const Vectors *v, const size_t *ids, size_t n, float *score);
 
 /* Evaluate "w1 + w2 - w3 + 0.5*w4 …" (words, + and -, optional real coefficients written
- * "2*w" or "0.5 w"; quotes not needed) into out (D floats) as a sum of unit vectors. The ids
- * of the words used go to used (up to max_used). Unknown words and syntax errors are reported
- * in e with the word or the character position. */
+ * "2*w", "2 * w" or "0.5 w", decimal point '.' or ','; a leading '-' or '+'; quotes not
+ * needed) into out (D floats) as a sum of unit vectors. A '-' inside a word belongs to it
+ * when the whole is in the vocabulary ("well-known"), else it is an operator ("kral-erkek").
+ * Words are looked up as written (lower-case them first). The ids of the distinct words used
+ * go to used (up to max_used; *nused gets how many), to be excluded from the neighbours.
+ * Errors: an unknown word → TZ_E_NOTFOUND naming it; a syntax error → TZ_E_ARG naming the
+ * character position (1-based, in characters); out is then zero and *nused 0. */
 int vectors_arith(const Vectors *v, const char *expr, float *out, size_t *used, size_t *nused,
                   size_t max_used, TzErr *e);
 
-/* Up to k vocabulary words closest in spelling (edit distance ≤ 2, frequent words first). */
+/* Up to k vocabulary words closest in spelling (Damerau–Levenshtein distance ≤ 2 in
+ * characters): distance 1 before distance 2, then frequent words (lower ids) first; the word
+ * itself is not suggested. Writes ids to out; returns how many. */
 size_t vectors_suggest(const Vectors *v, const char *word, size_t k, size_t *out);
 
 #endif
