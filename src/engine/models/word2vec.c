@@ -260,7 +260,7 @@ static inline __attribute__((always_inline)) float ns_step(Word2Vec *m, const fl
         if (d == 0) { target = w; label = 1; }
         else {
             *r = *r * 25214903917ULL + 11;
-            target = (size_t)m->table[(*r >> 16) % m->table_size];
+            target = (size_t)m->table[(((*r >> 16) & 0xFFFFFFFFULL) * m->table_size) >> 32];
             if (target == w) continue;
             label = 0;
         }
@@ -324,7 +324,7 @@ static inline __attribute__((always_inline)) float sg_window(Word2Vec *m, const 
         label[n++] = 1;
         for (int d = 0; d < m->cfg.neg && d < 63; d++) {
             *r = *r * 25214903917ULL + 11;
-            size_t t = (size_t)m->table[(*r >> 16) % m->table_size];
+            size_t t = (size_t)m->table[(((*r >> 16) & 0xFFFFFFFFULL) * m->table_size) >> 32];
             if (t == w) continue;
             rows[n] = m->syn1neg + t * m->C;
             label[n++] = 0;
@@ -390,7 +390,7 @@ static void *train_thread(void *arg)
                 local_words++;
                 if (m->keep[w] < 1.0f) {
                     r = r * 25214903917ULL + 11;
-                    if (m->keep[w] < (float)(r & 0xFFFF) / 65536.0f) continue;
+                    if (m->keep[w] < (float)((r >> 16) & 0xFFFF) / 65536.0f) continue;
                 }
                 sen[n++] = w;
             }
