@@ -1,6 +1,7 @@
 /* main.c — start-up: find our files, pick the language, then read commands from the
  * terminal (readline), from -c, from a script file, or from a pipe. */
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,10 @@ static int prepare_corpus(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Only the character type follows the locale (readline needs it to edit multi-byte
+     * letters such as ç ğ ı); numbers are read and written in the C locale everywhere, so a
+     * Turkish locale never turns 0.5 into 0,5 inside a file. */
+    if (!setlocale(LC_CTYPE, "")) setlocale(LC_CTYPE, "C.UTF-8");
     g_lang = i18n_from_locale();
     g_app.current_model = -1;
     find_root();

@@ -493,6 +493,36 @@ int cmd_load(Args *a)
     return app_start_job(what, "B", loadvec_work, L, loadvec_done);
 }
 
+/* Saving runs as a job too: a 500k × 300 table takes half a minute as text. */
+typedef struct {
+    const Model *m;
+    char path[4096], prefix[4096], fmt[16];
+} SaveJob;
+
+static int save_work(Job *job, void *arg, TzErr *e)
+{
+    (void)job;
+    SaveJob *S = arg;
+    if (!strcmp(S->fmt, "w2v-bin")) return w2v_save_bin(&S->m->vec, S->path, e);
+    if (!strcmp(S->fmt, "w2v-txt")) return w2v_save_text(&S->m->vec, S->path, e);
+    return projector_save(&S->m->vec, S->prefix, e);
+}
+
+static void save_done(int rc, const TzErr *e, void *arg)
+{
+    SaveJob *S = arg;
+    char b[32];
+    if (rc) say_tzerr(e);
+    else if (!strcmp(S->fmt, "projector"))
+        say(M("Embedding Projector için: %s.vectors.tsv ve %s.metadata.tsv (projector.tensorflow.org → Load)\n",
+              "for the Embedding Projector: %s.vectors.tsv and %s.metadata.tsv (projector.tensorflow.org → Load)\n"),
+            S->prefix, S->prefix);
+    else
+        say(M("%s kaydedildi: %s (%s, %s sözcük)\n", "%s saved: %s (%s, %s words)\n"), S->m->name, S->path, S->fmt,
+            fmt_int((long long)S->m->vec.n, b));
+    free(S);
+}
+
 int cmd_save(Args *a)
 {
     Model *m = model_find(a->argv[1]);
@@ -502,35 +532,23 @@ int cmd_save(Args *a)
         return 1;
     }
     const char *path = a->argv[2];
+    size_t n = strlen(path);
     const char *fmt = arg_str(a, "format", NULL);
-    if (!fmt) {
-        size_t n = strlen(path);
-        fmt = (n > 4 && !strcmp(path + n - 4, ".bin")) ? "w2v-bin"
-            : (n > 4 && !strcmp(path + n - 4, ".tsv")) ? "projector" : "w2v-txt";
-    }
-    TzErr e;
-    int rc;
-    if (!strcmp(fmt, "w2v-bin")) rc = w2v_save_bin(&m->vec, path, &e);
-    else if (!strcmp(fmt, "w2v-txt")) rc = w2v_save_text(&m->vec, path, &e);
-    else if (!strcmp(fmt, "projector")) {
-        char prefix[4096];
-        snprintf(prefix, sizeof prefix, "%s", path);
-        size_t n = strlen(prefix);
-        if (n > 4 && !strcmp(prefix + n - 4, ".tsv")) prefix[n - 4] = '\0';
-        rc = projector_save(&m->vec, prefix, &e);
-        if (!rc)
-            say(M("Embedding Projector için: %s.vectors.tsv ve %s.metadata.tsv (projector.tensorflow.org → Load)\n",
-                  "for the Embedding Projector: %s.vectors.tsv and %s.metadata.tsv (projector.tensorflow.org → Load)\n"),
-                prefix, prefix);
-    } else {
+    if (!fmt)   /* from the extension: .bin binary, .tsv projector, anything else text */
+        fmt = (n > 4 && !strcmp(path + n - 4, ".bin")) ? "w2v-bin" : (n > 4 && !strcmp(path + n - 4, ".tsv")) ? "projector" : "w2v-txt";
+    if (strcmp(fmt, "w2v-bin") && strcmp(fmt, "w2v-txt") && strcmp(fmt, "projector")) {
         say_error(M("format=%s: w2v-bin, w2v-txt ya da projector olmalı.", "format=%s: must be w2v-bin, w2v-txt or projector."), fmt);
         return 1;
     }
-    if (rc) { say_tzerr(&e); return 1; }
-    char b[32];
-    say(M("%s kaydedildi: %s (%s, %s sözcük)\n", "%s saved: %s (%s, %s words)\n"), m->name, path, fmt,
-        fmt_int((long long)m->vec.n, b));
-    return 0;
+    SaveJob *S = tz_calloc(1, sizeof *S);
+    S->m = m;
+    snprintf(S->fmt, sizeof S->fmt, "%s", fmt);
+    snprintf(S->path, sizeof S->path, "%s", path);
+    snprintf(S->prefix, sizeof S->prefix, "%s", path);
+    if (n > 4 && !strcmp(S->prefix + n - 4, ".tsv")) S->prefix[n - 4] = '\0';
+    char what[160];
+    snprintf(what, sizeof what, "save %.60s", m->name);
+    return app_start_job(what, "", save_work, S, save_done);
 }
 
 /* --- evaluation ------------------------------------------------------------------------ */

@@ -300,3 +300,34 @@ Test(vocab, zipf_fit)
     cr_assert_eq(r2, 0.0);
     vocab_free(&v);
 }
+
+/* The alias table is exact: column i gives prob[i]/V to i and (1 − prob[i])/V to alias[i];
+ * summed over the columns this must be count^0.75 / Σ count^0.75 for every word. */
+Test(vocab, alias_table_is_exact)
+{
+    Vocab v;
+    vocab_init(&v);
+    const char *w[] = { "a", "b", "c", "d", "e", "f", "g" };
+    int64_t counts[] = { 1000, 300, 300, 45, 7, 1, 1 };
+    for (int i = 0; i < 7; i++) vocab_add(&v, w[i], 1, counts[i]);
+    float *prob;
+    int32_t *alias;
+    cr_assert_eq(vocab_alias_table(&v, 0.75, &prob, &alias), 0);
+    double implied[7] = { 0 }, norm = 0;
+    for (int i = 0; i < 7; i++) {
+        cr_assert(prob[i] >= 0 && prob[i] <= 1);
+        cr_assert(alias[i] >= 0 && alias[i] < 7);
+        implied[i] += prob[i] / 7.0;
+        implied[alias[i]] += (1.0 - prob[i]) / 7.0;
+        norm += pow((double)counts[i], 0.75);
+    }
+    for (int i = 0; i < 7; i++)
+        cr_assert(fabs(implied[i] - pow((double)counts[i], 0.75) / norm) < 1e-6, "word %d: %g vs %g", i, implied[i],
+                  pow((double)counts[i], 0.75) / norm);
+    free(prob);
+    free(alias);
+    Vocab empty;
+    vocab_init(&empty);
+    cr_assert_eq(vocab_alias_table(&empty, 0.75, &prob, &alias), -1);
+    vocab_free(&v);
+}

@@ -94,8 +94,8 @@ Test(word2vec, negative_sampling_step_follows_the_gradient)
     Word2Vec m;
     Corpus c;
     small_model(&m, &c, 1, 0);
-    /* Make every negative draw the same word so the step is known: the table holds only 2. */
-    for (size_t i = 0; i < m.table_size; i++) m.table[i] = 2;
+    /* Make every negative draw the same word so the step is known: every alias column is 2. */
+    for (size_t i = 0; i < m.V; i++) { m.neg_prob[i] = 0; m.neg_alias[i] = 2; }
     const int C = (int)m.C;
     size_t w = 0;
     float h[8], neu1e[8] = { 0 }, gh[8], gu[16];
@@ -127,7 +127,7 @@ Test(word2vec, skipgram_window_step_follows_the_gradient)
         Word2Vec m;
         Corpus c;
         small_model(&m, &c, 1, hs);
-        for (size_t i = 0; i < m.table_size; i++) m.table[i] = 2;
+        for (size_t i = 0; i < m.V; i++) { m.neg_prob[i] = 0; m.neg_alias[i] = 2; }
         const int C = (int)m.C;
         size_t w = 1;
         uint32_t ctx[2] = { 0, 2 };

@@ -156,6 +156,37 @@ int32_t *vocab_unigram_table(const Vocab *v, double power, size_t table_size)
     return table;
 }
 
+int vocab_alias_table(const Vocab *v, double power, float **prob, int32_t **alias)
+{
+    size_t n = v->size;
+    if (n == 0) return -1;
+    double *p = tz_malloc(n * sizeof *p), norm = 0;
+    for (size_t i = 0; i < n; i++) norm += p[i] = pow((double)v->counts[i], power);
+    /* scale so the mean is 1; then pair each "small" column (< 1) with a "large" one */
+    size_t *small = tz_malloc(n * sizeof *small), *large = tz_malloc(n * sizeof *large), ns = 0, nl = 0;
+    for (size_t i = 0; i < n; i++) {
+        p[i] = p[i] * (double)n / norm;
+        if (p[i] < 1.0) small[ns++] = i; else large[nl++] = i;
+    }
+    float *pr = tz_malloc(n * sizeof *pr);
+    int32_t *al = tz_malloc(n * sizeof *al);
+    while (ns && nl) {
+        size_t s = small[--ns], l = large[--nl];
+        pr[s] = (float)p[s];
+        al[s] = (int32_t)l;
+        p[l] -= 1.0 - p[s];                       /* l gives s's column the rest of its height */
+        if (p[l] < 1.0) small[ns++] = l; else large[nl++] = l;
+    }
+    while (nl) { size_t l = large[--nl]; pr[l] = 1.0f; al[l] = (int32_t)l; }
+    while (ns) { size_t s = small[--ns]; pr[s] = 1.0f; al[s] = (int32_t)s; }  /* rounding leftovers */
+    free(p);
+    free(small);
+    free(large);
+    *prob = pr;
+    *alias = al;
+    return 0;
+}
+
 double vocab_zipf_fit(const Vocab *v, size_t max_rank, double *r2)
 {
     /* Assumes frequency order (vocab_sort). x = log rank, y = log count. */

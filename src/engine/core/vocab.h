@@ -50,6 +50,12 @@ float *vocab_keep_probs(const Vocab *v, double sample);
  * Returns NULL if the vocabulary is empty. */
 int32_t *vocab_unigram_table(const Vocab *v, double power, size_t table_size);
 
+/* The same distribution as an alias table (Walker; Vose's construction): V probabilities and
+ * V aliases, 8 bytes a word instead of a table of millions of slots, so that it stays in the
+ * cache and a draw costs two reads. Draw: pick a word i uniformly, keep it with probability
+ * prob[i], else take alias[i]. Returns 0, or -1 if the vocabulary is empty. */
+int vocab_alias_table(const Vocab *v, double power, float **prob, int32_t **alias);
+
 /* Zipf's law: least-squares fit of log(count) = log(C) - s·log(rank) over ranks 1..max_rank
  * (words with count ≥ 2 only). Returns the exponent s; *r2 gets the fit's R². */
 double vocab_zipf_fit(const Vocab *v, size_t max_rank, double *r2);

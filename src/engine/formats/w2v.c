@@ -92,14 +92,17 @@ static void prepend(char *msg, size_t cap, const char *name, const char *where)
     char head[768];
     snprintf(head, sizeof head, "'%s', %s: ", name, where);
     size_t a = strlen(head), b = strlen(msg);
-    if (a > cap / 2) a = cap / 2;                 /* a very long file name: keep the message */
-    while (a > 0 && ((unsigned char)head[a] & 0xC0) == 0x80) a--;
-    if (a + b > cap - 1) b = cap - 1 - a;
+    if (a > cap / 2) {                            /* a very long file name: keep the message */
+        a = cap / 2;
+        while (a > 0 && ((unsigned char)head[a] & 0xC0) == 0x80) a--;
+    }
+    if (a + b > cap - 1) {                        /* cut before the character msg[b] is in */
+        b = cap - 1 - a;
+        while (b > 0 && ((unsigned char)msg[b] & 0xC0) == 0x80) b--;
+    }
     memmove(msg + a, msg, b);
     memcpy(msg, head, a);
-    size_t end = a + b;
-    while (end > a && ((unsigned char)msg[end] & 0xC0) == 0x80 && end < cap - 1) end--;
-    msg[end] = '\0';
+    msg[a + b] = '\0';
 }
 
 /* Put "'name', WHERE: " in front of the message tz_errf just wrote; returns its code. */
@@ -501,14 +504,22 @@ static int parse_bin(Parse *p)
         pos = ws + wl + 1;
         if (n - pos < rowbytes) {
             char buf[160];
-            tz_errf(p->e, TZ_E_FORMAT,
-                    "\"%s\" sözcüğünün vektörü yarım: %zu bayt gerekiyor, dosyada %zu kaldı. Dosya "
-                    "yarım kalmış (indirme bitmemiş olabilir); ilk sözcükleri limit=%zu ile "
-                    "yükleyebilirsiniz.",
-                    "the vector of the word \"%s\" is cut short: it needs %zu bytes, %zu are left. "
-                    "The file is truncated (an unfinished download?); you can load the first words "
-                    "with limit=%zu.",
-                    show(d + ws, wl, buf, sizeof buf), rowbytes, n - pos, i);
+            if (i == 0)
+                tz_errf(p->e, TZ_E_FORMAT,
+                        "\"%s\" sözcüğünün vektörü yarım: %zu bayt gerekiyor, dosyada %zu kaldı. "
+                        "Dosya yarım kalmış (indirme bitmemiş olabilir).",
+                        "the vector of the word \"%s\" is cut short: it needs %zu bytes, %zu are "
+                        "left. The file is truncated (an unfinished download?).",
+                        show(d + ws, wl, buf, sizeof buf), rowbytes, n - pos);
+            else
+                tz_errf(p->e, TZ_E_FORMAT,
+                        "\"%s\" sözcüğünün vektörü yarım: %zu bayt gerekiyor, dosyada %zu kaldı. "
+                        "Dosya yarım kalmış (indirme bitmemiş olabilir); ilk sözcükleri limit=%zu "
+                        "ile yükleyebilirsiniz.",
+                        "the vector of the word \"%s\" is cut short: it needs %zu bytes, %zu are "
+                        "left. The file is truncated (an unfinished download?); you can load the "
+                        "first words with limit=%zu.",
+                        show(d + ws, wl, buf, sizeof buf), rowbytes, n - pos, i);
             return located(p->e, p->name, at_byte(pos, i + 1), TZ_E_FORMAT);
         }
         float *row = dst + i * D;

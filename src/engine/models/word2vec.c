@@ -51,6 +51,35 @@ static inline float log_sigmoid(float x)
     return logsig_table[sig_index(x)];
 }
 
+/* A negative sample: one 64-bit step of the generator gives both the uniform column (high
+ * 32 bits) and the coin that picks it or its alias (16 bits below them). */
+static inline size_t draw_negative(const Word2Vec *m, uint64_t *r)
+{
+    *r = *r * 25214903917ULL + 11;
+    size_t i = (size_t)(((*r >> 32) * (uint64_t)m->V) >> 32);
+    float coin = (float)((*r >> 16) & 0xFFFF) / 65536.0f;
+    return coin < m->neg_prob[i] ? i : (size_t)m->neg_alias[i];
+}
+
+/* The outputs of negative sampling for the centre word w: w itself, then the negatives
+ * (a draw equal to w is dropped, as in word2vec.c). Their rows are prefetched: the trainer
+ * draws them one position ahead, so the fetches overlap the work on the current position
+ * (on the `en` corpus the rows no longer fit in the cache and CBOW waited on memory). */
+static inline int draw_targets(const Word2Vec *m, size_t w, uint64_t *r, size_t *tgt)
+{
+    int n = 0;
+    tgt[n++] = w;
+    for (int d = 0; d < m->cfg.neg && d < 64; d++) {
+        size_t t = draw_negative(m, r);
+        if (t != w) tgt[n++] = t;
+    }
+    for (int d = 0; d < n; d++) {
+        const char *row = (const char *)(m->syn1neg + tgt[d] * m->C);
+        for (size_t b = 0; b < m->C * sizeof(float); b += 64) __builtin_prefetch(row + b);
+    }
+    return n;
+}
+
 /* --- small vector kernels: the compiler vectorises them (omp simd, see Makefile) -------- */
 static inline float dot(const float *restrict a, const float *restrict b, int n)
 {
@@ -188,8 +217,7 @@ int w2v_init(Word2Vec *m, const W2VConfig *cfg, const Corpus *corpus, TzErr *e)
     }
     if (cfg->neg > 0) {
         m->syn1neg = tz_calloc(V * C, sizeof *m->syn1neg);
-        m->table_size = V * 1000 < 100000 ? 100000 : (V * 1000 > 10000000 ? 10000000 : V * 1000);
-        m->table = vocab_unigram_table(&m->vocab, 0.75, m->table_size);
+        vocab_alias_table(&m->vocab, 0.75, &m->neg_prob, &m->neg_alias);
     }
     if (cfg->hs) {
         m->syn1 = tz_calloc(V * C, sizeof *m->syn1);
@@ -209,7 +237,8 @@ void w2v_free(Word2Vec *m)
     free(m->codelen);
     free(m->codes);
     free(m->points);
-    free(m->table);
+    free(m->neg_prob);
+    free(m->neg_alias);
     free(m->keep);
     memset(m, 0, sizeof *m);
 }
@@ -249,21 +278,14 @@ typedef struct {
 
 /* One output layer step for the input h: the true word, then the negatives (NS) or the
  * Huffman path (HS); accumulates the input's gradient step in neu1e. Returns the loss. */
-static inline __attribute__((always_inline)) float ns_step(Word2Vec *m, const float *h, float *neu1e, size_t w, float alpha,
-                                                           uint64_t *r)
+static inline __attribute__((always_inline)) float ns_step(Word2Vec *m, const float *h, float *neu1e,
+                                                           const size_t *tgt, int n, float alpha)
 {
     const int C = (int)m->C;
     float loss = 0;
-    for (int d = 0; d <= m->cfg.neg; d++) {
-        size_t target;
-        int label;
-        if (d == 0) { target = w; label = 1; }
-        else {
-            *r = *r * 25214903917ULL + 11;
-            target = (size_t)m->table[(((*r >> 16) & 0xFFFFFFFFULL) * m->table_size) >> 32];
-            if (target == w) continue;
-            label = 0;
-        }
+    for (int d = 0; d < n; d++) {
+        size_t target = tgt[d];
+        int label = d == 0;
         float *u = m->syn1neg + target * m->C;
         float f = dot(h, u, C);
         float s = f >= SIG_MAX ? 1.0f : f <= -SIG_MAX ? 0.0f : sig_table[sig_index(f)];
@@ -305,7 +327,8 @@ static inline __attribute__((always_inline)) float hs_step(Word2Vec *m, const fl
  * The output rows stay in the L1 cache for the whole window instead of being fetched once
  * per (context, output) pair as in word2vec.c. ex (m×C) and g (m×n) are scratch space. */
 static inline __attribute__((always_inline)) float sg_window(Word2Vec *m, const uint32_t *ctx, int nctx, size_t w,
-                                                             float alpha, uint64_t *r, float *ex, float *g)
+                                                             const size_t *tgt, int ntgt, float alpha, float *ex,
+                                                             float *g)
 {
     const int C = (int)m->C;
     float *rows[W2V_MAX_CODE + 64];
@@ -319,16 +342,9 @@ static inline __attribute__((always_inline)) float sg_window(Word2Vec *m, const 
             label[n++] = 1 - code[j];          /* bit 0 = "left" is predicted as label 1 */
         }
     }
-    if (m->cfg.neg > 0) {
-        rows[n] = m->syn1neg + w * m->C;
-        label[n++] = 1;
-        for (int d = 0; d < m->cfg.neg && d < 63; d++) {
-            *r = *r * 25214903917ULL + 11;
-            size_t t = (size_t)m->table[(((*r >> 16) & 0xFFFFFFFFULL) * m->table_size) >> 32];
-            if (t == w) continue;
-            rows[n] = m->syn1neg + t * m->C;
-            label[n++] = 0;
-        }
+    for (int d = 0; d < ntgt; d++) {          /* negative sampling: w, then its negatives */
+        rows[n] = m->syn1neg + tgt[d] * m->C;
+        label[n++] = d == 0;
     }
     float loss = 0;
     /* G = α (labels − σ(X Yᵀ)) */
@@ -355,7 +371,9 @@ static inline __attribute__((always_inline)) float sg_window(Word2Vec *m, const 
     return loss;
 }
 
-__attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
+/* Compiled twice: for AVX2 + FMA (x86-64-v3) and for plain x86-64; the loader picks one by
+ * what the processor has. (AVX-512 measured no faster here: the loop waits on memory.) */
+__attribute__((target_clones("arch=x86-64-v3", "default")))
 static void *train_thread(void *arg)
 {
     Worker *W = arg;
@@ -373,6 +391,7 @@ static void *train_thread(void *arg)
     float *neu1 = tz_malloc((size_t)C * sizeof *neu1), *neu1e = tz_malloc((size_t)C * sizeof *neu1e);
     /* skip-gram scratch: the context ids, ΔX (2W×C) and G (2W × outputs) of one window */
     uint32_t *ctx = tz_malloc(2 * (size_t)cfg->window * sizeof *ctx);
+    size_t tgt_a[65], tgt_b[65], *cur = tgt_a, *nxt = tgt_b;   /* negatives, this and next position */
     float *ex = tz_malloc(2 * (size_t)cfg->window * (size_t)C * sizeof *ex);
     float *gbuf = tz_malloc(2 * (size_t)cfg->window * (W2V_MAX_CODE + 64) * sizeof *gbuf);
     int64_t local_words = 0, last_flush = 0;
@@ -395,8 +414,11 @@ static void *train_thread(void *arg)
                 sen[n++] = w;
             }
             W->trained += (int64_t)n;
+            /* negatives for position 0; each position then draws those of the next one */
+            int ncur = (cfg->neg > 0 && n > 0) ? draw_targets(m, sen[0], &r, cur) : 0, nnxt = 0;
             for (size_t pos = 0; pos < n; pos++) {
                 size_t w = sen[pos];
+                if (cfg->neg > 0 && pos + 1 < n) nnxt = draw_targets(m, sen[pos + 1], &r, nxt);
                 r = r * 25214903917ULL + 11;
                 int b = (int)((r >> 16) % (uint64_t)cfg->window);   /* window shrinks by b */
                 int win = cfg->window - b;
@@ -407,9 +429,10 @@ static void *train_thread(void *arg)
                     int nctx = 0;
                     for (size_t c = lo; c <= hi; c++)
                         if (c != pos) ctx[nctx++] = sen[c];
-                    if (nctx == 0) continue;
-                    loss_sum += sg_window(m, ctx, nctx, w, alpha, &r, ex, gbuf);
-                    loss_n += nctx;
+                    if (nctx > 0) {
+                        loss_sum += sg_window(m, ctx, nctx, w, cur, ncur, alpha, ex, gbuf);
+                        loss_n += nctx;
+                    }
                 } else {
                     /* CBOW: the mean of the context vectors predicts the centre word */
                     memset(neu1, 0, (size_t)C * sizeof *neu1);
@@ -419,18 +442,22 @@ static void *train_thread(void *arg)
                         axpy(1.0f, m->syn0 + (size_t)sen[c] * m->C, neu1, C);
                         cw++;
                     }
-                    if (cw == 0) continue;
-                    float inv = 1.0f / (float)cw;
-                    for (int i = 0; i < C; i++) neu1[i] *= inv;
-                    memset(neu1e, 0, (size_t)C * sizeof *neu1e);
-                    float l = 0;
-                    if (cfg->hs) l += hs_step(m, neu1, neu1e, w, alpha);
-                    if (cfg->neg > 0) l += ns_step(m, neu1, neu1e, w, alpha, &r);
-                    for (size_t c = lo; c <= hi; c++)
-                        if (c != pos) axpy(1.0f, neu1e, m->syn0 + (size_t)sen[c] * m->C, C);
-                    loss_sum += l;
-                    loss_n++;
+                    if (cw > 0) {
+                        float inv = 1.0f / (float)cw;
+                        for (int i = 0; i < C; i++) neu1[i] *= inv;
+                        memset(neu1e, 0, (size_t)C * sizeof *neu1e);
+                        float l = 0;
+                        if (cfg->hs) l += hs_step(m, neu1, neu1e, w, alpha);
+                        if (cfg->neg > 0) l += ns_step(m, neu1, neu1e, cur, ncur, alpha);
+                        for (size_t c = lo; c <= hi; c++)
+                            if (c != pos) axpy(1.0f, neu1e, m->syn0 + (size_t)sen[c] * m->C, C);
+                        loss_sum += l;
+                        loss_n++;
+                    }
                 }
+                /* the next position's negatives become the current ones */
+                size_t *t = cur; cur = nxt; nxt = t;
+                ncur = nnxt;
             }
             if (local_words - last_flush >= REPORT_EVERY) {
                 /* publish: words read so far, the loss, and the new learning rate */
@@ -511,7 +538,9 @@ int w2v_train(Word2Vec *m, const Corpus *corpus, Job *job, TzErr *e)
 /* --- the steps, for the tests ------------------------------------------------------------ */
 float w2v_ns_step(Word2Vec *m, const float *h, float *neu1e, size_t w, float alpha, uint64_t *r)
 {
-    return ns_step(m, h, neu1e, w, alpha, r);
+    size_t tgt[65];
+    int n = draw_targets(m, w, r, tgt);
+    return ns_step(m, h, neu1e, tgt, n, alpha);
 }
 
 float w2v_hs_step(Word2Vec *m, const float *h, float *neu1e, size_t w, float alpha)
@@ -522,5 +551,7 @@ float w2v_hs_step(Word2Vec *m, const float *h, float *neu1e, size_t w, float alp
 float w2v_sg_window(Word2Vec *m, const uint32_t *ctx, int nctx, size_t w, float alpha, uint64_t *r, float *ex,
                     float *g)
 {
-    return sg_window(m, ctx, nctx, w, alpha, r, ex, g);
+    size_t tgt[65];
+    int n = m->cfg.neg > 0 ? draw_targets(m, w, r, tgt) : 0;
+    return sg_window(m, ctx, nctx, w, tgt, n, alpha, ex, g);
 }

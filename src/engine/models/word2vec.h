@@ -70,8 +70,8 @@ typedef struct {
     uint8_t *codelen;
     uint8_t *codes;         /* V × W2V_MAX_CODE */
     int32_t *points;        /* V × W2V_MAX_CODE */
-    int32_t *table;         /* negative-sampling table */
-    size_t table_size;
+    float *neg_prob;        /* negative sampling: an alias table over the vocabulary for */
+    int32_t *neg_alias;     /* P(w) ∝ count^0.75 (vocab_alias_table) */
     float *keep;            /* subsampling keep probability per word */
     /* what training did */
     int64_t words_trained;  /* words processed (after subsampling) over all epochs */
