@@ -553,11 +553,15 @@ int cmd_save(Args *a)
 
 /* --- evaluation ------------------------------------------------------------------------ */
 
-/* `eval analogies tr` means datasets/eval/analogies-tr.txt. */
+/* `eval analogies tr` means datasets/eval/analogies-tr.txt; `eval analogies mini-tr` the
+ * questions written for the mini corpus, datasets/mini/analogies_tr.txt. */
 static void eval_path(const char *kind, const char *arg, char *out, size_t n)
 {
     if (tz_exists(arg)) { snprintf(out, n, "%s", arg); return; }
-    snprintf(out, n, "%.3900s/datasets/eval/%s-%.100s.txt", g_app.root, kind, arg);
+    if (!strncmp(arg, "mini-", 5))
+        snprintf(out, n, "%.3900s/datasets/mini/%s_%.100s.txt", g_app.root, kind, arg + 5);
+    else
+        snprintf(out, n, "%.3900s/datasets/eval/%s-%.100s.txt", g_app.root, kind, arg);
     if (!tz_exists(out)) snprintf(out, n, "%s", arg);
 }
 

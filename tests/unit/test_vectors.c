@@ -365,6 +365,14 @@ Test(vectors, suggestions)
     cr_assert_str_eq(vocab_word(&v.words, out[0]), "kitap");
     cr_assert_eq(vectors_suggest(&v, "zzzzzzzz", 8, out), 0);
     cr_assert_eq(vectors_suggest(&v, "kitab", 0, out), 0);
+    /* "kit": nothing at distance 1 but "ki"; then the words it begins ("kitap", "kitaplar",
+     * "kitabı", by frequency); short words get no distance-2 guesses ("bir", "kira") */
+    n = vectors_suggest(&v, "kit", 8, out);
+    cr_assert_eq(n, 4, "got %zu", n);
+    cr_assert_str_eq(vocab_word(&v.words, out[0]), "ki");
+    cr_assert_str_eq(vocab_word(&v.words, out[1]), "kitap");
+    cr_assert_str_eq(vocab_word(&v.words, out[2]), "kitaplar");
+    cr_assert_str_eq(vocab_word(&v.words, out[3]), "kitabı");
     vectors_free(&v);
 }
 

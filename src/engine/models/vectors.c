@@ -435,12 +435,19 @@ size_t vectors_suggest(const Vectors *v, const char *word, size_t k, size_t *out
     if (!k) return 0;
     size_t wlen = utf8_length(word, strlen(word)), n = 0, cap = 0;
     Sugg *s = NULL;
+    /* Order: edit distance 1 ("krall" → kral), then words that continue what was typed
+     * ("kad" → kadın, kadınlar), then distance 2 — only for words longer than 4 letters,
+     * where it is still a typo and not another short word. Ties: the more frequent first. */
+    size_t maxd = wlen <= 4 ? 1 : 2, blen = strlen(word);
     for (size_t id = 0; id < v->n && id < v->words.size; id++) {
         const char *w = vocab_word(&v->words, id);
-        size_t len = utf8_length(w, strlen(w));
-        if ((len > wlen ? len - wlen : wlen - len) > 2) continue;
-        size_t dist = utf8_edit_distance(word, w, 2);
-        if (dist == 0 || dist > 2) continue;
+        size_t len = utf8_length(w, strlen(w)), dist;
+        size_t d = (len > wlen ? len - wlen : wlen - len) > maxd ? maxd + 1 : utf8_edit_distance(word, w, maxd);
+        if (d == 0) continue;                               /* the word itself */
+        if (d == 1) dist = 1;
+        else if (wlen >= 3 && len > wlen && strncmp(w, word, blen) == 0) dist = 2;   /* continues it */
+        else if (d <= maxd) dist = 3;
+        else continue;
         if (n == cap) {
             cap = cap ? 2 * cap : 64;
             s = tz_realloc(s, cap * sizeof *s);
