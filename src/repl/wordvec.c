@@ -142,7 +142,7 @@ int cmd_similar(Args *a)
     if (id < 0) return 1;
     Neighbor *nb = tz_malloc((size_t)k * sizeof *nb);
     size_t ex = (size_t)id;
-    size_t n = vectors_nearest(&m->vec, m->vec.unit + (size_t)id * m->vec.dim, &ex, 1, (size_t)k, 0, nb);
+    size_t n = vectors_nearest(&m->vec, vectors_row(&m->vec, (size_t)id), &ex, 1, (size_t)k, 0, nb);
     say(M("%s sözcüğüne en yakın %zu sözcük (kosinüs benzerliği, model %s):\n",
           "nearest to %s: %zu words (cosine similarity, model %s):\n"), W(m, (size_t)id), n, m->name);
     print_neighbors(m, nb, n);

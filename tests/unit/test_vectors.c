@@ -31,6 +31,14 @@ static float fnorm(const float *x, size_t d)
     return (float)sqrt(s);
 }
 
+/* The unit rows of a table (V×D, malloc'd), from data and inv_norm: what the cosine sees. */
+static float *unit_rows(const Vectors *v)
+{
+    float *u = malloc(v->n * v->dim * sizeof *u);
+    for (size_t i = 0; i < v->n; i++) vectors_unit_row(v, i, u + i * v->dim);
+    return u;
+}
+
 Test(vectors, init_find_free)
 {
     Vectors v;
@@ -38,7 +46,7 @@ Test(vectors, init_find_free)
     cr_assert_eq(v.n, 3);
     cr_assert_eq(v.dim, 4);
     for (size_t i = 0; i < 12; i++) cr_assert_eq(v.data[i], 0.0f);
-    cr_assert_null(v.unit);
+    cr_assert_null(v.inv_norm);
     cr_assert_eq(vectors_find(&v, "kral"), -1, "empty vocabulary");
     vocab_add(&v.words, "kral", 4, 1);
     vocab_add(&v.words, "krali\xC3\xA7" "e", 8, 1);
@@ -66,13 +74,17 @@ Test(vectors, normalize_and_cosine)
     cr_assert_float_eq(vectors_cosine(&v, 0, 1), 0.8f, 1e-6);
     cr_assert_eq(vectors_cosine(&v, 0, 2), 0.0f, "a zero row has cosine 0");
     vectors_normalize(&v);
-    cr_assert_not_null(v.unit);
-    cr_assert_float_eq(v.unit[0], 0.6f, 1e-6);
-    cr_assert_float_eq(v.unit[1], 0.8f, 1e-6);
-    cr_assert_float_eq(fnorm(v.unit + 6, 2), 1.0f, 1e-6);
-    cr_assert_eq(v.unit[4], 0.0f, "zero rows stay zero");
-    cr_assert_eq(v.unit[5], 0.0f);
-    cr_assert(!isnan(v.unit[4]));
+    cr_assert_not_null(v.inv_norm);
+    cr_assert_float_eq(v.inv_norm[0], 0.2f, 1e-6);
+    cr_assert_eq(v.inv_norm[2], 0.0f, "a zero row has no length to divide by");
+    float *U = unit_rows(&v);
+    cr_assert_float_eq(U[0], 0.6f, 1e-6);
+    cr_assert_float_eq(U[1], 0.8f, 1e-6);
+    cr_assert_float_eq(fnorm(U + 6, 2), 1.0f, 1e-6);
+    cr_assert_eq(U[4], 0.0f, "zero rows stay zero");
+    cr_assert_eq(U[5], 0.0f);
+    cr_assert(!isnan(U[4]));
+    free(U);
     cr_assert_float_eq(vectors_cosine(&v, 0, 3), -1.0f, 1e-6);
     cr_assert_float_eq(vectors_cosine(&v, 0, 1), 0.8f, 1e-6);
     cr_assert_float_eq(vectors_cosine(&v, 1, 1), 1.0f, 1e-6);
@@ -138,8 +150,8 @@ Test(vectors, nearest_order_exclusions_limit)
     cr_assert_eq(vectors_nearest(&v, zq, NULL, 0, 3, 0, out), 0);
     cr_assert_eq(vectors_nearest(&v, q, NULL, 0, 0, 0, out), 0);
     /* the same answers without unit rows */
-    free(v.unit);
-    v.unit = NULL;
+    free(v.inv_norm);
+    v.inv_norm = NULL;
     n = vectors_nearest(&v, q, ex, 2, 3, 0, out);
     cr_assert_eq(n, 3);
     cr_assert_eq(out[0].id, 1);
@@ -242,11 +254,12 @@ Test(vectors, odd_one_out)
     cr_assert_eq(vectors_odd(&v, ids, 4, &score), 3, "araba is the odd one");
     cr_assert(score < 0.5f && score > -1.0f);
     /* the score is the cosine to the normalised mean of the unit vectors */
-    float mean[3] = {0};
+    float mean[3] = {0}, *U = unit_rows(&v);
     for (size_t i = 0; i < 4; i++)
-        for (int j = 0; j < 3; j++) mean[j] += v.unit[i * 3 + j];
+        for (int j = 0; j < 3; j++) mean[j] += U[i * 3 + j];
     float len = fnorm(mean, 3), expect = 0;
-    for (int j = 0; j < 3; j++) expect += v.unit[9 + j] * mean[j] / len;
+    for (int j = 0; j < 3; j++) expect += U[9 + j] * mean[j] / len;
+    free(U);
     cr_assert_float_eq(score, expect, 1e-6);
     /* order of ids does not matter: the index into ids is returned */
     size_t ids2[] = {3, 2, 0};
@@ -258,12 +271,13 @@ Test(vectors, arith_expressions)
 {
     Vectors v;
     family_table(&v);
+    float *U = unit_rows(&v);
     float out[5], expect[5];
     size_t used[8], nused = 99;
     TzErr e;
     tz_err_clear(&e);
     cr_assert_eq(vectors_arith(&v, "kral - erkek + kadın", out, used, &nused, 8, &e), 0, "%s", e.en);
-    for (int j = 0; j < 5; j++) expect[j] = v.unit[j] - v.unit[5 + j] + v.unit[10 + j];
+    for (int j = 0; j < 5; j++) expect[j] = U[j] - U[5 + j] + U[10 + j];
     for (int j = 0; j < 5; j++) cr_assert_float_eq(out[j], expect[j], 1e-6);
     cr_assert_eq(nused, 3);
     cr_assert_eq(used[0], 0);
@@ -278,15 +292,15 @@ Test(vectors, arith_expressions)
     const char *forms[] = {"2*kral", "2 * kral", "2 kral", "kral+kral", "+kral + 1.0 kral", "0.5 kral + 1,5 kral"};
     for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
         cr_assert_eq(vectors_arith(&v, forms[f], out, used, &nused, 8, &e), 0, "%s: %s", forms[f], e.en);
-        for (int j = 0; j < 5; j++) cr_assert_float_eq(out[j], 2 * v.unit[j], 1e-6, "%s", forms[f]);
+        for (int j = 0; j < 5; j++) cr_assert_float_eq(out[j], 2 * U[j], 1e-6, "%s", forms[f]);
         cr_assert_eq(nused, 1, "%s: a word used twice is listed once", forms[f]);
     }
     cr_assert_eq(vectors_arith(&v, "-kraliçe", out, NULL, NULL, 0, &e), 0, "%s", e.en);
-    for (int j = 0; j < 5; j++) cr_assert_float_eq(out[j], -v.unit[15 + j], 1e-6);
+    for (int j = 0; j < 5; j++) cr_assert_float_eq(out[j], -U[15 + j], 1e-6);
     cr_assert_eq(vectors_arith(&v, "kral-erkek", out, used, &nused, 8, &e), 0, "%s", e.en);
-    for (int j = 0; j < 5; j++) cr_assert_float_eq(out[j], v.unit[j] - v.unit[5 + j], 1e-6);
+    for (int j = 0; j < 5; j++) cr_assert_float_eq(out[j], U[j] - U[5 + j], 1e-6);
     cr_assert_eq(vectors_arith(&v, "0.5 kral - .5 masa", out, used, &nused, 1, &e), 0, "%s", e.en);
-    for (int j = 0; j < 5; j++) cr_assert_float_eq(out[j], 0.5f * (v.unit[j] - v.unit[25 + j]), 1e-6);
+    for (int j = 0; j < 5; j++) cr_assert_float_eq(out[j], 0.5f * (U[j] - U[25 + j]), 1e-6);
     cr_assert_eq(nused, 1, "max_used bounds the list");
 
     /* unknown words: TZ_E_NOTFOUND naming the word */
@@ -318,6 +332,7 @@ Test(vectors, arith_expressions)
     }
     cr_assert_eq(vectors_arith(&v, "", out, used, &nused, 8, &e), TZ_E_ARG);
     cr_assert_eq(vectors_arith(&v, "   ", out, used, &nused, 8, &e), TZ_E_ARG);
+    free(U);
     vectors_free(&v);
 }
 

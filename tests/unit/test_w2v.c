@@ -203,7 +203,7 @@ static void check_fixture(const char *file, int section, int format)
                          file, words[i], j, bits(v.data[i * 4 + j]), vals[i][j]);
     }
     cr_assert_eq(v.words.total, 0, "no counts in word2vec files");
-    cr_assert_null(v.unit);
+    cr_assert_null(v.inv_norm);
     vectors_free(&v);
 }
 

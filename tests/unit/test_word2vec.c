@@ -264,7 +264,7 @@ static void check_clusters(int sg, int hs)
     int good = 0, total = 0;
     for (size_t i = 0; i < v.n; i++) {
         Neighbor nb[5];
-        size_t n = vectors_nearest(&v, v.unit + i * v.dim, &i, 1, 5, 0, nb);
+        size_t n = vectors_nearest(&v, vectors_row(&v, i), &i, 1, 5, 0, nb);
         const char *w = vocab_word(&v.words, i);
         for (size_t j = 0; j < n; j++) {
             total++;

@@ -212,10 +212,11 @@ int eval_analogies(const Vectors *v, const char *path, size_t limit, int mul, Tz
     float *Q = tz_malloc(batch * per * (d ? d : 1) * sizeof(float));
     float *S = tz_malloc(batch * per * (rows ? rows : 1) * sizeof(float));
     float *norms = NULL;
-    const float *M = v->unit ? v->unit : v->data;
-    if (!v->unit && rows) {
+    const float *M = v->data;
+    if (rows) {   /* row lengths: from the table's reciprocals, or computed */
         norms = tz_malloc(rows * sizeof(float));
         for (size_t i = 0; i < rows; i++) {
+            if (v->inv_norm) { norms[i] = v->inv_norm[i] > 0 ? 1.0f / v->inv_norm[i] : 0.0f; continue; }
             double acc = 0;
             for (size_t j = 0; j < d; j++) acc += (double)v->data[i * d + j] * v->data[i * d + j];
             norms[i] = (float)sqrt(acc);
@@ -245,7 +246,7 @@ int eval_analogies(const Vectors *v, const char *path, size_t limit, int mul, Tz
             for (int t = 0; t < 3; t++) {
                 float *u = row + (mul ? (size_t)t * d : 0);
                 const float *x = M + src[t] * d;
-                float len = v->unit ? 1.0f : norms[src[t]];
+                float len = norms[src[t]];
                 float sgn = !mul && t == 1 ? -1.0f : 1.0f;
                 for (size_t j = 0; j < d; j++) {
                     float val = len > 0 ? x[j] / len : 0.0f;

@@ -1,15 +1,15 @@
 /* vectors.c — see vectors.h.
  *
- * Every search is one pass over the first `limit` rows: scores = U·q with U the unit rows
- * (V×D, row-major) and q a unit query, one cblas_sgemv (≈ 2·V·D flops: 100k×100 is a few
- * ms), then a top-k selection with a small min-heap (k ≪ V). The results follow gensim's
+ * Every search is one pass over the first `limit` rows: scores = (X·q) ⊙ inv_norm with X
+ * the rows (V×D, row-major) and q a unit query, one cblas_sgemv (≈ 2·V·D flops: 100k×100
+ * is a few ms) and a scaling, then a top-k selection with a small min-heap (k ≪ V). The results follow gensim's
  * KeyedVectors (most_similar, most_similar_cosmul, doesnt_match) score for score; the unit
  * test tests/unit/test_vectors.c checks them against fixtures written by gensim
  * (tests/ref/check_vectors_gensim.py). Ties are broken by the lower id (the more frequent
  * word), so that results are the same on every machine.
  *
- * If vectors_normalize has not been called (unit == NULL) the functions still work: they
- * score against data and divide by each row's length on the fly (slower, same answers).
+ * If vectors_normalize has not been called (inv_norm == NULL) the functions still work:
+ * they compute each row's length on the fly (slower, same answers).
  */
 #include "models/vectors.h"
 #include "core/utf8.h"
@@ -35,7 +35,7 @@ void vectors_free(Vectors *v)
 {
     vocab_free(&v->words);
     free(v->data);
-    free(v->unit);
+    free(v->inv_norm);
     memset(v, 0, sizeof *v);
 }
 
@@ -56,30 +56,29 @@ static float norm_of(const float *x, size_t d)
 void vectors_normalize(Vectors *v)
 {
     if (!v->n || !v->dim) return;
-    if (!v->unit) v->unit = tz_malloc(v->n * v->dim * sizeof(float));
+    if (!v->inv_norm) v->inv_norm = tz_malloc(v->n * sizeof(float));
     for (size_t i = 0; i < v->n; i++) {
-        const float *x = v->data + i * v->dim;
-        float *u = v->unit + i * v->dim;
-        float len = norm_of(x, v->dim);
-        if (len > 0) {
-            for (size_t j = 0; j < v->dim; j++) u[j] = x[j] / len;
-        } else {
-            memset(u, 0, v->dim * sizeof(float));   /* a zero row stays zero: cosine 0 */
-        }
+        float len = norm_of(v->data + i * v->dim, v->dim);
+        v->inv_norm[i] = len > 0 ? 1.0f / len : 0.0f;   /* a zero row stays zero: cosine 0 */
     }
 }
 
-/* Row id as a unit vector into out (zero stays zero). */
-static void unit_row(const Vectors *v, size_t id, float *out)
+/* 1/|row id|, from the table or computed. */
+static float inv_len(const Vectors *v, size_t id)
 {
-    if (v->unit) {
-        memcpy(out, v->unit + id * v->dim, v->dim * sizeof(float));
-        return;
-    }
-    const float *x = vectors_row(v, id);
-    float len = norm_of(x, v->dim);
-    for (size_t j = 0; j < v->dim; j++) out[j] = len > 0 ? x[j] / len : 0.0f;
+    if (v->inv_norm) return v->inv_norm[id];
+    float len = norm_of(v->data + id * v->dim, v->dim);
+    return len > 0 ? 1.0f / len : 0.0f;
 }
+
+void vectors_unit_row(const Vectors *v, size_t id, float *out)
+{
+    const float *x = vectors_row(v, id);
+    float s = inv_len(v, id);
+    for (size_t j = 0; j < v->dim; j++) out[j] = x[j] * s;
+}
+
+static void unit_row(const Vectors *v, size_t id, float *out) { vectors_unit_row(v, id, out); }
 
 /* Scale x to unit length in place; returns 0 if it is the zero vector. */
 static int unitize(float *x, size_t d)
@@ -93,37 +92,26 @@ static int unitize(float *x, size_t d)
 float vectors_cosine(const Vectors *v, size_t a, size_t b)
 {
     TZ_ASSERT(a < v->n && b < v->n);
-    if (v->unit) return cblas_sdot((int)v->dim, v->unit + a * v->dim, 1, v->unit + b * v->dim, 1);
     const float *x = vectors_row(v, a), *y = vectors_row(v, b);
-    float nx = norm_of(x, v->dim), ny = norm_of(y, v->dim);
-    if (!(nx > 0) || !(ny > 0)) return 0.0f;
     double s = 0;
     for (size_t j = 0; j < v->dim; j++) s += (double)x[j] * y[j];
-    return (float)(s / nx / ny);
+    return (float)(s * inv_len(v, a) * inv_len(v, b));
 }
 
 static size_t clamp_limit(const Vectors *v, size_t limit) { return limit == 0 || limit > v->n ? v->n : limit; }
 
-/* scores[i] = cos(row i, q) for i < rows, q a unit vector. */
+/* scores[i] = cos(row i, q) for i < rows, q a unit vector: one sgemv, then the scaling. */
 static void row_scores(const Vectors *v, const float *q, size_t rows, float *scores)
 {
     if (!rows) return;
-    if (v->unit) {
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)v->dim, 1.0f, v->unit, (int)v->dim, q, 1,
-                    0.0f, scores, 1);
-        return;
-    }
     cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)rows, (int)v->dim, 1.0f, v->data, (int)v->dim, q, 1, 0.0f,
                 scores, 1);
-    for (size_t i = 0; i < rows; i++) {
-        float len = norm_of(v->data + i * v->dim, v->dim);
-        scores[i] = len > 0 ? scores[i] / len : 0.0f;
-    }
+    for (size_t i = 0; i < rows; i++) scores[i] *= inv_len(v, i);
 }
 
 /* scores[3i + t] = cos(row i, q_t) for three unit queries q (3×D), in one pass over the table:
- * S = U·Qᵀ as one sgemm with Qᵀ stored D×3 (measured faster than three sgemv calls, and than
- * Q·Uᵀ, which packs the whole table first). */
+ * S = X·Qᵀ as one sgemm with Qᵀ stored D×3 (measured faster than three sgemv calls, and than
+ * Q·Xᵀ, which packs the whole table first), then each row scaled by 1/|row|. */
 static void row_scores3(const Vectors *v, const float *q, size_t rows, float *scores)
 {
     size_t d = v->dim;
@@ -131,14 +119,12 @@ static void row_scores3(const Vectors *v, const float *q, size_t rows, float *sc
     float *qt = tz_malloc(3 * d * sizeof(float));
     for (size_t t = 0; t < 3; t++)
         for (size_t j = 0; j < d; j++) qt[j * 3 + t] = q[t * d + j];
-    const float *M = v->unit ? v->unit : v->data;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, 3, (int)d, 1.0f, M, (int)d, qt, 3, 0.0f,
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, 3, (int)d, 1.0f, v->data, (int)d, qt, 3, 0.0f,
                 scores, 3);
     free(qt);
-    if (v->unit) return;
     for (size_t i = 0; i < rows; i++) {
-        float len = norm_of(v->data + i * d, d);
-        for (size_t t = 0; t < 3; t++) scores[3 * i + t] = len > 0 ? scores[3 * i + t] / len : 0.0f;
+        float s = inv_len(v, i);
+        for (size_t t = 0; t < 3; t++) scores[3 * i + t] *= s;
     }
 }
 

@@ -2,9 +2,11 @@
  * KeyedVectors feature set): nearest neighbours by cosine, similarity, analogies
  * (3CosAdd and 3CosMul), the odd one out, vector arithmetic, nearest spellings.
  *
- * Shapes: V words (rows), D dimensions. data is V×D row-major float32; unit holds the same
- * rows scaled to length 1 (cosine similarity is then a dot product), computed once by
- * vectors_normalize and refreshed whenever data changes.
+ * Shapes: V words (rows), D dimensions. data is V×D row-major float32; inv_norm holds the
+ * V reciprocal row lengths, so that cos(row i, q) = (data_i · q) · inv_norm[i] for a unit
+ * query q: one matrix-vector product and a scaling. It is computed once by
+ * vectors_normalize and refreshed whenever data changes. (We keep V numbers rather than a
+ * second V×D table of unit rows: for a GoogleNews-sized table that is 3.6 GB saved.)
  * Rows are in the order of `words` (frequency order when trained here or when the file was
  * written in that order, as word2vec and gensim do). `limit` arguments restrict a search to
  * the first `limit` rows, i.e. the most frequent words (0 = all).
@@ -13,7 +15,7 @@
  * similarity give the same words in the same order and the same scores (to 1e-5); the unit
  * test checks it against a fixture written by tests/ref/check_vectors_gensim.py. Ties are
  * broken by the lower id. Searches cost one pass over the table (cblas_sgemv, a few ms for
- * 100k×100). Functions work without unit (they then divide by row lengths on the fly), but
+ * 100k×100). Functions work without inv_norm (they compute row lengths on the fly), but
  * call vectors_normalize once after loading or training. Zero rows have cosine 0 to anything.
  */
 #ifndef TZ_VECTORS_H
@@ -28,7 +30,7 @@ typedef struct {
     Vocab words;      /* row i is the word vocab_word(&words, i); counts may be 0 if unknown */
     size_t n, dim;    /* V, D */
     float *data;      /* V×D */
-    float *unit;      /* V×D, unit-length rows (NULL until vectors_normalize) */
+    float *inv_norm;  /* V: 1/|row| (0 for a zero row), NULL until vectors_normalize */
 } Vectors;
 
 typedef struct { size_t id; float score; } Neighbor;
@@ -39,7 +41,9 @@ void vectors_init(Vectors *v, size_t n, size_t dim);          /* zeroed rows, em
 void vectors_free(Vectors *v);                                /* safe on a zeroed struct */
 int64_t vectors_find(const Vectors *v, const char *word);     /* -1 if unknown */
 static inline const float *vectors_row(const Vectors *v, size_t id) { return v->data + id * v->dim; }
-void vectors_normalize(Vectors *v);                           /* (re)computes unit */
+void vectors_normalize(Vectors *v);                           /* (re)computes inv_norm */
+/* Row id scaled to unit length, into out (D floats; a zero row stays zero). */
+void vectors_unit_row(const Vectors *v, size_t id, float *out);
 
 float vectors_cosine(const Vectors *v, size_t a, size_t b);
 
