@@ -89,7 +89,7 @@ check-asan: deps
 
 asan-inner: $(BUILD)/unit_tests $(REPL_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $(BUILD)/tezgah $(REPL_OBJ) $(LIB) -lreadline $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
-	@ASAN_OPTIONS=detect_leaks=1 TEZGAH=$(BUILD)/tezgah UNIT=$(BUILD)/unit_tests bash tests/run-all.sh
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp TEZGAH=$(BUILD)/tezgah UNIT=$(BUILD)/unit_tests bash tests/run-all.sh
 
 bench: tezgah
 	@bash bench/run.sh

@@ -9,52 +9,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tmpdir.h"
 #include "core/corpus.h"
 #include "core/io.h"
 
-static char dir[256];
+TestSuite(corpus, .init = tmp_setup, .fini = tmp_teardown);
 
-static void rm_dir(const char *d)
-{
-    DIR *dp = opendir(d);
-    if (!dp) return;
-    struct dirent *de;
-    char p[512];
-    while ((de = readdir(dp)) != NULL) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        snprintf(p, sizeof p, "%s/%s", d, de->d_name);
-        unlink(p);
-    }
-    closedir(dp);
-    rmdir(d);
-}
-
-static void setup(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/tezgah_corpus_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void teardown(void) { rm_dir(dir); }
-
-TestSuite(corpus, .init = setup, .fini = teardown);
-
-static char *path_in(const char *name)
-{
-    static char p[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
+/* A file in the test's folder holding text; returns its path. */
 static const char *write_file(const char *name, const char *text)
 {
-    const char *p = path_in(name);
-    FILE *f = fopen(p, "wb");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
+    char *p = tmp_path(name);
+    tmp_write(p, text, strlen(text));
     return p;
 }
 
@@ -198,7 +163,7 @@ Test(corpus, errors)
     cr_assert_not_null(strstr(e.en, "empty"), "%s", e.en);
     corpus_free(&c);
     /* missing file */
-    cr_assert_eq(corpus_load(&c, path_in("missing.txt"), TZ_LANG_EN, 0, NULL, &e), TZ_E_IO);
+    cr_assert_eq(corpus_load(&c, tmp_path("missing.txt"), TZ_LANG_EN, 0, NULL, &e), TZ_E_IO);
     cr_assert_eq(c.ntokens, 0);
     corpus_free(&c);
     /* invalid UTF-8 (Latin-5 ş = 0xFE) */
@@ -208,7 +173,7 @@ Test(corpus, errors)
     cr_assert_eq(c.ntokens, 0);
     corpus_free(&c);
     /* a NULL error pointer is allowed */
-    cr_assert_eq(corpus_load(&c, path_in("missing.txt"), TZ_LANG_EN, 0, NULL, NULL), TZ_E_IO);
+    cr_assert_eq(corpus_load(&c, tmp_path("missing.txt"), TZ_LANG_EN, 0, NULL, NULL), TZ_E_IO);
     corpus_free(&c);
 }
 
@@ -218,7 +183,7 @@ Test(corpus, prepare)
 {
     const char *raw = write_file("raw.txt", RAW);
     char out[512];
-    snprintf(out, sizeof out, "%s", path_in("raw.prep"));
+    snprintf(out, sizeof out, "%s", tmp_path("raw.prep"));
     CorpusStats st = { 99, 99, 99 };
     TzErr e = { 0 };
     cr_assert_eq(corpus_prepare(raw, out, TZ_LANG_TR, &st, &e), 0, "%s", e.en);
@@ -253,13 +218,13 @@ Test(corpus, prepare)
 Test(corpus, prepare_rejects_bad_input)
 {
     const char *raw = write_file("bad.txt", "ok\nbad \xFF\n");
-    const char *out = path_in("bad.prep");
+    const char *out = tmp_path("bad.prep");
     CorpusStats st;
     TzErr e = { 0 };
     cr_assert_eq(corpus_prepare(raw, out, TZ_LANG_TR, &st, &e), TZ_E_FORMAT);
     cr_assert_not_null(strstr(e.en, "line 2, column 5"), "%s", e.en);
     cr_assert_eq(tz_exists(out), 0, "no output for a bad input");
-    cr_assert_eq(corpus_prepare(path_in("missing.txt"), out, TZ_LANG_TR, &st, &e), TZ_E_IO);
+    cr_assert_eq(corpus_prepare(tmp_path("missing.txt"), out, TZ_LANG_TR, &st, &e), TZ_E_IO);
     cr_assert_eq(tz_exists(out), 0);
 }
 
@@ -282,7 +247,7 @@ static int load_job(Job *job, void *arg, TzErr *err)
 /* A big file of short lines: lines * "lorem ipsum dolor sit amet 123 ...\n" */
 static const char *write_big(const char *name, size_t mb)
 {
-    const char *p = path_in(name);
+    const char *p = tmp_path(name);
     FILE *f = fopen(p, "wb");
     cr_assert_not_null(f);
     const char *line = "lorem ipsum dolor sit amet, consectetur adipiscing elit 12 \xC5\x9F" "ey\n";

@@ -13,46 +13,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tmpdir.h"
 #include "models/eval.h"
 
-static char dir[256];
+TestSuite(eval, .init = tmp_setup, .fini = tmp_teardown);
 
-static void rm_dir(const char *d)
-{
-    DIR *dp = opendir(d);
-    if (!dp) return;
-    struct dirent *de;
-    char p[512];
-    while ((de = readdir(dp)) != NULL) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        snprintf(p, sizeof p, "%s/%s", d, de->d_name);
-        unlink(p);
-    }
-    closedir(dp);
-    rmdir(d);
-}
-
-static void setup(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/tezgah_eval_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void teardown(void) { rm_dir(dir); }
-
-TestSuite(eval, .init = setup, .fini = teardown);
-
+/* A file in the test's folder holding text; returns its path. */
 static const char *write_file(const char *name, const char *text)
 {
-    static char p[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    FILE *f = fopen(p[k], "wb");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-    return p[k];
+    char *p = tmp_path(name);
+    tmp_write(p, text, strlen(text));
+    return p;
 }
 
 /* Planted parallelograms on orthonormal directions, every vector of length √2:
@@ -266,7 +237,7 @@ Test(eval, analogies_bad_files)
     EvalReport r;
     TzErr e = {0};
     char p[600];
-    snprintf(p, sizeof p, "%s/none.txt", dir);
+    snprintf(p, sizeof p, "%s/none.txt", tmp_dir);
     cr_assert_eq(eval_analogies(&v, p, 0, 0, TZ_LANG_TR, &r, NULL, &e), TZ_E_IO);
     cr_assert_null(r.sections);
     const char *q = write_file("bad.txt", ": aile\nerkek kral kadın kraliçe\nerkek kral kadın\n");
@@ -386,7 +357,7 @@ Test(eval, pairs_bad_lines)
     cr_assert_eq(eval_pairs(&v, p, TZ_LANG_TR, &r, &e), TZ_E_FORMAT);
     cr_assert(strstr(e.en, "UTF-8"), "%s", e.en);
     char missing[600];
-    snprintf(missing, sizeof missing, "%s/none.txt", dir);
+    snprintf(missing, sizeof missing, "%s/none.txt", tmp_dir);
     cr_assert_eq(eval_pairs(&v, missing, TZ_LANG_TR, &r, &e), TZ_E_IO);
     p = write_file("p6.txt", "kral kraliçe -2.5e-1\n");
     cr_assert_eq(eval_pairs(&v, p, TZ_LANG_TR, &r, &e), 0, "%s", e.en);

@@ -9,72 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tmpdir.h"
 #include "core/io.h"
 
-static char dir[256];
-
-static void rm_dir(const char *d)
-{
-    DIR *dp = opendir(d);
-    if (!dp) return;
-    struct dirent *de;
-    char p[512];
-    while ((de = readdir(dp)) != NULL) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        snprintf(p, sizeof p, "%s/%s", d, de->d_name);
-        if (tz_is_dir(p)) rm_dir(p); else unlink(p);
-    }
-    closedir(dp);
-    rmdir(d);
-}
-
-static void setup(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/tezgah_io_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void teardown(void) { rm_dir(dir); }
-
-TestSuite(io, .init = setup, .fini = teardown);
-
-static char *path_in(const char *name)
-{
-    static char p[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static void write_file(const char *path, const char *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f, "cannot create %s", path);
-    cr_assert_eq(fwrite(data, 1, n, f), n);
-    fclose(f);
-}
+TestSuite(io, .init = tmp_setup, .fini = tmp_teardown);
 
 /* the whole file as a malloc'd string (NULL if it cannot be read) */
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = NULL;
-    size_t len = 0, cap = 0, k;
-    char chunk[4096];
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + k + 1 > cap) { cap = 2 * (len + k + 1); buf = realloc(buf, cap); }
-        memcpy(buf + len, chunk, k);
-        len += k;
-    }
-    fclose(f);
-    if (!buf) buf = calloc(1, 1);
-    buf[len] = '\0';
-    if (n) *n = len;
-    return buf;
-}
-
 static int count_entries(const char *d)
 {
     DIR *dp = opendir(d);
@@ -93,7 +33,7 @@ Test(io, map_missing_file)
 {
     TzFile f;
     TzErr e = { 0 };
-    const char *p = path_in("yok.txt");
+    const char *p = tmp_path("yok.txt");
     cr_assert_eq(tz_file_map(&f, p, &e), TZ_E_IO);
     cr_assert_eq(e.code, TZ_E_IO);
     cr_assert_null(f.data);
@@ -111,10 +51,10 @@ Test(io, map_directory_and_device)
 {
     TzFile f;
     TzErr e = { 0 };
-    cr_assert_eq(tz_file_map(&f, dir, &e), TZ_E_IO);
+    cr_assert_eq(tz_file_map(&f, tmp_dir, &e), TZ_E_IO);
     cr_assert_not_null(strstr(e.en, "is a directory"), "%s", e.en);
     cr_assert_not_null(strstr(e.tr, "klas\xC3\xB6r"), "%s", e.tr);
-    cr_assert_not_null(strstr(e.en, dir));
+    cr_assert_not_null(strstr(e.en, tmp_dir));
     tz_err_clear(&e);
     cr_assert_eq(tz_file_map(&f, "/dev/null", &e), TZ_E_IO);
     cr_assert_not_null(strstr(e.en, "not a regular file"), "%s", e.en);
@@ -125,8 +65,8 @@ Test(io, map_empty_and_regular_file)
 {
     TzFile f;
     TzErr e = { 0 };
-    const char *empty = path_in("bos.txt");
-    write_file(empty, "", 0);
+    const char *empty = tmp_path("bos.txt");
+    tmp_write(empty, "", 0);
     cr_assert_eq(tz_file_map(&f, empty, &e), 0);
     cr_assert_null(f.data);
     cr_assert_eq(f.size, 0);
@@ -134,8 +74,8 @@ Test(io, map_empty_and_regular_file)
     tz_file_unmap(&f);
 
     const char text[] = "Merhaba d\xC3\xBCnya\n\xC4\xB0kinci sat\xC4\xB1r\n";
-    const char *p = path_in("metin.txt");
-    write_file(p, text, sizeof text - 1);
+    const char *p = tmp_path("metin.txt");
+    tmp_write(p, text, sizeof text - 1);
     cr_assert_eq(tz_file_map(&f, p, &e), 0);
     cr_assert_not_null(f.data);
     cr_assert_eq(f.size, sizeof text - 1);
@@ -154,14 +94,14 @@ Test(io, map_empty_and_regular_file)
 
 Test(io, exists_and_is_dir)
 {
-    const char *p = path_in("a.txt");
+    const char *p = tmp_path("a.txt");
     cr_assert_eq(tz_exists(p), 0);
     cr_assert_eq(tz_is_dir(p), 0);
-    write_file(p, "x", 1);
+    tmp_write(p, "x", 1);
     cr_assert_eq(tz_exists(p), 1);
     cr_assert_eq(tz_is_dir(p), 0);
-    cr_assert_eq(tz_exists(dir), 1);
-    cr_assert_eq(tz_is_dir(dir), 1);
+    cr_assert_eq(tz_exists(tmp_dir), 1);
+    cr_assert_eq(tz_is_dir(tmp_dir), 1);
 }
 
 /* ---- line/column and text checks --------------------------------------------------- */
@@ -252,66 +192,66 @@ static int write_text(FILE *f, void *ud, TzErr *e)
 
 Test(io, save_atomic_writes_and_replaces)
 {
-    const char *p = path_in("model.txt");
+    const char *p = tmp_path("model.txt");
     TzErr e = { 0 };
     WriteJob w1 = { "birinci i\xC3\xA7\x65rik\n", 0 };
     cr_assert_eq(tz_save_atomic(p, write_text, &w1, &e), 0, "%s", e.en);
-    char *got = slurp(p, NULL);
+    char *got = tmp_slurp(p, NULL);
     cr_assert_not_null(got);
     cr_assert_str_eq(got, w1.text);
     free(got);
     WriteJob w2 = { "second\n", 0 };
     cr_assert_eq(tz_save_atomic(p, write_text, &w2, &e), 0);
-    got = slurp(p, NULL);
+    got = tmp_slurp(p, NULL);
     cr_assert_str_eq(got, "second\n");
     free(got);
-    cr_assert_eq(count_entries(dir), 1, "a temporary file was left behind");
+    cr_assert_eq(count_entries(tmp_dir), 1, "a temporary file was left behind");
     /* an empty write makes an empty file */
     WriteJob w3 = { "", 0 };
     cr_assert_eq(tz_save_atomic(p, write_text, &w3, &e), 0);
     size_t n = 99;
-    got = slurp(p, &n);
+    got = tmp_slurp(p, &n);
     cr_assert_eq(n, 0);
     free(got);
 }
 
 Test(io, save_atomic_failure_keeps_old_file)
 {
-    const char *p = path_in("keep.txt");
-    write_file(p, "old content\n", 12);
+    const char *p = tmp_path("keep.txt");
+    tmp_write(p, "old content\n", 12);
     TzErr e = { 0 };
     WriteJob bad = { "half of the new conte", 1 };
     cr_assert_eq(tz_save_atomic(p, write_text, &bad, &e), TZ_E_ARG);
     cr_assert_eq(e.code, TZ_E_ARG);
     cr_assert_str_eq(e.en, "write failed (test)", "the writer's own error is kept: %s", e.en);
-    char *got = slurp(p, NULL);
+    char *got = tmp_slurp(p, NULL);
     cr_assert_str_eq(got, "old content\n");
     free(got);
-    cr_assert_eq(count_entries(dir), 1, "a temporary file was left in the folder");
+    cr_assert_eq(count_entries(tmp_dir), 1, "a temporary file was left in the folder");
     /* failing when there was no old file leaves nothing at all */
-    const char *q = path_in("new.txt");
+    const char *q = tmp_path("new.txt");
     cr_assert_neq(tz_save_atomic(q, write_text, &bad, &e), 0);
     cr_assert_eq(tz_exists(q), 0);
-    cr_assert_eq(count_entries(dir), 1);
+    cr_assert_eq(count_entries(tmp_dir), 1);
 }
 
 Test(io, save_atomic_missing_folder)
 {
-    const char *p = path_in("no/such/folder/x.txt");
+    const char *p = tmp_path("no/such/folder/x.txt");
     TzErr e = { 0 };
     WriteJob w = { "x", 0 };
     cr_assert_eq(tz_save_atomic(p, write_text, &w, &e), TZ_E_IO);
     cr_assert_not_null(strstr(e.en, p), "%s", e.en);
     cr_assert_not_null(strstr(e.tr, p), "%s", e.tr);
-    cr_assert_eq(count_entries(dir), 0);
+    cr_assert_eq(count_entries(tmp_dir), 0);
 }
 
 Test(io, save_atomic_keeps_the_file_mode)
 {
     /* mkstemp creates 0600 files: a save must keep the old file's mode (here 0644),
      * and a new file gets 0666 minus the umask, not 0600. */
-    const char *p = path_in("mode.txt");
-    write_file(p, "x\n", 2);
+    const char *p = tmp_path("mode.txt");
+    tmp_write(p, "x\n", 2);
     chmod(p, 0644);
     TzErr e = { 0 };
     WriteJob w = { "y\n", 0 };
@@ -320,7 +260,7 @@ Test(io, save_atomic_keeps_the_file_mode)
     cr_assert_eq(stat(p, &st), 0);
     cr_assert_eq(st.st_mode & 0777, 0644, "mode is %o", st.st_mode & 0777);
     mode_t um = umask(022);
-    const char *q = path_in("fresh.txt");
+    const char *q = tmp_path("fresh.txt");
     cr_assert_eq(tz_save_atomic(q, write_text, &w, &e), 0, "%s", e.en);
     umask(um);
     cr_assert_eq(stat(q, &st), 0);

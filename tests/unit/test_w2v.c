@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tmpdir.h"
 #include "core/io.h"
 #include "core/job.h"
 #include "formats/w2v.h"
@@ -22,62 +23,7 @@
 #define W2V_FIXTURES "tests/ref/w2v"
 #endif
 
-static char dir[256];
-
-static void setup(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/tezgah_w2v_XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void teardown(void)
-{
-    DIR *dp = opendir(dir);
-    if (!dp) return;
-    struct dirent *de;
-    char p[512];
-    while ((de = readdir(dp)) != NULL) {
-        if (de->d_name[0] == '.') continue;
-        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-        unlink(p);
-    }
-    closedir(dp);
-    rmdir(dir);
-}
-
-TestSuite(w2v, .init = setup, .fini = teardown);
-
-static char *path_in(const char *name)
-{
-    static char p[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
-
-static void write_file(const char *path, const char *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f, "cannot create %s", path);
-    cr_assert_eq(fwrite(data, 1, n, f), n);
-    fclose(f);
-}
-
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)len + 1);
-    size_t got = fread(s, 1, (size_t)len, f);
-    fclose(f);
-    s[got] = '\0';
-    if (n) *n = got;
-    return s;
-}
+TestSuite(w2v, .init = tmp_setup, .fini = tmp_teardown);
 
 static uint32_t bits(float x)
 {
@@ -160,7 +106,7 @@ static void assert_same(const Vectors *a, const Vectors *b)
 /* expected.tsv: "word\tbits bits bits bits"; section 0 before "# w2vc", 1 after. */
 static size_t read_expected(int section, char words[][32], uint32_t vals[][4])
 {
-    char *s = slurp(W2V_FIXTURES "/expected.tsv", NULL);
+    char *s = tmp_slurp(W2V_FIXTURES "/expected.tsv", NULL);
     cr_assert_not_null(s, "missing fixture; run /usr/bin/python3 tests/ref/make_w2v_fixtures.py");
     size_t k = 0;
     int sec = 0;
@@ -187,7 +133,7 @@ static void check_fixture(const char *file, int section, int format)
     char path[256];
     snprintf(path, sizeof path, W2V_FIXTURES "/%s", file);
     size_t n;
-    char *raw = slurp(path, &n);
+    char *raw = tmp_slurp(path, &n);
     cr_assert_not_null(raw);
     cr_assert_eq(w2v_sniff(raw, n), format, "%s detected as %d", file, w2v_sniff(raw, n));
     free(raw);
@@ -219,11 +165,11 @@ Test(w2v, round_trip_binary_and_text_bit_exact)
     Vectors a, b, c;
     TzErr e;
     make_vectors(&a, 300, 17, 7);
-    cr_assert_eq(w2v_save_bin(&a, path_in("v.bin"), &e), 0, "%s", e.en);
-    cr_assert_eq(w2v_save_text(&a, path_in("v.txt"), &e), 0, "%s", e.en);
-    cr_assert_eq(w2v_load(&b, path_in("v.bin"), 0, NULL, &e), 0, "%s", e.en);
+    cr_assert_eq(w2v_save_bin(&a, tmp_path("v.bin"), &e), 0, "%s", e.en);
+    cr_assert_eq(w2v_save_text(&a, tmp_path("v.txt"), &e), 0, "%s", e.en);
+    cr_assert_eq(w2v_load(&b, tmp_path("v.bin"), 0, NULL, &e), 0, "%s", e.en);
     assert_same(&a, &b);
-    cr_assert_eq(w2v_load(&c, path_in("v.txt"), 0, NULL, &e), 0, "%s", e.en);
+    cr_assert_eq(w2v_load(&c, tmp_path("v.txt"), 0, NULL, &e), 0, "%s", e.en);
     assert_same(&a, &c);   /* "%.9g" is enough for every float32 */
     vectors_free(&a);
     vectors_free(&b);
@@ -238,16 +184,16 @@ Test(w2v, binary_layout_is_word2vec_c)
     vocab_add(&a.words, "ab", 2, 0);
     vocab_add(&a.words, "\xC4\xB1", 2, 0);   /* ı */
     a.data[0] = 1.0f; a.data[1] = -2.0f; a.data[2] = 0.5f; a.data[3] = 0.0f;
-    cr_assert_eq(w2v_save_bin(&a, path_in("l.bin"), &e), 0);
+    cr_assert_eq(w2v_save_bin(&a, tmp_path("l.bin"), &e), 0);
     size_t n;
-    char *s = slurp(path_in("l.bin"), &n);
+    char *s = tmp_slurp(tmp_path("l.bin"), &n);
     static const unsigned char want[] = {'2', ' ', '2', '\n', 'a', 'b', ' ', 0, 0, 0x80, 0x3F, 0, 0, 0, 0xC0,
                                          '\n', 0xC4, 0xB1, ' ', 0, 0, 0, 0x3F, 0, 0, 0, 0, '\n'};
     cr_assert_eq(n, sizeof want);
     cr_assert(memcmp(s, want, n) == 0);
     free(s);
-    cr_assert_eq(w2v_save_text(&a, path_in("l.txt"), &e), 0);
-    s = slurp(path_in("l.txt"), &n);
+    cr_assert_eq(w2v_save_text(&a, tmp_path("l.txt"), &e), 0);
+    s = tmp_slurp(tmp_path("l.txt"), &n);
     cr_assert_str_eq(s, "2 2\nab 1 -2\n\xC4\xB1 0.5 0\n");
     free(s);
     vectors_free(&a);
@@ -258,11 +204,11 @@ Test(w2v, limit_keeps_first_rows)
     Vectors a, b;
     TzErr e;
     make_vectors(&a, 50, 5, 3);
-    cr_assert_eq(w2v_save_bin(&a, path_in("v.bin"), &e), 0);
-    cr_assert_eq(w2v_save_text(&a, path_in("v.txt"), &e), 0);
+    cr_assert_eq(w2v_save_bin(&a, tmp_path("v.bin"), &e), 0);
+    cr_assert_eq(w2v_save_text(&a, tmp_path("v.txt"), &e), 0);
     const char *files[] = {"v.bin", "v.txt"};
     for (int f = 0; f < 2; f++) {
-        cr_assert_eq(w2v_load(&b, path_in(files[f]), 7, NULL, &e), 0, "%s", e.en);
+        cr_assert_eq(w2v_load(&b, tmp_path(files[f]), 7, NULL, &e), 0, "%s", e.en);
         cr_assert_eq(b.n, 7);
         cr_assert_eq(b.words.size, 7);
         for (size_t i = 0; i < 7; i++) {
@@ -271,7 +217,7 @@ Test(w2v, limit_keeps_first_rows)
         }
         cr_assert_eq(find(&b, vocab_word(&a.words, 7)), -1);
         vectors_free(&b);
-        cr_assert_eq(w2v_load(&b, path_in(files[f]), 1000, NULL, &e), 0, "limit above V");
+        cr_assert_eq(w2v_load(&b, tmp_path(files[f]), 1000, NULL, &e), 0, "limit above V");
         cr_assert_eq(b.n, 50);
         vectors_free(&b);
     }
@@ -391,9 +337,9 @@ Test(w2v, empty_and_missing)
     BAD("", TZ_E_FORMAT, "boş", "empty");
     Vectors v;
     TzErr e;
-    cr_assert_eq(w2v_load(&v, path_in("yok.vec"), 0, NULL, &e), TZ_E_IO);
-    write_file(path_in("empty.vec"), "", 0);
-    cr_assert_eq(w2v_load(&v, path_in("empty.vec"), 0, NULL, &e), TZ_E_FORMAT);
+    cr_assert_eq(w2v_load(&v, tmp_path("yok.vec"), 0, NULL, &e), TZ_E_IO);
+    tmp_write(tmp_path("empty.vec"), "", 0);
+    cr_assert_eq(w2v_load(&v, tmp_path("empty.vec"), 0, NULL, &e), TZ_E_FORMAT);
     cr_assert(strstr(e.en, "empty") != NULL);
 }
 
@@ -512,17 +458,17 @@ Test(w2v, projector_files)
     vocab_add(&a.words, "ığdır", strlen("ığdır"), 0);
     float vals[] = {0.1f, -2.0f, 1e-7f, 3.0f, 0.5f, 123456.789f};
     memcpy(a.data, vals, sizeof vals);
-    cr_assert_eq(projector_save(&a, path_in("proj.tsv"), &e), 0, "%s", e.en);
-    char *vec = slurp(path_in("proj.vectors.tsv"), NULL);
-    char *meta = slurp(path_in("proj.metadata.tsv"), NULL);
+    cr_assert_eq(projector_save(&a, tmp_path("proj.tsv"), &e), 0, "%s", e.en);
+    char *vec = tmp_slurp(tmp_path("proj.vectors.tsv"), NULL);
+    char *meta = tmp_slurp(tmp_path("proj.metadata.tsv"), NULL);
     cr_assert_not_null(vec);
     cr_assert_not_null(meta);
     cr_assert_str_eq(vec, "0.100000001\t-2\n1.00000001e-07\t3\n0.5\t123456.789\n");
     cr_assert_str_eq(meta, "kral\nkraliçe\nığdır\n");
     free(vec);
     free(meta);
-    cr_assert_eq(projector_save(&a, path_in("p2"), &e), 0);
-    cr_assert(tz_exists(path_in("p2.vectors.tsv")) && tz_exists(path_in("p2.metadata.tsv")));
+    cr_assert_eq(projector_save(&a, tmp_path("p2"), &e), 0);
+    cr_assert(tz_exists(tmp_path("p2.vectors.tsv")) && tz_exists(tmp_path("p2.metadata.tsv")));
     vectors_free(&a);
 }
 
@@ -533,24 +479,24 @@ Test(w2v, writers_refuse_what_the_format_cannot_hold)
     vectors_init(&a, 2, 2);
     vocab_add(&a.words, "new york", 8, 0);
     vocab_add(&a.words, "b", 1, 0);
-    cr_assert_eq(w2v_save_text(&a, path_in("x.txt"), &e), TZ_E_ARG);
+    cr_assert_eq(w2v_save_text(&a, tmp_path("x.txt"), &e), TZ_E_ARG);
     cr_assert(strstr(e.en, "word 1 (\"new york\")") != NULL, "%s", e.en);
-    cr_assert(!tz_exists(path_in("x.txt")), "nothing written");
-    cr_assert_eq(w2v_save_bin(&a, path_in("x.bin"), &e), TZ_E_ARG);
-    cr_assert_eq(projector_save(&a, path_in("x"), &e), TZ_E_ARG);
-    cr_assert(!tz_exists(path_in("x.vectors.tsv")));
+    cr_assert(!tz_exists(tmp_path("x.txt")), "nothing written");
+    cr_assert_eq(w2v_save_bin(&a, tmp_path("x.bin"), &e), TZ_E_ARG);
+    cr_assert_eq(projector_save(&a, tmp_path("x"), &e), TZ_E_ARG);
+    cr_assert(!tz_exists(tmp_path("x.vectors.tsv")));
     vectors_free(&a);
 
     vectors_init(&a, 1, 3);
     vocab_add(&a.words, "kral", 4, 0);
     a.data[2] = NAN;
-    cr_assert_eq(w2v_save_bin(&a, path_in("x.bin"), &e), TZ_E_ARG);
+    cr_assert_eq(w2v_save_bin(&a, tmp_path("x.bin"), &e), TZ_E_ARG);
     cr_assert(strstr(e.en, "\"kral\" has a value that is not finite") && strstr(e.en, "position 3"), "%s", e.en);
     cr_assert(strstr(e.tr, "kral") != NULL);
     vectors_free(&a);
 
     vectors_init(&a, 0, 3);
-    cr_assert_eq(w2v_save_text(&a, path_in("x.txt"), &e), TZ_E_ARG);
+    cr_assert_eq(w2v_save_text(&a, tmp_path("x.txt"), &e), TZ_E_ARG);
     vectors_free(&a);
 }
 
@@ -576,10 +522,10 @@ Test(w2v, job_progress_and_cancel)
     Vectors a;
     TzErr e;
     make_vectors(&a, 20000, 100, 5);   /* ≈ 8 MB binary */
-    cr_assert_eq(w2v_save_bin(&a, path_in("big.bin"), &e), 0);
+    cr_assert_eq(w2v_save_bin(&a, tmp_path("big.bin"), &e), 0);
     struct load_arg arg;
     memset(&arg, 0, sizeof arg);
-    arg.path = path_in("big.bin");
+    arg.path = tmp_path("big.bin");
     Job *j = job_start("load", "word", cancel_then_load, &arg);
     cr_assert_eq(job_wait(j, &e), TZ_E_CANCELLED);
     cr_assert(strstr(e.en, "stopped") != NULL, "%s", e.en);

@@ -276,44 +276,46 @@ typedef struct {
 /* The steps are inlined into the trainer (compiled once per instruction set, see below);
  * the w2v_* wrappers at the end of the file expose them to the tests. */
 
-/* One output layer step for the input h: the true word, then the negatives (NS) or the
- * Huffman path (HS); accumulates the input's gradient step in neu1e. Returns the loss. */
-static inline __attribute__((always_inline)) float ns_step(Word2Vec *m, const float *h, float *neu1e,
-                                                           const size_t *tgt, int n, float alpha)
+/* One output: the score f = h·u, its gradient coefficient g = α (y − σ(f)), and the loss
+ * −log σ(±f) of that output (table sigmoid; saturated beyond ±6). *g is set, loss returned. */
+static inline float output_grad(const float *h, const float *u, int label, float alpha, int C, float *g)
 {
-    const int C = (int)m->C;
-    float loss = 0;
-    for (int d = 0; d < n; d++) {
-        size_t target = tgt[d];
-        int label = d == 0;
-        float *u = m->syn1neg + target * m->C;
-        float f = dot(h, u, C);
-        float s = f >= SIG_MAX ? 1.0f : f <= -SIG_MAX ? 0.0f : sig_table[sig_index(f)];
-        loss -= label ? log_sigmoid(f) : log_sigmoid(-f);
-        float g = ((float)label - s) * alpha;
-        axpy(g, u, neu1e, C);
-        axpy(g, h, u, C);
-    }
+    float f = dot(h, u, C);
+    float s = f >= SIG_MAX ? 1.0f : f <= -SIG_MAX ? 0.0f : sig_table[sig_index(f)];
+    *g = ((float)label - s) * alpha;
+    return label ? -log_sigmoid(f) : -log_sigmoid(-f);
+}
+
+/* One output layer step for the input h: u += g h for each output u, and h's step Σ g u is
+ * added to neu1e (applied by the caller, after all outputs saw the old h). */
+static inline __attribute__((always_inline)) float output_step(const float *h, float *u, int label, float alpha,
+                                                               int C, float *neu1e)
+{
+    float g;
+    float loss = output_grad(h, u, label, alpha, C, &g);
+    axpy(g, u, neu1e, C);
+    axpy(g, h, u, C);
     return loss;
 }
 
+/* Negative sampling: the true word tgt[0] (label 1), then the negatives (label 0). */
+static inline __attribute__((always_inline)) float ns_step(Word2Vec *m, const float *h, float *neu1e,
+                                                           const size_t *tgt, int n, float alpha)
+{
+    float loss = 0;
+    for (int d = 0; d < n; d++) loss += output_step(h, m->syn1neg + tgt[d] * m->C, d == 0, alpha, (int)m->C, neu1e);
+    return loss;
+}
+
+/* Hierarchical softmax: one binary decision per inner node on w's Huffman path. The bit 0
+ * means "go left" and is predicted as label 1 (word2vec's convention). */
 static inline __attribute__((always_inline)) float hs_step(Word2Vec *m, const float *h, float *neu1e, size_t w, float alpha)
 {
-    const int C = (int)m->C;
     float loss = 0;
     const uint8_t *code = m->codes + w * W2V_MAX_CODE;
     const int32_t *point = m->points + w * W2V_MAX_CODE;
-    for (int j = 0; j < m->codelen[w]; j++) {
-        float *u = m->syn1 + (size_t)point[j] * m->C;
-        float f = dot(h, u, C);
-        /* the bit 0 means "go left" and is predicted as label 1 (word2vec's convention) */
-        int label = 1 - code[j];
-        float s = f >= SIG_MAX ? 1.0f : f <= -SIG_MAX ? 0.0f : sig_table[sig_index(f)];
-        loss -= label ? log_sigmoid(f) : log_sigmoid(-f);
-        float g = ((float)label - s) * alpha;
-        axpy(g, u, neu1e, C);
-        axpy(g, h, u, C);
-    }
+    for (int j = 0; j < m->codelen[w]; j++)
+        loss += output_step(h, m->syn1 + (size_t)point[j] * m->C, 1 - code[j], alpha, (int)m->C, neu1e);
     return loss;
 }
 
@@ -350,12 +352,7 @@ static inline __attribute__((always_inline)) float sg_window(Word2Vec *m, const 
     /* G = α (labels − σ(X Yᵀ)) */
     for (int j = 0; j < nctx; j++) {
         const float *x = m->syn0 + (size_t)ctx[j] * m->C;
-        for (int k = 0; k < n; k++) {
-            float f = dot(x, rows[k], C);
-            float s = f >= SIG_MAX ? 1.0f : f <= -SIG_MAX ? 0.0f : sig_table[sig_index(f)];
-            loss -= label[k] ? log_sigmoid(f) : log_sigmoid(-f);
-            g[j * n + k] = ((float)label[k] - s) * alpha;
-        }
+        for (int k = 0; k < n; k++) loss += output_grad(x, rows[k], label[k], alpha, C, &g[j * n + k]);
     }
     /* ΔX = G Y, kept aside so that ΔY below still sees the old X */
     for (int j = 0; j < nctx; j++) {
