@@ -314,8 +314,8 @@ Test(word2vec, planted_analogy_holds, .timeout = 120)
     int right = 0;
     for (int a = 0; a < 10; a++) {
         int b = (a + 3) % 10;
-        char qa[8], pa[8], pb[8], qb[8];
-        snprintf(qa, 8, "q%d", a); snprintf(pa, 8, "p%d", a); snprintf(pb, 8, "p%d", b); snprintf(qb, 8, "q%d", b);
+        char qa[16], pa[16], pb[16], qb[16];
+        snprintf(qa, 16, "q%d", a); snprintf(pa, 16, "p%d", a); snprintf(pb, 16, "p%d", b); snprintf(qb, 16, "q%d", b);
         Neighbor nb[1];
         size_t n = vectors_analogy(&v, (size_t)vectors_find(&v, qa), (size_t)vectors_find(&v, pa),
                                    (size_t)vectors_find(&v, pb), 0, 1, 0, nb);
