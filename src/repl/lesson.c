@@ -145,7 +145,7 @@ static Lesson *lesson_parse(const char *path, int num, TzErr *e)
             l->steps = tz_realloc(l->steps, (size_t)(l->nsteps + 1) * sizeof *l->steps);
             st = &l->steps[l->nsteps++];
             memset(st, 0, sizeof *st);
-            st->title = tz_strdup(l->title ? l->title : "");
+            st->title = tz_strdup("");               /* the lesson's title is shown above it */
         }
         if (len >= 3 && s[0] == '$' && s[1] == '!' && s[2] == ' ') add_act(st, A_CMD_FAIL, s + 3, len - 3, lineno);
         else if (len >= 2 && s[0] == '$' && s[1] == ' ') add_act(st, A_CMD, s + 2, len - 2, lineno);
@@ -220,8 +220,8 @@ static int expect_ok(const Action *ac, const char *output)
 static void run_step(Lesson *l, int si, int verbose, StepResult *r)
 {
     Step *st = &l->steps[si];
-    say("\n%s── %s %d · %s %d/%d: %s ──%s\n", col_bold(), M("Ders", "Lesson"), l->number,
-        M("Adım", "Step"), si + 1, l->nsteps, st->title, col_off());
+    say("\n%s── %s %d · %s %d/%d%s%s ──%s\n", col_bold(), M("Ders", "Lesson"), l->number, M("Adım", "Step"), si + 1,
+        l->nsteps, st->title[0] ? ": " : "", st->title, col_off());
     char *output = tz_strdup("");
     int saved_sync = g_app.sync_jobs;
     g_app.sync_jobs = 1;          /* the checks need each command's whole output */
