@@ -154,12 +154,13 @@ static int cmd_help(Args *a)
         if (c->subs && *c->subs) say(M("  alt komutlar: %s\n", "  sub-commands: %s\n"), c->subs);
         return 0;
     }
-    say("%s%s%s\n", col_bold(), M("Komutlar (ayrıntı için: help KOMUT):", "Commands (details: help COMMAND):"), col_off());
+    say("%s%s%s\n", col_bold(), M("Komutlar (kullanımı ve seçenekleri için: help KOMUT):",
+                                   "Commands (usage and options: help COMMAND):"), col_off());
     for (const Command *c = g_commands; c->name; c++) {
         /* The list shows each command's first clause; `help CMD` shows all of it. */
-        const char *u = M(c->usage_tr, c->usage_en), *h = M(c->help_tr, c->help_en);
+        const char *h = M(c->help_tr, c->help_en);
         int hl = (int)strcspn(h, ";");
-        say("  %s%s%s%*s %.*s\n", col_cmd(), u, col_off(), pad(u, 44), "", hl, h);
+        say("  %s%-11s%s %.*s\n", col_cmd(), c->name, col_off(), hl, h);
     }
     say("%s\n", M("Tab komutları, seçenekleri, dosyaları ve sözcükleri tamamlar. Ctrl-C işi durdurur, "
                   "Ctrl-D ya da 'quit' çıkar.",
