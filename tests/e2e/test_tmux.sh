@@ -76,6 +76,17 @@ T send-keys -t tz C-c
 wait_for "Ctrl-C stops loading, the corpus stays" 'loading stopped; the previous corpus is still loaded'
 rm -f "$TMP/big.txt"
 
+# training: the progress line shows words/s, the running loss and the time left; Ctrl-C keeps
+# the vectors trained so far, and Tab then completes words of the model
+T send-keys -t tz 'train word2vec corpus=mini-en epochs=300' Enter
+wait_for "training shows words/s, loss and ETA" '\] word2vec skipgram mini-en +[0-9.]+%.*word/s +loss [0-9.]+ +ETA'
+T send-keys -t tz C-c
+wait_for "Ctrl-C keeps the vectors trained so far" 'training stopped; the vectors trained so far are kept as w2v-mini-en'
+T send-keys -t tz 'similar quee' Tab
+wait_for "Tab completes a word of the model" '^tezgah> similar queen'
+T send-keys -t tz Enter
+wait_for "the stopped model answers" 'nearest to queen'
+
 # a lesson: Enter on an empty line goes to the next step, the prompt shows where we are
 T send-keys -t tz 'lesson 0' Enter
 wait_for "a lesson starts" 'Lesson 0 · Step 1/'
