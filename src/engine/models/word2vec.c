@@ -278,7 +278,8 @@ typedef struct {
 
 /* One output: the score f = h·u, its gradient coefficient g = α (y − σ(f)), and the loss
  * −log σ(±f) of that output (table sigmoid; saturated beyond ±6). *g is set, loss returned. */
-static inline float output_grad(const float *h, const float *u, int label, float alpha, int C, float *g)
+static inline __attribute__((always_inline)) float output_grad(const float *h, const float *u, int label, float alpha,
+                                                               int C, float *g)
 {
     float f = dot(h, u, C);
     float s = f >= SIG_MAX ? 1.0f : f <= -SIG_MAX ? 0.0f : sig_table[sig_index(f)];
