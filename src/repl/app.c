@@ -9,6 +9,8 @@
 #include "i18n.h"
 #include "out.h"
 
+#include "core/utf8.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <readline/readline.h>
@@ -87,6 +89,15 @@ out:
 
 int app_run_line(const char *line)
 {
+    /* Everything is UTF-8: a line that is not (a Latin-5 terminal, a binary paste) is refused
+     * whole, before any word of it is looked up or printed back. */
+    size_t len = strlen(line), bad = utf8_validate(line, len);
+    if (bad < len) {
+        say_error(M("satır geçerli UTF-8 değil (%zu. bayt = 0x%02X); uçbirimin kodlamasını UTF-8 yapın.",
+                    "the line is not valid UTF-8 (byte %zu = 0x%02X); set the terminal's encoding to UTF-8."),
+                  bad + 1, (unsigned)(unsigned char)line[bad]);
+        return 1;
+    }
     char **cmds = split_commands(line);
     int failed = 0;
     for (char **p = cmds; *p && !g_app.quit; p++) failed += run_one(*p);

@@ -80,6 +80,12 @@ has "next outside a lesson" "no lesson is running"
 tz -c "top=3"
 has "an option without a command" "missing command name"
 
+# a line that is not UTF-8 is refused whole, naming the byte, and the session goes on
+out=$(printf 'similar \xff\xfe\nlang\n' | "$TEZGAH" --headless 2>&1); status=$?
+has "invalid UTF-8 line: named byte" "stdin, line 1: error: the line is not valid UTF-8 (byte 9 = 0xFF)"
+has "invalid UTF-8 line: session goes on" "language: en"
+status_is "invalid UTF-8 line: exit 1" 1
+
 # options of the program itself
 out=$("$TEZGAH" --bogus 2>&1); status=$?
 status_is "unknown program option: exit 2" 2
