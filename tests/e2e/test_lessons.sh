@@ -3,6 +3,9 @@
 # A lesson whose prose and commands drift from the program fails here.
 . "$(dirname "$0")/lib.sh"
 
+# Lessons may train on the fetched corpora: make sure they are there (quick when they are).
+bash "$ROOT/datasets/fetch.sh" "${TEZGAH_CACHE:-$ROOT/datasets/cache}" "$TEZGAH" > /dev/null 2>&1
+
 n=0
 for f in "$ROOT"/lessons/tr/[0-9][0-9]-*.md "$ROOT"/lessons/en/[0-9][0-9]-*.md; do
   [ -e "$f" ] || continue
