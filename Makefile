@@ -15,6 +15,8 @@ PKGS_DATA  = dict-gcide bible-kjv-text bible-kjv
 
 BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
 BLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
+STB_CFLAGS  := $(shell pkg-config --cflags stb 2>/dev/null || echo -I/usr/include/stb)
+STB_LIBS    := $(shell pkg-config --libs stb 2>/dev/null || echo -lstb)
 
 ENGINE_SRC := $(shell find src/engine -name '*.c' | sort)
 REPL_SRC   := $(sort $(wildcard src/repl/*.c)) $(sort $(wildcard src/viz/*.c)) src/main.c
@@ -46,7 +48,7 @@ $(BUILD)/src/engine/%.o: src/engine/%.c | $(BUILD)/layers.ok
 
 $(BUILD)/src/%.o: src/%.c | $(BUILD)/layers.ok
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -Isrc -MMD -MP -c $< -o $@
+	$(CC) $(WARN) $(CFLAGS) $(STB_CFLAGS) -Isrc/engine -Isrc -MMD -MP -c $< -o $@
 
 # The training loops are where the time goes: let the compiler unroll and vectorise them.
 $(BUILD)/src/engine/models/word2vec.o: OPT = -O3
@@ -56,7 +58,7 @@ $(LIB): $(ENGINE_OBJ)
 	ar rcs $@ $^
 
 tezgah: $(REPL_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $(REPL_OBJ) $(LIB) -lreadline $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $(REPL_OBJ) $(LIB) -lreadline $(STB_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
 
 # --- data ----------------------------------------------------------------------------
 datasets: tezgah
@@ -69,7 +71,7 @@ run: deps tezgah datasets
 # --- tests ---------------------------------------------------------------------------
 $(BUILD)/unit_tests: $(UNIT_SRC) $(REPL_LIBOBJ) $(LIB)
 	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -Isrc -o $@ $(UNIT_SRC) $(REPL_LIBOBJ) $(LIB) \
-	    -lcriterion -lreadline $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+	    -lcriterion -lreadline $(STB_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests --jobs 2
@@ -88,7 +90,7 @@ check-asan: deps
 	    LDFLAGS="-fsanitize=address,undefined" TEZGAH_BIN=build-asan/tezgah asan-inner
 
 asan-inner: $(BUILD)/unit_tests $(REPL_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -o $(BUILD)/tezgah $(REPL_OBJ) $(LIB) -lreadline $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $(BUILD)/tezgah $(REPL_OBJ) $(LIB) -lreadline $(STB_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp TEZGAH=$(BUILD)/tezgah UNIT=$(BUILD)/unit_tests bash tests/run-all.sh
 
 bench: tezgah
