@@ -121,6 +121,11 @@ const char *const *dataset_names(void);
 /* Word-vector models and their commands (wordvec.c). */
 Model *model_current(void);
 Model *model_find(const char *name);
+/* model=NAME or the current model; reports and returns NULL if there is none. */
+Model *model_for(Args *a);
+/* A query word's row (as typed, then lower-cased); reports unknown words with suggestions. */
+int64_t model_word_id(const Model *m, const char *w);
+int cmd_plot(Args *a);
 void models_free_all(void);
 int cmd_train(Args *a);
 int cmd_models(Args *a);

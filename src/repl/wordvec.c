@@ -68,7 +68,7 @@ static void model_install(Model *m)
 }
 
 /* The model a query is about: model=NAME or the current one. Reports and returns NULL. */
-static Model *model_for(Args *a)
+Model *model_for(Args *a)
 {
     const char *name = arg_str(a, "model", NULL);
     if (name) {
@@ -112,6 +112,8 @@ static int64_t word_id(const Model *m, const char *w, int report)
     free(low);
     return id;
 }
+
+int64_t model_word_id(const Model *m, const char *w) { return word_id(m, w, 1); }
 
 static const char *W(const Model *m, size_t id) { return vocab_word(&m->vec.words, id); }
 

@@ -90,6 +90,21 @@ printf ': s\na b c\n' > "$TMP/badq.txt"
 tz -c "train word2vec corpus=mini-en epochs=1; eval analogies $TMP/badq.txt"
 has "a question line with three words names its line" "line 2"
 
+# plot analogy: the picture is a real PNG of the size we drew (ImageMagick reads it)
+tz -c "train word2vec corpus=mini-en epochs=3 seed=1; plot analogy king man woman out=$TMP/an.png"
+status_is "plot analogy: exit 0" 0
+has "plot analogy names the arrows" "the arrows man → king and woman → queen on the PCA plane"
+has "plot analogy says where the picture is" "Picture: $TMP/an.png"
+[ "$(identify -format '%w %h' "$TMP/an.png" 2>/dev/null)" = "1280 800" ] && ok "the PNG is 1280×800 (identify)" || bad "the PNG is 1280×800"
+tz --lang tr -c "train word2vec corpus=mini-tr epochs=3 seed=1; plot analogy kral erkek kadın out=$TMP/tr.png k=2"
+has "plot analogy in Turkish" "erkek → kral ve kadın → kraliçe okları"
+tz -c "train word2vec corpus=mini-en epochs=1; plot tsne; plot analogy king man; plot analogy king man wman"
+has "an unknown plot" "there is no 'plot tsne' yet"
+has "plot analogy needs three words" "usage: plot analogy A B C"
+has "plot analogy names an unknown word" "the word 'wman' is not in the vocabulary"
+tz -c "train word2vec corpus=mini-en epochs=1; plot analogy king man woman out=/nonexistent/dir/x.png"
+has "an unwritable picture is reported" "cannot write '/nonexistent/dir/x.png'"
+
 # Ctrl-C during training keeps the vectors trained so far
 "$TEZGAH" --headless -c "train word2vec corpus=mini-en epochs=200; models; similar king k=2" > "$TMP/int.out" 2>&1 &
 pid=$!
