@@ -245,11 +245,7 @@ int app_wait_job(void)
 
 int app_start_job(const char *what, const char *unit, JobFn fn, void *arg, JobDoneFn done)
 {
-    if (g_app.job) {
-        TzErr e = { 0 };
-        done(TZ_E_ARG, &e, arg);    /* cannot happen through run_one; keep arg from leaking */
-        return 1;
-    }
+    TZ_ASSERT(!g_app.job);   /* run_one refuses a second job before its command runs */
     g_app.job_done = done;
     g_app.job_arg = arg;
     g_app.job_last_draw = tz_now();

@@ -112,6 +112,8 @@ int datasets_list(DatasetInfo *out, int max);
 /* A corpus argument (a known name or a text file) → its path, display name, language and
  * whether it is prepared. lang_opt ("tr"/"en" or NULL) overrides the language. Reports the
  * problem (with a suggestion) and returns 1 if it is neither. */
+/* The value of a lang= option (NULL: leave *out as it is); reports a bad one and returns 1. */
+int lang_option(const char *value, TzLang *out);
 int corpus_resolve(const char *arg, const char *lang_opt, char path[4096], char name[64], TzLang *lang,
                    int *prepared);
 /* Resolve a corpus name; returns 0 and fills d, or TZ_E_NOTFOUND with a message. */

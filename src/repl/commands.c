@@ -248,7 +248,7 @@ static void load_done(int rc, const TzErr *e, void *arg)
     free(L);
 }
 
-/* Guess the language of a text file from its first 64 KB: letters only Turkish has. */
+/* The language of a text file, guessed from its first 64 KB (tz_guess_lang). */
 static TzLang guess_lang(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -256,16 +256,7 @@ static TzLang guess_lang(const char *path)
     char buf[65536];
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
-    size_t tr = 0, letters = 0;
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        int k = utf8_decode(buf + i, n - i, &cp);
-        i += k ? (size_t)k : 1;
-        if (!tz_is_letter(cp)) continue;
-        letters++;
-        if (cp == 0x011F || cp == 0x011E || cp == 0x0131 || cp == 0x0130 || cp == 0x015F || cp == 0x015E) tr++;
-    }
-    return (letters > 0 && tr * 200 > letters) ? TZ_LANG_TR : TZ_LANG_EN;  /* > 0.5 % */
+    return tz_guess_lang(buf, n);
 }
 
 static void corpus_info(long top)
@@ -298,14 +289,23 @@ static void corpus_info(long top)
     }
 }
 
+int lang_option(const char *value, TzLang *out)
+{
+    if (!value) return 0;
+    if (strcmp(value, "tr") && strcmp(value, "en")) {
+        say_error(M("lang=%s: 'tr' ya da 'en' olmalı.", "lang=%s: must be 'tr' or 'en'."), value);
+        return 1;
+    }
+    *out = strcmp(value, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
+    return 0;
+}
+
 int corpus_resolve(const char *arg, const char *lang_opt, char path[4096], char name[64], TzLang *lang,
                    int *prepared)
 {
     TzErr e;
-    if (lang_opt && strcmp(lang_opt, "tr") != 0 && strcmp(lang_opt, "en") != 0) {
-        say_error(M("lang=%s: 'tr' ya da 'en' olmalı.", "lang=%s: must be 'tr' or 'en'."), lang_opt);
-        return 1;
-    }
+    TzLang forced;
+    if (lang_option(lang_opt, &forced)) return 1;
     DatasetInfo d;
     if (dataset_find(arg, &d, &e) == 0) {
         snprintf(path, 4096, "%s", d.path);
@@ -341,7 +341,7 @@ int corpus_resolve(const char *arg, const char *lang_opt, char path[4096], char 
         *lang = guess_lang(arg);
         *prepared = 0;
     }
-    if (lang_opt) *lang = strcmp(lang_opt, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
+    if (lang_opt) *lang = forced;
     return 0;
 }
 
@@ -406,15 +406,8 @@ static int cmd_tokenize(Args *a)
     long punct, split, lower;
     if (arg_long(a, "punct", 1, 0, 1, &punct, &e) || arg_long(a, "split", 1, 0, 1, &split, &e) ||
         arg_long(a, "lower", 1, 0, 1, &lower, &e)) { say_tzerr(&e); return 1; }
-    const char *lang_opt = arg_str(a, "lang", NULL);
     TzLang lang = g_lang;
-    if (lang_opt) {
-        if (strcmp(lang_opt, "tr") && strcmp(lang_opt, "en")) {
-            say_error(M("lang=%s: 'tr' ya da 'en' olmalı.", "lang=%s: must be 'tr' or 'en'."), lang_opt);
-            return 1;
-        }
-        lang = strcmp(lang_opt, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
-    }
+    if (lang_option(arg_str(a, "lang", NULL), &lang)) return 1;
     /* Several words without quotes are joined: tokenize Türkiye'de yaşıyorum */
     size_t len = 0;
     for (int i = 1; i < a->argc; i++) len += strlen(a->argv[i]) + 1;

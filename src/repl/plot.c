@@ -22,6 +22,14 @@
 #include "viz/canvas.h"
 #include "viz/views.h"
 
+/* "PC1 (explained variance: 53.4%)" and the same for PC2 (each 128 bytes); the two
+ * percentages alone go to b1 and b2 (32 bytes each) for the messages. */
+static void pca_axis_labels(const Pca *p, char *xl, char *yl, char *b1, char *b2)
+{
+    snprintf(xl, 128, M("PC1 (açıklanan varyans: %%%s)", "PC1 (explained variance: %s%%)"), fmt_real(100 * p->ratio[0], 1, b1));
+    snprintf(yl, 128, M("PC2 (açıklanan varyans: %%%s)", "PC2 (explained variance: %s%%)"), fmt_real(100 * p->ratio[1], 1, b2));
+}
+
 /* Render a scatter scene to out and say where it went. */
 static int render(const ScatterScene *scene, const char *out)
 {
@@ -167,8 +175,7 @@ static int plot_words(Args *a, int tsne)
     for (size_t i = 0; i < 2 * J->n; i++) J->Y[i] = Yf[i];
     free(Yf);
     char xl[128], yl[128], b1[32], b2[32];
-    snprintf(xl, sizeof xl, M("PC1 (açıklanan varyans: %%%s)", "PC1 (explained variance: %s%%)"), fmt_real(100 * p.ratio[0], 1, b1));
-    snprintf(yl, sizeof yl, M("PC2 (açıklanan varyans: %%%s)", "PC2 (explained variance: %s%%)"), fmt_real(100 * p.ratio[1], 1, b2));
+    pca_axis_labels(&p, xl, yl, b1, b2);
     pca_free(&p);
     int rc = draw_points(J, xl, yl);
     if (!rc)
@@ -233,8 +240,7 @@ int cmd_plot(Args *a)
     ScatterArrow arrows[2] = { { 1, 0, { 200, 40, 40, 255 } }, { 2, 3, { 40, 90, 200, 255 } } };
     char title[512], xl[128], yl[128], b1[32], b2[32];
     snprintf(title, sizeof title, "%s − %s + %s ≈ %s", A, B, Cw, D);
-    snprintf(xl, sizeof xl, M("PC1 (açıklanan varyans: %%%s)", "PC1 (explained variance: %s%%)"), fmt_real(100 * p.ratio[0], 1, b1));
-    snprintf(yl, sizeof yl, M("PC2 (açıklanan varyans: %%%s)", "PC2 (explained variance: %s%%)"), fmt_real(100 * p.ratio[1], 1, b2));
+    pca_axis_labels(&p, xl, yl, b1, b2);
     ScatterScene scene = { title, xl, yl, pts, n, arrows, 2 };
     if ((rc = render(&scene, out))) goto done;
     say(M("%s → %s ve %s → %s okları, PCA düzleminde (PC1 %%%s, PC2 %%%s; %zu sözcük).\n"

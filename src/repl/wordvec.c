@@ -455,13 +455,9 @@ static void loadvec_done(int rc, const TzErr *e, void *arg)
         snprintf(m->source, sizeof m->source, "%.250s", L->path);
         m->vec = L->vec;
         vectors_normalize(&m->vec);
-        /* the language of the words: Turkish if the vocabulary has Turkish letters */
-        size_t tr = 0;
-        for (size_t i = 0; i < m->vec.n && i < 5000; i++) {
-            const char *w = vocab_word(&m->vec.words, i);
-            if (strstr(w, "ı") || strstr(w, "ş") || strstr(w, "ğ")) tr++;
-        }
-        m->lang = tr * 50 > (m->vec.n < 5000 ? m->vec.n : 5000) ? TZ_LANG_TR : TZ_LANG_EN;
+        /* the language of the words, from the first 64 KB of the word pool (the most frequent) */
+        const Vocab *wv = &m->vec.words;
+        m->lang = tz_guess_lang(wv->pool, wv->pool_len < 65536 ? wv->pool_len : 65536);
         char b[32];
         say(M("%s yüklendi: %s sözcük × %zu boyut (model adı %s).\n", "%s loaded: %s words × %zu dims (model name %s).\n"),
             L->path, fmt_int((long long)m->vec.n, b), m->vec.dim, m->name);

@@ -234,3 +234,17 @@ done:
     free(y);
     return result;
 }
+
+TzLang tz_guess_lang(const char *s, size_t n)
+{
+    size_t tr = 0, letters = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int k = utf8_decode(s + i, n - i, &cp);
+        i += k ? (size_t)k : 1;
+        if (!tz_is_letter(cp)) continue;
+        letters++;
+        tr += cp == 0x011E || cp == 0x011F || cp == 0x0130 || cp == 0x0131 || cp == 0x015E || cp == 0x015F;
+    }
+    return (letters > 0 && tr * 200 > letters) ? TZ_LANG_TR : TZ_LANG_EN;
+}

@@ -48,6 +48,10 @@ size_t tz_lower(const char *s, size_t n, TzLang lang, char *out);
 
 
 
+/* Turkish or English? Turkish if more than 0.5 % of the letters in s[0..n) are ones only
+ * Turkish uses among the two (ğ Ğ ı İ ş Ş). Invalid bytes and non-letters are skipped. */
+TzLang tz_guess_lang(const char *s, size_t n);
+
 /* Damerau–Levenshtein distance (optimal string alignment) between two UTF-8 strings,
  * counted in code points, so that "kitap" vs "kıtap" is 1. Used for "did you mean …?".
  * Stops early and returns max+1 once the distance must exceed max. */

@@ -78,8 +78,6 @@ void vectors_unit_row(const Vectors *v, size_t id, float *out)
     for (size_t j = 0; j < v->dim; j++) out[j] = x[j] * s;
 }
 
-static void unit_row(const Vectors *v, size_t id, float *out) { vectors_unit_row(v, id, out); }
-
 /* Scale x to unit length in place; returns 0 if it is the zero vector. */
 static int unitize(float *x, size_t d)
 {
@@ -229,18 +227,18 @@ size_t vectors_analogy(const Vectors *v, size_t a, size_t b, size_t c, int mul, 
     size_t got = 0;
     if (!mul) {
         float *ua = q, *ub = q + d, *uc = q + 2 * d;
-        unit_row(v, a, ua);
-        unit_row(v, b, ub);
-        unit_row(v, c, uc);
+        vectors_unit_row(v, a, ua);
+        vectors_unit_row(v, b, ub);
+        vectors_unit_row(v, c, uc);
         for (size_t j = 0; j < d; j++) ua[j] = ua[j] - ub[j] + uc[j];
         if (unitize(ua, d)) {
             row_scores(v, ua, rows, scores);
             got = top_k(scores, rows, ex, 3, k, out);
         }
     } else {
-        unit_row(v, a, q);
-        unit_row(v, b, q + d);
-        unit_row(v, c, q + 2 * d);
+        vectors_unit_row(v, a, q);
+        vectors_unit_row(v, b, q + d);
+        vectors_unit_row(v, c, q + 2 * d);
         row_scores3(v, q, rows, scores);
         for (size_t i = 0; i < rows; i++) {
             const float *c3 = scores + 3 * i;   /* cosines with a, b, c */
@@ -263,7 +261,7 @@ size_t vectors_odd(const Vectors *v, const size_t *ids, size_t n, float *score)
     float *mean = tz_calloc(d ? d : 1, sizeof(float)), *u = tz_malloc((d ? d : 1) * sizeof(float));
     for (size_t i = 0; i < n; i++) {
         TZ_ASSERT(ids[i] < v->n);
-        unit_row(v, ids[i], u);
+        vectors_unit_row(v, ids[i], u);
         for (size_t j = 0; j < d; j++) mean[j] += u[j];
     }
     for (size_t j = 0; j < d; j++) mean[j] /= (float)n;
@@ -271,7 +269,7 @@ size_t vectors_odd(const Vectors *v, const size_t *ids, size_t n, float *score)
     size_t best = 0;
     float best_s = INFINITY;
     for (size_t i = 0; i < n; i++) {
-        unit_row(v, ids[i], u);
+        vectors_unit_row(v, ids[i], u);
         float s = 0;
         for (size_t j = 0; j < d; j++) s += u[j] * mean[j];
         if (s < best_s || (s == best_s && strcmp(vocab_word(&v->words, ids[i]),
@@ -379,7 +377,7 @@ int vectors_arith(const Vectors *v, const char *expr, float *out, size_t *used, 
             goto out;
         }
         i = end;
-        unit_row(v, (size_t)id, u);
+        vectors_unit_row(v, (size_t)id, u);
         float f = (float)(sign * coef);
         for (size_t k = 0; k < d; k++) out[k] += f * u[k];
         terms++;
