@@ -234,7 +234,9 @@ int cmd_vector(Args *a)
     const float *v = vectors_row(&m->vec, (size_t)id);
     double norm = 0;
     for (size_t i = 0; i < m->vec.dim; i++) norm += (double)v[i] * v[i];
-    say(M("%s: %zu boyut, uzunluk %.4f\n", "%s: %zu dimensions, length %.4f\n"), W(m, (size_t)id), m->vec.dim, sqrt(norm));
+    char b[32];
+    say(M("%s: %zu boyut, uzunluk %s\n", "%s: %zu dimensions, length %s\n"), W(m, (size_t)id), m->vec.dim,
+        fmt_real(sqrt(norm), 4, b));
     for (size_t i = 0; i < m->vec.dim; i++) say("%s%.6g", i % 10 ? " " : (i ? "\n  " : "  "), v[i]);
     say("\n");
     return 0;
