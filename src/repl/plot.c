@@ -83,7 +83,7 @@ static int draw_points(PlotJob *J, const char *xl, const char *yl)
 static int tsne_work(Job *job, void *arg, TzErr *e)
 {
     PlotJob *J = arg;
-    return tsne_run(J->X, J->n, J->m->vec.dim, &J->cfg, J->Y, &J->kl, job, e);
+    return tsne_run(J->X, J->n, J->m->vec.dim, &J->cfg, J->Y, &J->kl, job, NULL, e);
 }
 
 static void tsne_done(int rc, const TzErr *e, void *arg)

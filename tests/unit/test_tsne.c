@@ -71,7 +71,7 @@ Test(tsne, separated_clusters_stay_apart, .timeout = 60)
     cfg.iterations = 500;
     double *Y = malloc(N * 2 * sizeof *Y), kl;
     TzErr e;
-    cr_assert_eq(tsne_run(X, N, D, &cfg, Y, &kl, NULL, &e), 0, "%s", e.en);
+    cr_assert_eq(tsne_run(X, N, D, &cfg, Y, &kl, NULL, NULL, &e), 0, "%s", e.en);
     cr_assert(isfinite(kl) && kl > 0 && kl < 2, "KL %g", kl);
     int same = 0;
     for (int i = 0; i < N; i++) {

@@ -9,7 +9,7 @@
 TsneConfig tsne_defaults(void)
 {
     TsneConfig c = { .perplexity = 30, .learning_rate = 0, .iterations = 1000, .exaggeration = 12,
-                     .exaggeration_iters = 250 };
+                     .exaggeration_iters = 250, .method = TSNE_AUTO, .theta = 0.5, .seed = 1 };
     return c;
 }
 
@@ -89,7 +89,8 @@ double tsne_kl(const double *P, const double *Y, size_t n, double *grad)
     return kl;
 }
 
-int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *Y, double *kl, Job *job, TzErr *e)
+int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *Y, double *kl, Job *job,
+             Snapshot *snap, TzErr *e)
 {
     if (n > 20000)
         return tz_errf(e, TZ_E_NOMEM, "kesin t-SNE %zu nokta için %.1f GB isterdi; daha az nokta seçin.",
@@ -134,6 +135,7 @@ int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *
         for (size_t i = 0; i < n; i++) { mx += Y[2 * i]; my += Y[2 * i + 1]; }
         for (size_t i = 0; i < n; i++) { Y[2 * i] -= mx / (double)n; Y[2 * i + 1] -= my / (double)n; }
         if (it % 10 == 0) {
+            if (snapshot_wanted(snap)) snapshot_publish_d(snap, Y, n, 2, it + 1);
             job_report_loss(job, it + 1, cfg->iterations, last);
             if (job_cancelled(job)) break;
         }

@@ -16,8 +16,12 @@
 #define TZ_TSNE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "core/err.h"
 #include "core/job.h"
+#include "core/snapshot.h"
+
+typedef enum { TSNE_AUTO, TSNE_EXACT, TSNE_BARNES_HUT } TsneMethod;
 
 typedef struct {
     double perplexity;     /* 30 usually; must be < N */
@@ -25,6 +29,11 @@ typedef struct {
     int iterations;        /* 1000 usually */
     double exaggeration;   /* 12 */
     int exaggeration_iters;/* 250 */
+    TsneMethod method;     /* AUTO: exact for small N, Barnes-Hut above */
+    double theta;          /* Barnes-Hut accuracy (0.5) */
+    int init_random;       /* 0: PCA initialisation (default); 1: random, from seed */
+    uint64_t seed;
+    int threads;           /* ≤ 0: all cores */
 } TsneConfig;
 
 TsneConfig tsne_defaults(void);
@@ -35,7 +44,9 @@ int tsne_affinities(const float *X, size_t n, size_t d, double perplexity, doubl
 double tsne_kl(const double *P, const double *Y, size_t n, double *grad);
 /* Run t-SNE: Y (n×2) receives the map. As a job: progress in iterations, the KL as the
  * "loss" every 50 iterations; a cancelled run keeps the map reached so far. *kl gets the
- * final KL divergence. */
-int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *Y, double *kl, Job *job, TzErr *e);
+ * final KL divergence. If snap is not NULL (and snapshot_wanted), the map is published to it
+ * every few iterations so the window can animate it. */
+int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *Y, double *kl, Job *job,
+             Snapshot *snap, TzErr *e);
 
 #endif
