@@ -10,13 +10,15 @@ CFLAGS  ?= $(OPT) -g
 WARN     = -std=c11 -fopenmp-simd -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -D_GNU_SOURCE
 BUILD   ?= build
 PKGS_BUILD = build-essential pkg-config libreadline-dev libsdl2-dev libopenblas-dev libstb-dev fonts-dejavu-core
-PKGS_TEST  = libcriterion-dev xvfb tmux imagemagick
+PKGS_TEST  = libcriterion-dev xvfb xdotool x11-utils tmux imagemagick
 PKGS_DATA  = dict-gcide bible-kjv-text bible-kjv
 
 BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
 BLAS_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
 STB_CFLAGS  := $(shell pkg-config --cflags stb 2>/dev/null || echo -I/usr/include/stb)
 STB_LIBS    := $(shell pkg-config --libs stb 2>/dev/null || echo -lstb)
+SDL_CFLAGS  := $(shell pkg-config --cflags sdl2 2>/dev/null || echo -I/usr/include/SDL2 -D_REENTRANT)
+SDL_LIBS    := $(shell pkg-config --libs sdl2 2>/dev/null || echo -lSDL2)
 
 ENGINE_SRC := $(shell find src/engine -name '*.c' | sort)
 REPL_SRC   := $(sort $(wildcard src/repl/*.c)) $(sort $(wildcard src/viz/*.c)) src/main.c
@@ -27,7 +29,7 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 # The REPL objects except main.o, so unit tests can call the parser and the command table.
 REPL_LIBOBJ := $(filter-out $(BUILD)/src/main.o,$(REPL_OBJ))
 
-.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec fuzz clean distclean
+.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec bench-viz fuzz clean distclean
 
 all: tezgah
 
@@ -48,7 +50,7 @@ $(BUILD)/src/engine/%.o: src/engine/%.c | $(BUILD)/layers.ok
 
 $(BUILD)/src/%.o: src/%.c | $(BUILD)/layers.ok
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(STB_CFLAGS) -Isrc/engine -Isrc -MMD -MP -c $< -o $@
+	$(CC) $(WARN) $(CFLAGS) $(STB_CFLAGS) $(SDL_CFLAGS) -Isrc/engine -Isrc -MMD -MP -c $< -o $@
 
 # The training loops are where the time goes: let the compiler unroll and vectorise them.
 $(BUILD)/src/engine/models/word2vec.o: OPT = -O3
@@ -58,7 +60,7 @@ $(LIB): $(ENGINE_OBJ)
 	ar rcs $@ $^
 
 tezgah: $(REPL_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -o $@ $(REPL_OBJ) $(LIB) -lreadline $(STB_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $@ $(REPL_OBJ) $(LIB) -lreadline $(STB_LIBS) $(SDL_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
 
 # --- data ----------------------------------------------------------------------------
 datasets: tezgah
@@ -71,7 +73,7 @@ run: deps tezgah datasets
 # --- tests ---------------------------------------------------------------------------
 $(BUILD)/unit_tests: $(UNIT_SRC) $(REPL_LIBOBJ) $(LIB)
 	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -Isrc -o $@ $(UNIT_SRC) $(REPL_LIBOBJ) $(LIB) \
-	    -lcriterion -lreadline $(STB_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+	    -lcriterion -lreadline $(STB_LIBS) $(SDL_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
 
 unit: $(BUILD)/unit_tests
 	$(BUILD)/unit_tests --jobs 2
@@ -90,7 +92,7 @@ check-asan: deps
 	    LDFLAGS="-fsanitize=address,undefined" TEZGAH_BIN=build-asan/tezgah asan-inner
 
 asan-inner: $(BUILD)/unit_tests $(REPL_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -o $(BUILD)/tezgah $(REPL_OBJ) $(LIB) -lreadline $(STB_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+	$(CC) $(CFLAGS) -o $(BUILD)/tezgah $(REPL_OBJ) $(LIB) -lreadline $(STB_LIBS) $(SDL_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp TEZGAH=$(BUILD)/tezgah UNIT=$(BUILD)/unit_tests bash tests/run-all.sh
 
 bench: tezgah
@@ -98,6 +100,14 @@ bench: tezgah
 
 bench-word2vec: tezgah
 	@bash bench/word2vec.sh
+
+# t-SNE (ours vs scikit-learn's Barnes-Hut) and PCA (ours vs numpy): a small driver that
+# links only the engine, so its time and memory are the engine's.
+$(BUILD)/tsne_bench: bench/tsne_bench.c $(LIB)
+	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -o $@ bench/tsne_bench.c $(LIB) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+
+bench-viz: tezgah $(BUILD)/tsne_bench
+	@TSNE_BENCH=$(BUILD)/tsne_bench bash bench/viz.sh
 
 # libFuzzer harnesses for every loader (clang); FUZZ_SECONDS each (default 60).
 fuzz:

@@ -13,6 +13,7 @@
 #include "repl/i18n.h"
 #include "repl/loop.h"
 #include "repl/out.h"
+#include "repl/scene.h"
 
 #define TEZGAH_VERSION "0.1.0"
 
@@ -142,6 +143,7 @@ int main(int argc, char **argv)
         g_app.sync_jobs = 1;
         status = loop_script(stdin, "stdin");
     }
+    scene_free_all();
     lesson_free_all();
     models_free_all();
     if (g_app.corpus) { corpus_free(g_app.corpus); free(g_app.corpus); }

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "i18n.h"
 #include "out.h"
+#include "scene.h"
 
 #include "core/utf8.h"
 
@@ -159,6 +160,11 @@ void app_async_end(void)
     rl_redisplay();
 }
 
+void progress_forget(void)
+{
+    progress_on_screen = 0;
+}
+
 void progress_clear(void)
 {
     if (g_app.interactive) {
@@ -206,11 +212,25 @@ static int finish_job(void)
     return rc;
 }
 
+/* Feed the loss curve: a job's first reported loss starts a new series. */
+static void record_loss(const JobProgress *p)
+{
+    static const Job *series_of;
+    if (!p->has_loss) return;
+    if (series_of != g_app.job) {
+        series_of = g_app.job;
+        scene_loss_begin(p->what);
+    }
+    scene_loss_point((double)p->step, p->loss);
+}
+
 void app_poll_job(int draw)
 {
     if (!g_app.job) return;
     JobProgress p;
-    if (!job_progress(g_app.job, &p)) { finish_job(); return; }
+    int running = job_progress(g_app.job, &p);
+    record_loss(&p);
+    if (!running) { finish_job(); return; }
     double now = tz_now();
     if (draw && now - g_app.job_last_draw > 0.2) {
         g_app.job_last_draw = now;
@@ -229,14 +249,17 @@ int app_wait_job(void)
 {
     while (g_app.job) {
         struct pollfd pfd = { .fd = g_sigpipe[0], .events = POLLIN };
-        int r = poll(&pfd, g_sigpipe[0] >= 0 ? 1 : 0, 100);
+        int r = poll(&pfd, g_sigpipe[0] >= 0 ? 1 : 0, scene_poll_timeout(1));
+        scene_frame();   /* the window stays live while a script or a lesson waits */
         if (r > 0) { char buf[64]; while (read(g_sigpipe[0], buf, sizeof buf) > 0) {} }
         if (g_sigint) {
             g_sigint = 0;
             job_cancel(g_app.job);
         }
         JobProgress p;
-        if (!job_progress(g_app.job, &p)) return finish_job();
+        int running = job_progress(g_app.job, &p);
+        record_loss(&p);
+        if (!running) return finish_job();
         double now = tz_now();
         if (now - g_app.job_last_draw > 0.2) { g_app.job_last_draw = now; progress_draw(); }
     }

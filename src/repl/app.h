@@ -74,6 +74,9 @@ int app_cancel_job(void);
 /* Progress line (interactive: one line above the prompt; scripts: on stderr if a terminal). */
 void progress_format(const JobProgress *p, char *buf, size_t n);
 void progress_clear(void);
+/* A line was entered: the progress line above it is now part of the scrollback, and the
+ * next one is drawn fresh below the command's output (never over its last line). */
+void progress_forget(void);
 
 /* Interactive output from outside a command (a job finished): keeps the prompt intact. */
 void app_async_begin(void);
@@ -127,7 +130,18 @@ Model *model_find(const char *name);
 Model *model_for(Args *a);
 /* A query word's row (as typed, then lower-cased); reports unknown words with suggestions. */
 int64_t model_word_id(const Model *m, const char *w);
+/* The same without reporting (-1 if unknown). */
+int64_t model_word_lookup(const Model *m, const char *w);
+/* The live watch of the Word2Vec job training now (and its language), or NULL. */
+struct W2VWatch *wordvec_live(TzLang *lang);
 int cmd_plot(Args *a);
+/* The window and its views (plot.c): window, view, views, snap, export, find. */
+int cmd_window(Args *a);
+int cmd_view(Args *a);
+int cmd_views(Args *a);
+int cmd_snap(Args *a);
+int cmd_export(Args *a);
+int cmd_find(Args *a);
 void models_free_all(void);
 int cmd_train(Args *a);
 int cmd_models(Args *a);

@@ -15,6 +15,7 @@
 #include "app.h"
 #include "i18n.h"
 #include "out.h"
+#include "scene.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +76,7 @@ static void on_line(char *line)
         g_app.quit = 1;
         return;
     }
+    progress_forget();
     char *p = line;
     while (*p == ' ' || *p == '\t') p++;
     if (*p) {
@@ -114,7 +116,7 @@ int loop_interactive(void)
 
     while (!g_app.quit) {
         struct pollfd fds[2] = { { .fd = 0, .events = POLLIN }, { .fd = g_sigpipe[0], .events = POLLIN } };
-        int timeout = g_app.job ? 100 : -1;
+        int timeout = scene_poll_timeout(g_app.job != NULL);
         int r = poll(fds, 2, timeout);
         if (r < 0 && errno != EINTR) break;
         if (g_sigint) {
@@ -137,6 +139,7 @@ int loop_interactive(void)
         }
         if (r > 0 && (fds[0].revents & (POLLIN | POLLHUP))) rl_callback_read_char();
         app_poll_job(1);
+        scene_frame();
     }
     rl_callback_handler_remove();
     if (g_app.job) { app_cancel_job(); app_wait_job(); }

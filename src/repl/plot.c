@@ -1,26 +1,32 @@
-/* plot.c — pictures of models, drawn on the canvas and written as PNG.
+/* plot.c — pictures of models, and the commands of the window.
  *
- * `plot pca|tsne [words W1 W2 … | top=N | similar=WORD k=K]` draws words of a model on a
- * plane: PCA (fast, global directions, axes with their explained variance) or t-SNE (a job;
- * neighbourhoods kept, distances between clusters not meaningful; the final KL printed).
+ * `plot pca|tsne [words W1 W2 … | top=N | similar=WORD k=K] [live]` draws words of a model
+ * on a plane: PCA (fast, global directions, axes with their explained variance) or t-SNE (a
+ * job; the map animates while it iterates; neighbourhoods kept, distances between clusters
+ * not meaningful; the final KL printed). With `live`, the words are taken from the Word2Vec
+ * model training right now and re-projected a few times a second, so the class sees the
+ * clusters form.
  *
  * `plot analogy A B C` shows the analogy as geometry: A, B, C, the answer D and a few
  * neighbours of each, projected on the PCA plane fitted to them, with the arrows B→A and
- * C→D; when the analogy holds the two arrows are (nearly) parallel and of equal length. The
- * SDL window is the next step (see the tracker); until then every view is written to a PNG.
+ * C→D; when the analogy holds the two arrows are (nearly) parallel and of equal length.
+ *
+ * `plot similarity W1 W2 …` is the cosine similarity of every pair as a heatmap (the
+ * diverging colour map: red alike, blue opposite, white unrelated), `plot loss` the loss
+ * curve. Every view goes to the window, or to a PNG when there is none (scene.c).
  */
 #include "app.h"
 #include "i18n.h"
 #include "out.h"
+#include "scene.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
-#include "viz/canvas.h"
-#include "viz/views.h"
 
 /* "PC1 (explained variance: 53.4%)" and the same for PC2 (each 128 bytes); the two
  * percentages alone go to b1 and b2 (32 bytes each) for the messages. */
@@ -30,23 +36,8 @@ static void pca_axis_labels(const Pca *p, char *xl, char *yl, char *b1, char *b2
     snprintf(yl, 128, M("PC2 (açıklanan varyans: %%%s)", "PC2 (explained variance: %s%%)"), fmt_real(100 * p->ratio[1], 1, b2));
 }
 
-/* Render a scatter scene to out and say where it went. */
-static int render(const ScatterScene *scene, const char *out)
-{
-    TzErr e;
-    Font *f = font_default(&e);
-    if (!f) { say_tzerr(&e); return 1; }
-    Canvas c;
-    canvas_init(&c, 1280, 800, &e);
-    view_scatter(&c, f, scene, 26);
-    int rc = canvas_save_png(&c, out, &e);
-    canvas_free(&c);
-    font_free(f);
-    if (rc) { say_tzerr(&e); return 1; }
-    return 0;
-}
-
 typedef struct {
+    char model[64];
     const Model *m;
     size_t *ids, n;
     float *X;              /* n×D unit rows */
@@ -54,18 +45,22 @@ typedef struct {
     TsneConfig cfg;
     double kl;
     int focus;             /* index of the similar= word (drawn in red), or -1 */
-    char out[4096], title[256];
+    const char *out;       /* out= or NULL */
+    char outbuf[4096], title[256];
+    Snapshot *snap;        /* the map while t-SNE iterates */
 } PlotJob;
 
 static void plot_job_free(PlotJob *J)
 {
+    snapshot_free(J->snap);
     free(J->ids);
     free(J->X);
     free(J->Y);
     free(J);
 }
 
-static int draw_points(PlotJob *J, const char *xl, const char *yl)
+/* Put the points of J into the scatter view (labels from the model, roles). */
+static void scatter_from(PlotJob *J, const char *xl, const char *yl)
 {
     ScatterPoint *pts = tz_calloc(J->n, sizeof *pts);
     for (size_t i = 0; i < J->n; i++) {
@@ -74,66 +69,60 @@ static int draw_points(PlotJob *J, const char *xl, const char *yl)
         pts[i].y = (float)J->Y[2 * i + 1];
         pts[i].role = (int)i == J->focus ? 2 : J->n <= 30 ? 1 : 0;
     }
-    ScatterScene scene = { J->title, xl, yl, pts, J->n, NULL, 0 };
-    int rc = render(&scene, J->out);
+    scene_scatter_set(J->title, xl, yl, pts, J->n, NULL, 0, J->model, J->ids);
     free(pts);
-    return rc;
 }
 
 static int tsne_work(Job *job, void *arg, TzErr *e)
 {
     PlotJob *J = arg;
-    return tsne_run(J->X, J->n, J->m->vec.dim, &J->cfg, J->Y, &J->kl, job, NULL, e);
+    return tsne_run(J->X, J->n, J->m->vec.dim, &J->cfg, J->Y, &J->kl, job, J->snap, e);
 }
 
 static void tsne_done(int rc, const TzErr *e, void *arg)
 {
     PlotJob *J = arg;
+    scene_scatter_detach(J->snap);
     if (rc) say_tzerr(e);
-    else if (!draw_points(J, "t-SNE 1", "t-SNE 2")) {
-        char b[32];
-        say(M("t-SNE: %zu sözcük, son KL ıraksaması %s (perplexity %g). Resim: %s\n",
-              "t-SNE: %zu words, final KL divergence %s (perplexity %g). Picture: %s\n"),
-            J->n, fmt_real(J->kl, 4, b), J->cfg.perplexity, J->out);
+    else {
+        char b[32], st[160];
+        snprintf(st, sizeof st, "KL = %s", fmt_real(J->kl, 4, b));
+        scene_scatter_move(J->Y, J->n, st);
+        say(M("t-SNE: %zu sözcük, son KL ıraksaması %s (perplexity %g).\n",
+              "t-SNE: %zu words, final KL divergence %s (perplexity %g).\n"), J->n, b, J->cfg.perplexity);
+        scene_show(VIEW_SCATTER, J->out);
     }
     plot_job_free(J);
 }
 
-/* plot pca|tsne: which words, then the projection. */
-static int plot_words(Args *a, int tsne)
+/* The words of a plot, from words W1 W2 … (unknown ones skipped and named), similar=WORD
+ * k=K, or top=N. Fills J->ids, J->n, J->focus, J->title; returns 0 or 1 (reported). */
+static int choose_words(Args *a, PlotJob *J, const char *method, int first, long top, long k)
 {
-    Model *m = model_for(a);
-    if (!m) return 1;
-    TzErr e;
-    long top, k, iters;
-    double perp;
-    if (arg_long(a, "top", 100, 3, 5000, &top, &e) || arg_long(a, "k", 20, 2, 500, &k, &e) ||
-        arg_long(a, "iterations", 1000, 50, 10000, &iters, &e) || arg_double(a, "perplexity", 0, 0, 1000, &perp, &e)) {
-        say_tzerr(&e);
-        return 1;
-    }
-    PlotJob *J = tz_calloc(1, sizeof *J);
-    J->m = m;
-    J->focus = -1;
-    snprintf(J->out, sizeof J->out, "%s", arg_str(a, "out", tsne ? "tezgah-tsne.png" : "tezgah-pca.png"));
+    const Model *m = J->m;
     const char *sim = arg_str(a, "similar", NULL);
-    if (a->argc > 2) {
-        if (strcmp(a->argv[2], "words") != 0 || a->argc < 6) {
-            say_error(M("kullanım: plot %s words S1 S2 S3 … (en az 3 sözcük) | top=N | similar=SÖZCÜK k=K",
-                        "usage: plot %s words W1 W2 W3 … (at least 3 words) | top=N | similar=WORD k=K"), a->argv[1]);
-            plot_job_free(J);
-            return 1;
+    if (first < a->argc) {
+        J->ids = tz_malloc((size_t)(a->argc - first) * sizeof *J->ids);
+        char skipped[1024] = "";
+        int nskip = 0;
+        for (int i = first; i < a->argc; i++) {
+            int64_t id = model_word_lookup(m, a->argv[i]);
+            if (id < 0) {
+                size_t len = strlen(skipped);
+                snprintf(skipped + len, sizeof skipped - len, "%s%s", nskip++ ? ", " : "", a->argv[i]);
+                continue;
+            }
+            int dup = 0;
+            for (size_t j = 0; j < J->n; j++) dup |= J->ids[j] == (size_t)id;
+            if (!dup) J->ids[J->n++] = (size_t)id;
         }
-        J->ids = tz_malloc((size_t)(a->argc - 3) * sizeof *J->ids);
-        for (int i = 3; i < a->argc; i++) {
-            int64_t id = model_word_id(m, a->argv[i]);
-            if (id < 0) { plot_job_free(J); return 1; }
-            J->ids[J->n++] = (size_t)id;
-        }
-        snprintf(J->title, sizeof J->title, "%s: %zu %s", tsne ? "t-SNE" : "PCA", J->n, M("sözcük", "words"));
+        if (nskip)
+            say(M("%s modelinin sözlüğünde olmayan %d sözcük atlandı: %s\n",
+                  "model %s: skipped %d words that are not in its vocabulary: %s\n"), m->name, nskip, skipped);
+        snprintf(J->title, sizeof J->title, "%s: %zu %s", method, J->n, M("sözcük", "words"));
     } else if (sim) {
         int64_t id = model_word_id(m, sim);
-        if (id < 0) { plot_job_free(J); return 1; }
+        if (id < 0) return 1;
         J->ids = tz_malloc((size_t)(k + 1) * sizeof *J->ids);
         Neighbor *nb = tz_malloc((size_t)k * sizeof *nb);
         size_t ex = (size_t)id;
@@ -143,29 +132,162 @@ static int plot_words(Args *a, int tsne)
         for (size_t i = 0; i < got; i++) J->ids[J->n++] = nb[i].id;
         free(nb);
         snprintf(J->title, sizeof J->title, M("%s: %s ve en yakın %zu komşusu", "%s: %s and its %zu nearest neighbours"),
-                 tsne ? "t-SNE" : "PCA", vocab_word(&m->vec.words, ex), got);
+                 method, vocab_word(&m->vec.words, ex), got);
     } else {
+        if ((size_t)top > m->vec.n)
+            say(M("top=%ld: %s modelinde yalnızca %zu sözcük var; hepsi çiziliyor.\n",
+                  "top=%ld: model %s has only %zu words; plotting all of them.\n"), top, m->name, m->vec.n);
         J->n = (size_t)top < m->vec.n ? (size_t)top : m->vec.n;
-        J->ids = tz_malloc(J->n * sizeof *J->ids);
+        J->ids = tz_malloc((J->n ? J->n : 1) * sizeof *J->ids);
         for (size_t i = 0; i < J->n; i++) J->ids[i] = i;
-        snprintf(J->title, sizeof J->title, M("%s: en sık %zu sözcük", "%s: the %zu most frequent words"),
-                 tsne ? "t-SNE" : "PCA", J->n);
+        snprintf(J->title, sizeof J->title, M("%s: en sık %zu sözcük", "%s: the %zu most frequent words"), method, J->n);
     }
     if (J->n < 3) {
-        say_error("%s", M("çizmek için en az 3 sözcük gerekli.", "at least 3 words are needed for a plot."));
-        plot_job_free(J);
+        say_error("%s", M("çizmek için sözlükte olan en az 3 sözcük gerekli.",
+                          "a plot needs at least 3 words that are in the vocabulary."));
         return 1;
     }
+    return 0;
+}
+
+/* `plot pca|tsne … live`: watch words of the model being trained. */
+static int plot_live(Args *a, int tsne, long top)
+{
+    TzLang lang;
+    W2VWatch *w = wordvec_live(&lang);
+    if (!w) {
+        say_error("%s", M("'live' eğitilen bir Word2Vec modelini izler, ama çalışan bir eğitim yok. Önce: "
+                          "train word2vec corpus=tr ; sonra: plot pca words … live",
+                          "'live' follows a Word2Vec model while it trains, but no training is running. First: "
+                          "train word2vec corpus=en ; then: plot pca words … live"));
+        return 1;
+    }
+    const Vocab *v = w2v_watch_vocab(w);
+    if (!v) {
+        say_error("%s", M("eğitim henüz sözlüğünü kuruyor; bir an sonra yeniden deneyin.",
+                          "the training is still building its vocabulary; try again in a moment."));
+        return 1;
+    }
+    if (arg_str(a, "similar", NULL)) {
+        say_error("%s", M("'live' ile similar= kullanılamaz: komşular eğitim sürdükçe değişir. words … ya da top=N seçin.",
+                          "similar= cannot be used with 'live': the neighbours change as training goes. Choose words … or top=N."));
+        return 1;
+    }
+    int last = a->argc;
+    if (!strcmp(a->argv[last - 1], "live")) last--;
+    size_t cap = last > 3 ? (size_t)(last - 3) : (size_t)top, n = 0;
+    size_t *ids = tz_malloc((cap ? cap : 1) * sizeof *ids);
+    if (last > 3) {
+        char skipped[1024] = "";
+        int nskip = 0;
+        for (int i = 3; i < last; i++) {
+            const char *word = a->argv[i];
+            int64_t id = vocab_find(v, word, strlen(word));
+            if (id < 0) {
+                size_t len = strlen(word);
+                char *low = tz_malloc(2 * len + 1);
+                tz_lower(word, len, lang, low);
+                id = vocab_find(v, low, strlen(low));
+                free(low);
+            }
+            if (id < 0) {
+                size_t len = strlen(skipped);
+                snprintf(skipped + len, sizeof skipped - len, "%s%s", nskip++ ? ", " : "", word);
+            } else ids[n++] = (size_t)id;
+        }
+        if (nskip)
+            say(M("eğitimin sözlüğünde olmayan %d sözcük atlandı: %s\n",
+                  "skipped %d words that are not in the training's vocabulary: %s\n"), nskip, skipped);
+    } else {
+        n = (size_t)top < v->size ? (size_t)top : v->size;
+        for (size_t i = 0; i < n; i++) ids[i] = i;
+    }
+    if (n < 3) {
+        free(ids);
+        say_error("%s", M("çizmek için sözlükte olan en az 3 sözcük gerekli.",
+                          "a plot needs at least 3 words that are in the vocabulary."));
+        return 1;
+    }
+    ScatterPoint *pts = tz_calloc(n, sizeof *pts);
+    for (size_t i = 0; i < n; i++) {
+        pts[i].label = vocab_word(v, ids[i]);
+        pts[i].role = n <= 30 ? 1 : 0;
+    }
+    char title[256];
+    snprintf(title, sizeof title, M("%s, canlı: %zu sözcük eğitim sırasında", "%s, live: %zu words while training"),
+             tsne ? "t-SNE" : "PCA", n);
+    scene_scatter_set(title, tsne ? "t-SNE 1" : "PC1", tsne ? "t-SNE 2" : "PC2", pts, n, NULL, 0, NULL, NULL);
+    free(pts);
+    scene_scatter_watch(w, tsne);
+    w2v_watch_set(w, ids, n);
+    free(ids);
+    say(M("%zu sözcük eğitim boyunca izleniyor; resim saniyede birkaç kez yenilenir.\n",
+          "following %zu words while the model trains; the picture is redrawn a few times a second.\n"), n);
+    if (!scene_window_is_open())
+        say("%s\n", M("(pencere yok: eğitim bitince son durum PNG olarak yazılır; ara anlar için 'snap DOSYA.png')",
+                      "(no window: the final state is written as PNG when training ends; 'snap FILE.png' for moments in between)"));
+    return scene_show(VIEW_SCATTER, arg_str(a, "out", NULL));
+}
+
+/* plot pca|tsne: which words, then the projection. */
+static int plot_words(Args *a, int tsne)
+{
+    TzErr e;
+    long top, k, iters;
+    double perp;
+    if (arg_long(a, "top", 100, 3, 100000, &top, &e) || arg_long(a, "k", 20, 2, 500, &k, &e) ||
+        arg_long(a, "iterations", 1000, 50, 10000, &iters, &e) || arg_double(a, "perplexity", 0, 0, 1000, &perp, &e)) {
+        say_tzerr(&e);
+        return 1;
+    }
+    int live = !strcmp(a->argv[a->argc - 1], "live");
+    if (live) return plot_live(a, tsne, top);
+    if (tsne && g_app.job) {
+        say_error("%s", M("t-SNE bir iştir ve şu anda başka bir iş çalışıyor; bitmesini bekleyin ya da 'stop' yazın. "
+                          "Eğitimi canlı izlemek için: plot tsne words … live",
+                          "t-SNE is a job and another job is running; wait for it or type 'stop'. "
+                          "To follow a training live: plot tsne words … live"));
+        return 1;
+    }
+    Model *m = model_for(a);
+    if (!m) return 1;
+    if (a->argc > 2 && (strcmp(a->argv[2], "words") != 0 || a->argc < 6)) {
+        say_error(M("kullanım: plot %s words S1 S2 S3 … (en az 3 sözcük) | top=N | similar=SÖZCÜK k=K",
+                    "usage: plot %s words W1 W2 W3 … (at least 3 words) | top=N | similar=WORD k=K"), a->argv[1]);
+        return 1;
+    }
+    PlotJob *J = tz_calloc(1, sizeof *J);
+    J->m = m;
+    snprintf(J->model, sizeof J->model, "%s", m->name);
+    J->focus = -1;
+    const char *out = arg_str(a, "out", NULL);
+    if (out) {
+        snprintf(J->outbuf, sizeof J->outbuf, "%s", out);
+        J->out = J->outbuf;
+    }
+    if (choose_words(a, J, tsne ? "t-SNE" : "PCA", 3, top, k)) { plot_job_free(J); return 1; }
     size_t d = m->vec.dim;
     J->X = tz_malloc(J->n * d * sizeof *J->X);
-    J->Y = tz_malloc(J->n * 2 * sizeof *J->Y);
+    J->Y = tz_calloc(J->n * 2, sizeof *J->Y);
     for (size_t i = 0; i < J->n; i++) vectors_unit_row(&m->vec, J->ids[i], J->X + i * d);
     if (tsne) {
         J->cfg = tsne_defaults();
         J->cfg.iterations = (int)iters;
-        /* the perplexity must stay below the number of points: for small plots a third of it */
-        J->cfg.perplexity = perp > 0 ? perp : ((double)J->n / 3 < 30 ? (double)J->n / 3 : 30);
-        if (J->cfg.perplexity < 2) J->cfg.perplexity = 2;
+        /* the perplexity must stay well below the number of points: for small plots a third */
+        double cap = (double)(J->n - 1) / 3;
+        if (perp > 0 && perp >= cap) {
+            say_error(M("perplexity=%g %zu nokta için çok büyük: en çok %.1f olabilir (yaklaşık komşu sayısıdır; noktaların üçte birinden az olmalı).",
+                        "perplexity=%g is too large for %zu points: at most %.1f (it is roughly a number of neighbours; keep it below a third of the points)."),
+                      perp, J->n, cap - 0.1);
+            plot_job_free(J);
+            return 1;
+        }
+        J->cfg.perplexity = perp > 0 ? perp : (cap < 30 ? cap : 30);
+        if (J->cfg.perplexity < 1.5) J->cfg.perplexity = 1.5;
+        J->snap = snapshot_new();
+        scatter_from(J, "t-SNE 1", "t-SNE 2");
+        scene_scatter_follow(J->snap, "t-SNE");
+        if (scene_window_is_open() || (g_app.interactive && !g_app.headless)) scene_show(VIEW_SCATTER, NULL);
         return app_start_job("t-SNE", M("adım", "step"), tsne_work, J, tsne_done);
     }
     Pca p;
@@ -177,24 +299,64 @@ static int plot_words(Args *a, int tsne)
     char xl[128], yl[128], b1[32], b2[32];
     pca_axis_labels(&p, xl, yl, b1, b2);
     pca_free(&p);
-    int rc = draw_points(J, xl, yl);
-    if (!rc)
-        say(M("PCA: %zu sözcük; açıklanan varyans PC1 %%%s, PC2 %%%s. Resim: %s\n",
-              "PCA: %zu words; PC1 explains %s%% of the variance, PC2 %s%%. Picture: %s\n"),
-            J->n, b1, b2, J->out);
+    scatter_from(J, xl, yl);
+    say(M("PCA: %zu sözcük; açıklanan varyans PC1 %%%s, PC2 %%%s.\n", "PCA: %zu words; PC1 explains %s%% of the variance, PC2 %s%%.\n"),
+        J->n, b1, b2);
+    int rc = scene_show(VIEW_SCATTER, J->out);
     plot_job_free(J);
     return rc;
 }
 
-int cmd_plot(Args *a)
+/* plot similarity W1 W2 …: the cosine matrix as a heatmap. */
+static int plot_similarity(Args *a)
 {
-    if (!strcmp(a->argv[1], "pca")) return plot_words(a, 0);
-    if (!strcmp(a->argv[1], "tsne")) return plot_words(a, 1);
-    if (strcmp(a->argv[1], "analogy") != 0) {
-        say_error(M("'plot %s' yok; plot analogy | pca | tsne", "there is no 'plot %s'; plot analogy | pca | tsne"),
-                  a->argv[1]);
+    Model *m = model_for(a);
+    if (!m) return 1;
+    PlotJob *J = tz_calloc(1, sizeof *J);
+    J->m = m;
+    J->focus = -1;
+    if (a->argc < 5) {
+        say_error(M("kullanım: %s", "usage: %s"), M("plot similarity S1 S2 S3 … (en az 3 sözcük)", "plot similarity W1 W2 W3 … (at least 3 words)"));
+        plot_job_free(J);
         return 1;
     }
+    if (choose_words(a, J, "", 2, 0, 0)) { plot_job_free(J); return 1; }
+    if (J->n > 60) {
+        say_error(M("%zu sözcük bir ısı haritası için çok fazla (en çok 60: hücreler okunamaz olur).",
+                    "%zu words are too many for a heatmap (at most 60: the cells would be unreadable)."), J->n);
+        plot_job_free(J);
+        return 1;
+    }
+    size_t n = J->n;
+    float *Cm = tz_malloc(n * n * sizeof *Cm);
+    const char **lab = tz_malloc(n * sizeof *lab);
+    for (size_t i = 0; i < n; i++) {
+        lab[i] = vocab_word(&m->vec.words, J->ids[i]);
+        for (size_t j = 0; j < n; j++) Cm[i * n + j] = (float)vectors_cosine(&m->vec, J->ids[i], J->ids[j]);
+    }
+    char title[256];
+    snprintf(title, sizeof title, M("kosinüs benzerliği (model %s): 1 aynı yön, 0 ilgisiz, −1 zıt", "cosine similarity (model %s): 1 same direction, 0 unrelated, −1 opposite"), m->name);
+    scene_heatmap_set(title, Cm, n, n, lab, lab, 1,
+                      "cos");
+    /* the most and the least alike pair, for the class to look for */
+    size_t bi = 0, bj = 1, wi = 0, wj = 1;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            if (Cm[i * n + j] > Cm[bi * n + bj]) { bi = i; bj = j; }
+            if (Cm[i * n + j] < Cm[wi * n + wj]) { wi = i; wj = j; }
+        }
+    char b1[32], b2[32];
+    say(M("en benzer çift: %s–%s (%s); en az benzer: %s–%s (%s)\n", "most alike: %s–%s (%s); least alike: %s–%s (%s)\n"),
+        lab[bi], lab[bj], fmt_real(Cm[bi * n + bj], 3, b1), lab[wi], lab[wj], fmt_real(Cm[wi * n + wj], 3, b2));
+    int rc = scene_show(VIEW_HEATMAP, arg_str(a, "out", NULL));
+    free(Cm);
+    free(lab);
+    plot_job_free(J);
+    return rc;
+}
+
+static int plot_analogy(Args *a)
+{
     if (a->argc != 5) {
         say_error(M("kullanım: %s", "usage: %s"), "plot analogy A B C [k=3] [out=FILE.png] [model=NAME]");
         return 1;
@@ -204,7 +366,6 @@ int cmd_plot(Args *a)
     TzErr e;
     long k;
     if (arg_long(a, "k", 3, 0, 10, &k, &e)) { say_tzerr(&e); return 1; }
-    const char *out = arg_str(a, "out", "tezgah-analogy.png");
     int64_t in[3];
     for (int i = 0; i < 3; i++)
         if ((in[i] = model_word_id(m, a->argv[2 + i])) < 0) return 1;
@@ -241,17 +402,131 @@ int cmd_plot(Args *a)
     char title[512], xl[128], yl[128], b1[32], b2[32];
     snprintf(title, sizeof title, "%s − %s + %s ≈ %s", A, B, Cw, D);
     pca_axis_labels(&p, xl, yl, b1, b2);
-    ScatterScene scene = { title, xl, yl, pts, n, arrows, 2 };
-    if ((rc = render(&scene, out))) goto done;
-    say(M("%s → %s ve %s → %s okları, PCA düzleminde (PC1 %%%s, PC2 %%%s; %zu sözcük).\n"
-          "Resim: %s  (pencere henüz yok: görünümler PNG olarak yazılıyor)\n",
-          "the arrows %s → %s and %s → %s on the PCA plane (PC1 %s%%, PC2 %s%%; %zu words).\n"
-          "Picture: %s  (no window yet: views are written as PNG)\n"),
-        B, A, Cw, D, b1, b2, n, out);
-done:
+    scene_scatter_set(title, xl, yl, pts, n, arrows, 2, m->name, ids);
+    say(M("%s → %s ve %s → %s okları, PCA düzleminde (PC1 %%%s, PC2 %%%s; %zu sözcük).\n",
+          "the arrows %s → %s and %s → %s on the PCA plane (PC1 %s%%, PC2 %s%%; %zu words).\n"),
+        B, A, Cw, D, b1, b2, n);
+    rc = scene_show(VIEW_SCATTER, arg_str(a, "out", NULL));
     free(pts);
     free(X);
     free(Y);
     pca_free(&p);
     return rc ? 1 : 0;
+}
+
+int cmd_plot(Args *a)
+{
+    const char *what = a->argv[1];
+    if (!strcmp(what, "pca")) return plot_words(a, 0);
+    if (!strcmp(what, "tsne")) return plot_words(a, 1);
+    if (!strcmp(what, "analogy")) return plot_analogy(a);
+    if (!strcmp(what, "similarity")) return plot_similarity(a);
+    if (!strcmp(what, "loss")) return scene_show(VIEW_LOSS, arg_str(a, "out", NULL));
+    say_error(M("'plot %s' yok; plot analogy | pca | tsne | similarity | loss",
+                "there is no 'plot %s'; plot analogy | pca | tsne | similarity | loss"), what);
+    return 1;
+}
+
+/* --- the window's commands ---------------------------------------------------------------- */
+
+int cmd_window(Args *a)
+{
+    const char *w = a->argv[1];
+    if (!strcmp(w, "open")) {
+        if (scene_window_is_open()) { say("%s\n", M("pencere zaten açık.", "the window is already open.")); return 0; }
+        if (scene_window_open(1)) return 1;
+        say("%s\n", M("pencere açıldı. Tuşlar: oklar/sürükle kaydırır, tekerlek yakınlaştırır, r sıfırlar, +/- yazı boyu, s PNG kaydeder, Tab görünüm değiştirir.",
+                      "window open. Keys: arrows/drag pan, wheel zooms, r resets, +/- text size, s saves a PNG, Tab switches views."));
+        return 0;
+    }
+    if (!strcmp(w, "close")) {
+        if (!scene_window_is_open()) { say("%s\n", M("açık bir pencere yok.", "no window is open.")); return 0; }
+        scene_window_close();
+        say("%s\n", M("pencere kapandı.", "the window is closed."));
+        return 0;
+    }
+    say_error(M("'window %s' yok; window open | close", "there is no 'window %s'; window open | close"), w);
+    return 1;
+}
+
+int cmd_views(Args *a)
+{
+    (void)a;
+    static const char *const tr[VIEW_COUNT] = { "sözcüklerin düzlemdeki haritası (plot pca|tsne|analogy)",
+                                                "eğitimin kayıp eğrisi, canlı", "bir matrisin ısı haritası (plot similarity)" };
+    static const char *const en[VIEW_COUNT] = { "words on a plane (plot pca|tsne|analogy)", "the loss curve of training, live",
+                                                "a matrix as a heatmap (plot similarity)" };
+    for (int v = 0; v < VIEW_COUNT; v++)
+        say("%s %-8s %s%s\n", v == scene_current() ? "*" : " ", view_name((ViewId)v), M(tr[v], en[v]),
+            scene_has_data((ViewId)v) ? "" : M("  (boş)", "  (empty)"));
+    return 0;
+}
+
+int cmd_view(Args *a)
+{
+    int v = view_from_name(a->argv[1]);
+    if (v < 0) {
+        say_error(M("'%s' diye bir görünüm yok; görünümler: scatter, loss, heatmap ('views' listeler).",
+                    "there is no view '%s'; the views are: scatter, loss, heatmap ('views' lists them)."), a->argv[1]);
+        return 1;
+    }
+    return scene_show((ViewId)v, arg_str(a, "out", NULL));
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && !strcasecmp(s + n - k, suffix);
+}
+
+int cmd_snap(Args *a)
+{
+    const char *path = a->argc > 1 ? a->argv[1] : "tezgah-snap.png";
+    if (!ends_with(path, ".png")) {
+        say_error(M("snap bir PNG yazar: dosya adı .png ile bitmeli ('%s').", "snap writes a PNG: the file name must end in .png ('%s')."),
+                  path);
+        return 1;
+    }
+    TzErr e;
+    long w, h;
+    if (arg_long(a, "w", 0, 64, 8192, &w, &e) || arg_long(a, "h", 0, 64, 8192, &h, &e)) { say_tzerr(&e); return 1; }
+    return scene_snap(path, (int)w, (int)h);
+}
+
+int cmd_export(Args *a)
+{
+    const char *path = a->argv[1];
+    if (!ends_with(path, ".tsv") && !ends_with(path, ".txt")) {
+        say_error(M("export sekmeyle ayrılmış metin yazar: dosya adı .tsv ile bitmeli ('%s').",
+                    "export writes tab-separated text: the file name must end in .tsv ('%s')."), path);
+        return 1;
+    }
+    return scene_export(path);
+}
+
+int cmd_find(Args *a)
+{
+    if (!scene_scatter_count()) {
+        say_error("%s", M("haritada henüz sözcük yok; önce 'plot pca …' ya da 'plot tsne …'.",
+                          "there are no words on the map yet; first 'plot pca …' or 'plot tsne …'."));
+        return 1;
+    }
+    const char *w = a->argv[1];
+    long i = scene_find(w);
+    if (i < 0) {
+        size_t n = strlen(w);
+        char *low = tz_malloc(2 * n + 1);
+        tz_lower(w, n, g_lang, low);
+        i = scene_find(low);
+        free(low);
+    }
+    if (i < 0) {
+        say_error(M("'%s' haritada yok (%zu sözcük çizili); 'plot pca words … %s' ile ekleyin.",
+                    "'%s' is not on the map (%zu words are plotted); add it with 'plot pca words … %s'."), w,
+                  scene_scatter_count(), w);
+        return 1;
+    }
+    say(M("'%s' işaretlendi.\n", "'%s' is marked.\n"), w);
+    if (!scene_window_is_open()) return scene_show(VIEW_SCATTER, arg_str(a, "out", NULL));
+    return scene_show(VIEW_SCATTER, NULL);
 }

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "i18n.h"
 #include "out.h"
+#include "scene.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -114,6 +115,7 @@ static int64_t word_id(const Model *m, const char *w, int report)
 }
 
 int64_t model_word_id(const Model *m, const char *w) { return word_id(m, w, 1); }
+int64_t model_word_lookup(const Model *m, const char *w) { return word_id(m, w, 0); }
 
 static const char *W(const Model *m, size_t id) { return vocab_word(&m->vec.words, id); }
 
@@ -298,7 +300,17 @@ typedef struct {
     Corpus *corpus;        /* the corpus trained on (loaded by the job if load_corpus) */
     Word2Vec m;
     double t0, seconds;    /* seconds: building the vocabulary and training */
+    W2VWatch *watch;       /* for `plot … live` while this job trains */
 } TrainJob;
+
+static TrainJob *g_training;   /* the Word2Vec job running now, or NULL */
+
+W2VWatch *wordvec_live(TzLang *lang)
+{
+    if (!g_training) return NULL;
+    if (lang) *lang = g_training->lang;
+    return g_training->watch;
+}
 
 static int train_work(Job *job, void *arg, TzErr *e)
 {
@@ -311,6 +323,7 @@ static int train_work(Job *job, void *arg, TzErr *e)
     double t0 = tz_now();   /* the vocabulary and tables count too, as in gensim's timing */
     int rc = w2v_init(&T->m, &T->cfg, T->corpus, e);
     if (rc) return rc;
+    w2v_watch_attach(T->watch, &T->m);
     rc = w2v_train(&T->m, T->corpus, job, e);
     T->seconds = tz_now() - t0;
     return rc;
@@ -357,6 +370,9 @@ static void train_done(int rc, const TzErr *e, void *arg)
                 md->name, fmt_int((long long)wps, b2));
         model_install(md);
     }
+    scene_scatter_detach(T->watch);
+    g_training = NULL;
+    w2v_watch_free(T->watch);
     w2v_free(&T->m);
     if (T->corpus && T->load_corpus) { corpus_free(T->corpus); free(T->corpus); }
     free(T);
@@ -426,6 +442,9 @@ int cmd_train(Args *a)
     T->t0 = tz_now();
     char what_s[160];
     snprintf(what_s, sizeof what_s, "word2vec %s %s", sg ? "skipgram" : "cbow", T->corpus_name);
+    /* a few frames a second is live enough for a class, and costs the trainer nothing */
+    T->watch = w2v_watch_new(0.3);
+    g_training = T;
     return app_start_job(what_s, M("sözcük", "word"), train_work, T, train_done);
 }
 

@@ -6,81 +6,236 @@
 #include <string.h>
 
 static const Rgba BG = { 252, 252, 250, 255 }, INK = { 25, 25, 35, 255 }, GREY = { 150, 150, 160, 255 },
-                  FRAME = { 205, 205, 212, 255 }, INPUT = { 30, 30, 40, 255 }, ANSWER = { 200, 40, 40, 255 };
+                  LABEL_GREY = { 105, 105, 118, 255 }, FRAME = { 205, 205, 212, 255 }, INPUT = { 30, 30, 40, 255 },
+                  ANSWER = { 200, 40, 40, 255 }, FOUND = { 230, 120, 0, 255 }, TIP = { 255, 255, 255, 240 };
 
 typedef struct { float x0, y0, x1, y1; } Box;
 
 static int overlaps(Box a, Box b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
 
-void view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px)
+ScatterView scatter_view_reset(void)
 {
+    ScatterView v = { 1, 0, 0, -1, -1 };
+    return v;
+}
+
+/* The plot area inside the margins (title above, axis title below). */
+typedef struct { float left, top, W, H, ox, oy; } Area;
+
+static Area area_of(const Canvas *c, float px)
+{
+    Area a;
+    a.top = px * 2.6f;
+    a.left = px * 1.5f;
+    float right = px * 1.5f, bottom = px * 2.4f;
+    a.W = (float)c->w - a.left - right;
+    a.H = (float)c->h - a.top - bottom;
+    a.ox = a.left + a.W / 2;
+    a.oy = a.top + a.H / 2;
+    return a;
+}
+
+void scatter_zoom_at(ScatterView *v, const Canvas *c, float px, float mx, float my, float factor)
+{
+    Area a = area_of(c, px);
+    float z = v->zoom * factor;
+    if (z < 0.2f) z = 0.2f;
+    if (z > 400.0f) z = 400.0f;
+    /* screen = o + base·zoom + pan; keep (mx, my) fixed: pan' = m − o − (m − o − pan)·z'/z */
+    v->pan_x = mx - a.ox - (mx - a.ox - v->pan_x) * z / v->zoom;
+    v->pan_y = my - a.oy - (my - a.oy - v->pan_y) * z / v->zoom;
+    v->zoom = z;
+}
+
+long scatter_hit(const float *screen, size_t n, float mx, float my, float radius)
+{
+    long best = -1;
+    float bd = radius * radius;
+    for (size_t i = 0; i < n; i++) {
+        float dx = screen[2 * i] - mx, dy = screen[2 * i + 1] - my, d = dx * dx + dy * dy;
+        if (d <= bd) { bd = d; best = (long)i; }
+    }
+    return best;
+}
+
+/* Placed label boxes in a uniform grid of cells, so that checking a new label against the
+ * ones already placed costs a few cells, not all of them (20,000 points stay interactive). */
+typedef struct {
+    float cell;
+    int gw, gh;
+    size_t *head;        /* gw·gh list heads (index+1 into next/box; 0 = empty) */
+    size_t *next;
+    Box *box;
+    size_t n, cap;
+} Grid;
+
+static void grid_init(Grid *g, int w, int h, float cell, size_t cap)
+{
+    g->cell = cell;
+    g->gw = (int)(w / cell) + 1;
+    g->gh = (int)(h / cell) + 1;
+    g->head = calloc((size_t)g->gw * (size_t)g->gh, sizeof *g->head);
+    g->cap = cap * 4 + 16;    /* a box spans a few cells; each cell entry needs a slot */
+    g->next = malloc(g->cap * sizeof *g->next);
+    g->box = malloc(g->cap * sizeof *g->box);
+    g->n = 0;
+}
+
+static void grid_free(Grid *g)
+{
+    free(g->head);
+    free(g->next);
+    free(g->box);
+}
+
+static void cell_range(const Grid *g, Box b, int *cx0, int *cy0, int *cx1, int *cy1)
+{
+    *cx0 = (int)floorf(b.x0 / g->cell); *cx1 = (int)floorf(b.x1 / g->cell);
+    *cy0 = (int)floorf(b.y0 / g->cell); *cy1 = (int)floorf(b.y1 / g->cell);
+    if (*cx0 < 0) *cx0 = 0;
+    if (*cy0 < 0) *cy0 = 0;
+    if (*cx1 >= g->gw) *cx1 = g->gw - 1;
+    if (*cy1 >= g->gh) *cy1 = g->gh - 1;
+}
+
+/* Total overlap area of b with the boxes placed so far (0: a free place). */
+static float grid_cost(const Grid *g, Box b)
+{
+    int cx0, cy0, cx1, cy1;
+    cell_range(g, b, &cx0, &cy0, &cx1, &cy1);
+    float cost = 0;
+    for (int cy = cy0; cy <= cy1; cy++)
+        for (int cx = cx0; cx <= cx1; cx++)
+            for (size_t k = g->head[(size_t)cy * (size_t)g->gw + (size_t)cx]; k; k = g->next[k - 1]) {
+                Box o = g->box[k - 1];
+                if (overlaps(b, o)) cost += (fminf(b.x1, o.x1) - fmaxf(b.x0, o.x0)) * (fminf(b.y1, o.y1) - fmaxf(b.y0, o.y0));
+            }
+    return cost;   /* a box met in two cells counts twice: only "zero or not" and order matter */
+}
+
+static void grid_add(Grid *g, Box b)
+{
+    int cx0, cy0, cx1, cy1;
+    cell_range(g, b, &cx0, &cy0, &cx1, &cy1);
+    for (int cy = cy0; cy <= cy1; cy++)
+        for (int cx = cx0; cx <= cx1; cx++) {
+            if (g->n == g->cap) {
+                g->cap *= 2;
+                g->next = realloc(g->next, g->cap * sizeof *g->next);
+                g->box = realloc(g->box, g->cap * sizeof *g->box);
+            }
+            size_t *h = &g->head[(size_t)cy * (size_t)g->gw + (size_t)cx];
+            g->box[g->n] = b;
+            g->next[g->n] = *h;
+            *h = ++g->n;
+        }
+}
+
+size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const ScatterView *vin, float *screen)
+{
+    ScatterView v = vin ? *vin : scatter_view_reset();
     canvas_clear(c, BG);
-    float top = px * 2.6f, left = px * 1.5f, right = px * 1.5f, bottom = px * 2.4f;
-    canvas_text(c, f, left, px * 1.6f, px * 1.15f, s->title ? s->title : "", INK);
+    Area A = area_of(c, px);
+    canvas_text(c, f, A.left, px * 1.6f, px * 1.15f, s->title ? s->title : "", INK);
+    if (s->status) {
+        float sw = font_width(f, px * 0.8f, s->status);
+        canvas_text(c, f, (float)c->w - A.left - sw, px * 1.6f, px * 0.8f, s->status, LABEL_GREY);
+    }
     /* the data's bounding box, scaled with one factor for both axes */
     float xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
     for (size_t i = 0; i < s->npts; i++) {
+        if (!isfinite(s->pts[i].x) || !isfinite(s->pts[i].y)) continue;
         xmin = fminf(xmin, s->pts[i].x); xmax = fmaxf(xmax, s->pts[i].x);
         ymin = fminf(ymin, s->pts[i].y); ymax = fmaxf(ymax, s->pts[i].y);
     }
-    if (s->npts == 0) { xmin = ymin = -1; xmax = ymax = 1; }
-    float W = (float)c->w - left - right, H = (float)c->h - top - bottom;
+    if (!(xmin <= xmax)) { xmin = ymin = -1; xmax = ymax = 1; }
     float pad = 0.12f, dx = fmaxf(xmax - xmin, 1e-6f), dy = fmaxf(ymax - ymin, 1e-6f);
-    float scale = fminf(W / (dx * (1 + 2 * pad) + dx * 0.25f), H / (dy * (1 + 2 * pad)));  /* room for labels */
-    float cx = (xmin + xmax) / 2, cy = (ymin + ymax) / 2, ox = left + W / 2, oy = top + H / 2;
-    canvas_line(c, left, top + H, left + W, top + H, 1.5f, FRAME);
-    canvas_line(c, left, top, left, top + H, 1.5f, FRAME);
-    if (s->xlabel) canvas_text(c, f, left + W / 2 - font_width(f, px * 0.8f, s->xlabel) / 2, top + H + px * 1.6f, px * 0.8f, s->xlabel, GREY);
-    if (s->ylabel) canvas_text(c, f, left + px * 0.3f, top - px * 0.3f, px * 0.8f, s->ylabel, GREY);
-    float *sx = malloc((s->npts + 1) * sizeof *sx), *sy = malloc((s->npts + 1) * sizeof *sy);
+    float scale = fminf(A.W / (dx * (1 + 2 * pad) + dx * 0.25f), A.H / (dy * (1 + 2 * pad)));  /* room for labels */
+    float cx = (xmin + xmax) / 2, cy = (ymin + ymax) / 2;
+    canvas_line(c, A.left, A.top + A.H, A.left + A.W, A.top + A.H, 1.5f, FRAME);
+    canvas_line(c, A.left, A.top, A.left, A.top + A.H, 1.5f, FRAME);
+    if (s->xlabel) canvas_text(c, f, A.left + A.W / 2 - font_width(f, px * 0.8f, s->xlabel) / 2, A.top + A.H + px * 1.6f, px * 0.8f, s->xlabel, GREY);
+    if (s->ylabel) canvas_text(c, f, A.left + px * 0.3f, A.top - px * 0.3f, px * 0.8f, s->ylabel, GREY);
+    float *sc = screen ? screen : malloc((2 * s->npts + 1) * sizeof *sc);
     for (size_t i = 0; i < s->npts; i++) {
-        sx[i] = ox + (s->pts[i].x - cx) * scale;
-        sy[i] = oy - (s->pts[i].y - cy) * scale;          /* y up on screen */
+        sc[2 * i] = A.ox + (s->pts[i].x - cx) * scale * v.zoom + v.pan_x;
+        sc[2 * i + 1] = A.oy - (s->pts[i].y - cy) * scale * v.zoom + v.pan_y;   /* y up on screen */
     }
     for (size_t a = 0; a < s->narrows; a++) {
         const ScatterArrow *ar = &s->arrows[a];
         if (ar->from >= s->npts || ar->to >= s->npts) continue;
         /* stop short of the target's disc so that the head stays visible */
-        float x0 = sx[ar->from], y0 = sy[ar->from], x1 = sx[ar->to], y1 = sy[ar->to];
+        float x0 = sc[2 * ar->from], y0 = sc[2 * ar->from + 1], x1 = sc[2 * ar->to], y1 = sc[2 * ar->to + 1];
         float len = hypotf(x1 - x0, y1 - y0), cut = px * 0.45f;
         if (len > 2 * cut) { x1 -= (x1 - x0) / len * cut; y1 -= (y1 - y0) / len * cut; }
         canvas_arrow(c, x0, y0, x1, y1, px * 0.14f, px * 0.75f, ar->colour);
     }
-    Box *placed = malloc((s->npts + 1) * sizeof *placed);
-    size_t nplaced = 0;
-    /* inputs and the answer first, so that their labels get the best places */
-    for (int pass = 2; pass >= 0; pass--)
+    /* Many points: smaller context dots, and labels only where they fit without overlap.
+     * Few points (an analogy, 30 neighbours): every label is drawn, at the least crowded of
+     * its places. */
+    int crowded = s->npts > 60;
+    float r0 = s->npts > 2000 ? px * 0.11f : s->npts > 300 ? px * 0.15f : px * 0.2f;
+    for (size_t i = 0; i < s->npts; i++)
+        if (s->pts[i].role == 0 && (long)i != v.highlight) {
+            float x = sc[2 * i], y = sc[2 * i + 1];
+            if (x < -r0 || y < -r0 || x > (float)c->w + r0 || y > (float)c->h + r0) continue;
+            canvas_disc(c, x, y, r0, GREY);
+        }
+    Grid g;
+    grid_init(&g, c->w, c->h, px * 4, s->npts < 4096 ? s->npts : 4096);
+    size_t drawn = 0;
+    /* the found word, then the answer, then the inputs, then the rest: the most important
+     * labels get the best places */
+    for (int pass = 3; pass >= 0; pass--)
         for (size_t i = 0; i < s->npts; i++) {
             const ScatterPoint *p = &s->pts[i];
-            if ((pass == 2 && p->role != 2) || (pass == 1 && p->role != 1) || (pass == 0 && p->role != 0)) continue;
-            Rgba col = p->role == 2 ? ANSWER : p->role == 1 ? INPUT : GREY;
-            float r = p->role ? px * 0.32f : px * 0.2f, fs = p->role ? px : px * 0.8f;
-            canvas_disc(c, sx[i], sy[i], r, col);
+            int found = (long)i == v.highlight;
+            int rank = found ? 3 : p->role == 2 ? 2 : p->role == 1 ? 1 : 0;
+            if (rank != pass) continue;
+            float x = sc[2 * i], y = sc[2 * i + 1];
+            if (x < -px * 8 || y < -px * 2 || x > (float)c->w + px * 8 || y > (float)c->h + px * 2) continue;
+            Rgba col = found ? FOUND : p->role == 2 ? ANSWER : p->role == 1 ? INPUT : LABEL_GREY;
+            float r = (p->role || found) ? px * 0.32f : r0, fs = (p->role || found) ? px : px * 0.8f;
+            if (p->role || found) canvas_disc(c, x, y, r, col);
+            if (found) {   /* a ring that can be seen from the back of the room */
+                for (float t = 0; t < 6.2832f; t += 0.05f)
+                    canvas_disc(c, x + cosf(t) * px * 0.9f, y + sinf(t) * px * 0.9f, px * 0.09f, FOUND);
+            }
+            if (!p->label || !*p->label) continue;
             float tw = font_width(f, fs, p->label);
-            /* Candidate places: right, left, above, below, then the four corners. The first one
-             * that touches no label already placed wins; if every one does, the one that
-             * overlaps least. */
-            float cand[8][2] = { { sx[i] + r + 4, sy[i] + fs * 0.35f }, { sx[i] - r - 4 - tw, sy[i] + fs * 0.35f },
-                                 { sx[i] - tw / 2, sy[i] - r - 4 }, { sx[i] - tw / 2, sy[i] + r + fs },
-                                 { sx[i] + r, sy[i] - r - 2 }, { sx[i] - r - tw, sy[i] - r - 2 },
-                                 { sx[i] + r, sy[i] + r + fs }, { sx[i] - r - tw, sy[i] + r + fs } };
-            int best = 0;
+            /* Candidate places: right, left, above, below, then the four corners. */
+            float cand[8][2] = { { x + r + 4, y + fs * 0.35f }, { x - r - 4 - tw, y + fs * 0.35f },
+                                 { x - tw / 2, y - r - 4 }, { x - tw / 2, y + r + fs },
+                                 { x + r, y - r - 2 }, { x - r - tw, y - r - 2 },
+                                 { x + r, y + r + fs }, { x - r - tw, y + r + fs } };
+            int best = -1;
             float best_cost = INFINITY;
             for (int k = 0; k < 8; k++) {
                 Box b = { cand[k][0], cand[k][1] - fs, cand[k][0] + tw, cand[k][1] + fs * 0.25f };
-                float cost = (b.x0 < 0 || b.x1 > (float)c->w) ? 1e9f : 0;
-                for (size_t j = 0; j < nplaced; j++)
-                    if (overlaps(b, placed[j]))
-                        cost += (fminf(b.x1, placed[j].x1) - fmaxf(b.x0, placed[j].x0)) *
-                                (fminf(b.y1, placed[j].y1) - fmaxf(b.y0, placed[j].y0));
+                float cost = (b.x0 < 0 || b.x1 > (float)c->w) ? 1e9f : grid_cost(&g, b);
                 if (cost < best_cost) { best_cost = cost; best = k; }
                 if (cost == 0) break;
             }
+            /* a context label that would cover another is left out when crowded */
+            if (best < 0 || (crowded && p->role == 0 && !found && best_cost > 0)) continue;
             Box b = { cand[best][0], cand[best][1] - fs, cand[best][0] + tw, cand[best][1] + fs * 0.25f };
-            placed[nplaced++] = b;
-            canvas_text(c, f, cand[best][0], cand[best][1], fs, p->label, p->role ? col : GREY);
+            grid_add(&g, b);
+            canvas_text(c, f, cand[best][0], cand[best][1], fs, p->label, col);
+            drawn++;
         }
-    free(placed);
-    free(sx);
-    free(sy);
+    grid_free(&g);
+    /* the word under the pointer: its label in full on a white tab, above everything */
+    if (v.hover >= 0 && (size_t)v.hover < s->npts && s->pts[v.hover].label) {
+        float x = sc[2 * v.hover], y = sc[2 * v.hover + 1], fs = px * 1.1f;
+        const char *w = s->pts[v.hover].label;
+        float tw = font_width(f, fs, w), bx = x + px * 0.6f, by = y - px * 0.6f - fs * 1.3f;
+        if (bx + tw + px > (float)c->w) bx = x - px * 0.6f - tw - px * 0.6f;
+        if (by < 0) by = y + px * 0.6f;
+        canvas_disc(c, x, y, px * 0.36f, INK);
+        canvas_fill_rect(c, bx - 1, by - 1, bx + tw + px * 0.6f + 1, by + fs * 1.3f + 1, FRAME);
+        canvas_fill_rect(c, bx, by, bx + tw + px * 0.6f, by + fs * 1.3f, TIP);
+        canvas_text(c, f, bx + px * 0.3f, by + fs * 1.0f, fs, w, INK);
+    }
+    if (!screen) free(sc);
+    return drawn;
 }

@@ -474,6 +474,7 @@ static void *train_thread(void *arg)
                 loss_sum = 0;
                 loss_n = 0;
                 job_report_loss(W->job, done, W->total_words, mean);
+                if (W->tid == 0 && m->watch) w2v_watch_publish(m->watch, m, done, 0);
                 if (job_cancelled(W->job)) stop = 1;
             }
         }
@@ -528,6 +529,7 @@ int w2v_train(Word2Vec *m, const Corpus *corpus, Job *job, TzErr *e)
     for (int t = 0; t < T; t++) m->words_trained += W[t].trained;
     m->finished = !job_cancelled(job);
     job_report_loss(job, atomic_load(&done), in_vocab * m->cfg.epochs, m->last_loss);
+    if (m->watch) w2v_watch_publish(m->watch, m, atomic_load(&done), 1);
     free(W);
     free(th);
     return 0;
@@ -552,4 +554,83 @@ float w2v_sg_window(Word2Vec *m, const uint32_t *ctx, int nctx, size_t w, float 
     size_t tgt[65];
     int n = m->cfg.neg > 0 ? draw_targets(m, w, r, tgt) : 0;
     return sg_window(m, ctx, nctx, w, tgt, n, alpha, ex, g);
+}
+
+/* --- watching training live (see word2vec.h) ---------------------------------------------- */
+struct W2VWatch {
+    pthread_mutex_t mu;        /* guards ids/n */
+    size_t *ids, n;
+    _Atomic(const Vocab *) vocab;
+    Snapshot *snap;
+    double interval, last;     /* last: when the worker last published (worker only) */
+    float *buf;                /* n × C staging rows (worker only) */
+    size_t buf_cap;
+};
+
+W2VWatch *w2v_watch_new(double interval)
+{
+    W2VWatch *w = tz_calloc(1, sizeof *w);
+    pthread_mutex_init(&w->mu, NULL);
+    atomic_init(&w->vocab, NULL);
+    w->snap = snapshot_new();
+    w->interval = interval;
+    return w;
+}
+
+void w2v_watch_free(W2VWatch *w)
+{
+    if (!w) return;
+    pthread_mutex_destroy(&w->mu);
+    snapshot_free(w->snap);
+    free(w->ids);
+    free(w->buf);
+    free(w);
+}
+
+void w2v_watch_attach(W2VWatch *w, Word2Vec *m)
+{
+    m->watch = w;
+    atomic_store_explicit(&w->vocab, &m->vocab, memory_order_release);
+}
+
+const Vocab *w2v_watch_vocab(W2VWatch *w)
+{
+    return atomic_load_explicit(&w->vocab, memory_order_acquire);
+}
+
+void w2v_watch_set(W2VWatch *w, const size_t *ids, size_t n)
+{
+    pthread_mutex_lock(&w->mu);
+    w->ids = tz_realloc(w->ids, (n ? n : 1) * sizeof *w->ids);
+    memcpy(w->ids, ids, n * sizeof *ids);
+    w->n = n;
+    pthread_mutex_unlock(&w->mu);
+}
+
+Snapshot *w2v_watch_snapshot(W2VWatch *w)
+{
+    return w->snap;
+}
+
+void w2v_watch_publish(W2VWatch *w, const Word2Vec *m, int64_t step, int force)
+{
+    double now = tz_now();
+    if (!force && now - w->last < w->interval) return;
+    w->last = now;
+    pthread_mutex_lock(&w->mu);
+    size_t n = w->n, C = m->C;
+    if (n * C > w->buf_cap) {
+        w->buf = tz_realloc(w->buf, n * C * sizeof *w->buf);
+        w->buf_cap = n * C;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const float *src = m->syn0 + (w->ids[i] < m->V ? w->ids[i] : 0) * C;
+        float *dst = w->buf + i * C;
+        double ss = 0;
+        for (size_t k = 0; k < C; k++) { dst[k] = src[k]; ss += (double)src[k] * src[k]; }
+        float inv = ss > 0 ? (float)(1.0 / sqrt(ss)) : 0;   /* unit rows: the cosine geometry */
+        for (size_t k = 0; k < C; k++) dst[k] *= inv;
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (n) snapshot_publish(w->snap, w->buf, n, C, step);
 }

@@ -36,6 +36,7 @@
 #include "core/corpus.h"
 #include "core/err.h"
 #include "core/job.h"
+#include "core/snapshot.h"
 #include "core/vocab.h"
 #include "models/vectors.h"
 
@@ -78,7 +79,30 @@ typedef struct {
     double seconds;
     double last_loss;       /* mean loss per output over the last stretch */
     int finished;           /* all epochs ran (0 if stopped early) */
+    struct W2VWatch *watch; /* live view while training (NULL: none); set after w2v_init */
 } Word2Vec;
+
+/* --- watching training live ---------------------------------------------------------------
+ * The window can show chosen words moving while the model trains. The main thread creates a
+ * watch, and the job attaches it to the model after w2v_init; from then on the vocabulary
+ * is fixed and w2v_watch_vocab() returns it, so the main thread can look words up. It then
+ * names the rows to watch (w2v_watch_set); the first training thread copies those rows of
+ * syn0, as unit vectors, into the watch's snapshot every `interval` seconds (and once at the
+ * end). Reading rows that other threads are updating is the same benign race Hogwild
+ * training itself lives with; the copy is only ever looked at, never trained on. */
+typedef struct W2VWatch W2VWatch;
+W2VWatch *w2v_watch_new(double interval);
+void w2v_watch_free(W2VWatch *w);                      /* NULL is fine */
+/* Worker side, after w2v_init: publish the fixed vocabulary and start serving the watch. */
+void w2v_watch_attach(W2VWatch *w, Word2Vec *m);
+/* Main side: the vocabulary once training has started, else NULL. */
+const Vocab *w2v_watch_vocab(W2VWatch *w);
+/* Main side: watch these vocabulary rows (copied), replacing any earlier list. */
+void w2v_watch_set(W2VWatch *w, const size_t *ids, size_t n);
+/* Main side: the snapshot the rows arrive in (n × dim, in the order of w2v_watch_set). */
+Snapshot *w2v_watch_snapshot(W2VWatch *w);
+/* Worker side (called by the trainer): publish if the interval has passed (or force). */
+void w2v_watch_publish(W2VWatch *w, const Word2Vec *m, int64_t step, int force);
 
 /* Build the vocabulary and tables from a corpus and initialise the vectors (syn0 uniform in
  * [−0.5/C, 0.5/C], output vectors zero, as word2vec.c does). Refuses configurations that

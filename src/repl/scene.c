@@ -1,0 +1,743 @@
+/* scene.c — see scene.h.
+ *
+ * State: one copy of the data of each view, the view being shown, the user's zoom/pan/font
+ * size, the window (NULL when closed) and a canvas of the window's size. A frame:
+ *
+ *     window events  -> zoom, pan, hover, click (neighbours printed in the REPL), keys
+ *     live sources   -> new coordinates from a t-SNE job's snapshot, or watched rows of a
+ *                       training Word2Vec re-projected by PCA / a short warm t-SNE
+ *     dirty?         -> draw the current view on the canvas, present it
+ */
+#include "scene.h"
+#include "app.h"
+#include "i18n.h"
+#include "out.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reduce/pca.h"
+#include "reduce/tsne.h"
+#include "viz/canvas.h"
+#include "viz/plots.h"
+#include "viz/window.h"
+
+#define MAX_SERIES 4
+
+static const char *const VIEW_NAMES[VIEW_COUNT] = { "scatter", "loss", "heatmap" };
+
+typedef struct {
+    char *title, *xlabel, *ylabel;
+    char status[160];
+    ScatterPoint *pts;         /* labels owned */
+    size_t *ids;               /* the word rows in `model`, or NULL */
+    size_t n;
+    ScatterArrow *arrows;
+    size_t narrows;
+    char model[64];
+    ScatterView view;
+    float *screen;             /* 2n: where the points were drawn last (hover, click) */
+    /* live: a t-SNE map, or the rows of a Word2Vec in training */
+    Snapshot *follow;
+    char follow_what[64];
+    uint64_t seen;
+    W2VWatch *watch;
+    int watch_tsne;
+    double *prev;              /* n×2: the previous frame, to align the next one to */
+    float *buf;
+    size_t buf_cap;
+} ScatterData;
+
+typedef struct {
+    char what[96];
+    double *step, *loss;
+    size_t n, cap;
+} Series;
+
+typedef struct {
+    Series s[MAX_SERIES];     /* s[0] is the newest */
+    int ns;
+} LossData;
+
+typedef struct {
+    char *title, *caption;
+    float *values;
+    size_t rows, cols;
+    char **rlab, **clab;
+    int diverging;
+    long hl_row, hl_col;       /* the cell clicked last, or -1 */
+} HeatData;
+
+static struct {
+    ScatterData sc;
+    LossData loss;
+    HeatData heat;
+    ViewId current;
+    Window *win;
+    int tried_window;          /* the automatic opening failed once: do not try again */
+    Canvas canvas;
+    Font *font;
+    float font_scale;          /* +/- keys */
+    int dirty;
+    double last_draw;
+    int snap_counter;
+} S = { .font_scale = 1 };
+
+static char *dup_or_null(const char *s) { return s ? tz_strdup(s) : NULL; }
+
+const char *view_name(ViewId v) { return v < VIEW_COUNT ? VIEW_NAMES[v] : "?"; }
+
+int view_from_name(const char *name)
+{
+    for (int i = 0; i < VIEW_COUNT; i++)
+        if (!strcmp(name, VIEW_NAMES[i])) return i;
+    return -1;
+}
+
+static Font *font(void)
+{
+    if (!S.font) {
+        TzErr e;
+        S.font = font_default(&e);
+        if (!S.font) say_tzerr(&e);
+    }
+    return S.font;
+}
+
+/* The text size for a canvas: large enough to read from the back of a classroom on a
+ * projector (about 1/32 of the height), times what the user set with +/-. */
+static float font_px(const Canvas *c)
+{
+    float px = (float)c->h / 32.0f;
+    if (px < 12) px = 12;
+    return px * S.font_scale;
+}
+
+/* --- scatter -------------------------------------------------------------------------------- */
+
+static void scatter_clear(ScatterData *d)
+{
+    for (size_t i = 0; i < d->n; i++) free((char *)d->pts[i].label);
+    free(d->pts);
+    free(d->ids);
+    free(d->arrows);
+    free(d->title);
+    free(d->xlabel);
+    free(d->ylabel);
+    free(d->screen);
+    free(d->prev);
+    free(d->buf);
+    memset(d, 0, sizeof *d);
+    d->view = scatter_view_reset();
+}
+
+void scene_scatter_set(const char *title, const char *xlabel, const char *ylabel, const ScatterPoint *pts, size_t n,
+                       const ScatterArrow *arrows, size_t narrows, const char *model, const size_t *ids)
+{
+    ScatterData *d = &S.sc;
+    scatter_clear(d);
+    d->title = dup_or_null(title);
+    d->xlabel = dup_or_null(xlabel);
+    d->ylabel = dup_or_null(ylabel);
+    d->n = n;
+    d->pts = tz_calloc(n ? n : 1, sizeof *d->pts);
+    for (size_t i = 0; i < n; i++) {
+        d->pts[i] = pts[i];
+        d->pts[i].label = tz_strdup(pts[i].label ? pts[i].label : "");
+    }
+    if (ids) {
+        d->ids = tz_malloc((n ? n : 1) * sizeof *d->ids);
+        memcpy(d->ids, ids, n * sizeof *ids);
+    }
+    if (narrows) {
+        d->arrows = tz_malloc(narrows * sizeof *d->arrows);
+        memcpy(d->arrows, arrows, narrows * sizeof *arrows);
+        d->narrows = narrows;
+    }
+    snprintf(d->model, sizeof d->model, "%s", model ? model : "");
+    d->screen = tz_calloc(2 * (n ? n : 1), sizeof *d->screen);
+    S.dirty = 1;
+}
+
+void scene_scatter_move(const double *xy, size_t n, const char *status)
+{
+    ScatterData *d = &S.sc;
+    for (size_t i = 0; i < n && i < d->n; i++) {
+        d->pts[i].x = (float)xy[2 * i];
+        d->pts[i].y = (float)xy[2 * i + 1];
+    }
+    snprintf(d->status, sizeof d->status, "%s", status ? status : "");
+    S.dirty = 1;
+}
+
+void scene_scatter_follow(Snapshot *snap, const char *what)
+{
+    S.sc.follow = snap;
+    S.sc.seen = 0;
+    snprintf(S.sc.follow_what, sizeof S.sc.follow_what, "%s", what);
+    snapshot_set_wanted(snap, 1);
+}
+
+void scene_scatter_watch(W2VWatch *w, int tsne)
+{
+    S.sc.watch = w;
+    S.sc.watch_tsne = tsne;
+    S.sc.seen = 0;
+    free(S.sc.prev);
+    S.sc.prev = NULL;
+}
+
+size_t scene_scatter_count(void) { return S.sc.n; }
+
+long scene_find(const char *word)
+{
+    for (size_t i = 0; i < S.sc.n; i++)
+        if (!strcmp(S.sc.pts[i].label, word)) {
+            S.sc.view.highlight = (long)i;
+            S.dirty = 1;
+            return (long)i;
+        }
+    return -1;
+}
+
+/* Rotate (and if it fits better, mirror) the new 2-D layout Y onto the previous one P, both
+ * n×2 and centred: the orthogonal Procrustes problem in 2-D has a closed form — the best
+ * rotation angle is atan2(Σ(y₁p₂ − y₂p₁), Σ(y₁p₁ + y₂p₂)). Without this, PCA's arbitrary
+ * signs would make the live picture jump from frame to frame. */
+static void align_to(double *Y, const double *P, size_t n)
+{
+    double best_score = -INFINITY, best[4] = { 1, 0, 0, 1 };
+    for (int mirror = 0; mirror < 2; mirror++) {
+        double a = 0, b = 0;
+        for (size_t i = 0; i < n; i++) {
+            double y1 = Y[2 * i], y2 = mirror ? -Y[2 * i + 1] : Y[2 * i + 1];
+            a += y1 * P[2 * i] + y2 * P[2 * i + 1];
+            b += y1 * P[2 * i + 1] - y2 * P[2 * i];
+        }
+        double t = atan2(b, a), c = cos(t), s = sin(t), score = a * c + b * s;
+        if (score > best_score) {
+            best_score = score;
+            /* [x'; y'] = R(t) · diag(1, ±1) · [y1; y2] */
+            double m = mirror ? -1 : 1;
+            best[0] = c; best[1] = -s * m; best[2] = s; best[3] = c * m;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        double x = Y[2 * i], y = Y[2 * i + 1];
+        Y[2 * i] = best[0] * x + best[1] * y;
+        Y[2 * i + 1] = best[2] * x + best[3] * y;
+    }
+}
+
+/* A new snapshot of watched rows (n × dim unit vectors): project and align. */
+static void watch_frame(ScatterData *d, const float *X, size_t n, size_t dim, int64_t step)
+{
+    if (n != d->n || n < 3) return;
+    double *Y = tz_malloc(2 * n * sizeof *Y);
+    TzErr e;
+    int ok = 0;
+    if (d->watch_tsne && d->prev) {
+        TsneConfig cfg = tsne_defaults();
+        cfg.perplexity = (double)n / 3 < 30 ? (double)n / 3 : 30;
+        if (cfg.perplexity < 2) cfg.perplexity = 2;
+        ok = tsne_continue(X, n, dim, &cfg, d->prev, 60, Y, &e) == 0;
+    } else if (d->watch_tsne) {
+        TsneConfig cfg = tsne_defaults();
+        cfg.perplexity = (double)n / 3 < 30 ? (double)n / 3 : 30;
+        if (cfg.perplexity < 2) cfg.perplexity = 2;
+        cfg.iterations = 300;
+        cfg.method = TSNE_EXACT;
+        double kl;
+        ok = tsne_run(X, n, dim, &cfg, Y, &kl, NULL, NULL, &e) == 0;
+    } else {
+        Pca p;
+        if (pca_fit(&p, X, n, dim, 2, &e) == 0) {
+            float *Yf = tz_malloc(2 * n * sizeof *Yf);
+            pca_project(&p, X, n, Yf);
+            for (size_t i = 0; i < 2 * n; i++) Y[i] = Yf[i];
+            free(Yf);
+            pca_free(&p);
+            if (d->prev) align_to(Y, d->prev, n);
+            ok = 1;
+        }
+    }
+    if (ok) {
+        if (!d->prev) d->prev = tz_malloc(2 * n * sizeof *d->prev);
+        memcpy(d->prev, Y, 2 * n * sizeof *Y);
+        char st[160], b[32];
+        snprintf(st, sizeof st, M("canlı: eğitim, %s sözcük işlendi", "live: training, %s words processed"),
+                 fmt_int((long long)step, b));
+        scene_scatter_move(Y, n, st);
+    }
+    free(Y);
+}
+
+/* Take whatever the followed job published since the last frame. */
+static void scatter_live(void)
+{
+    ScatterData *d = &S.sc;
+    size_t rows, cols;
+    int64_t step;
+    if (d->follow && snapshot_take(d->follow, &d->seen, &d->buf, &d->buf_cap, &rows, &cols, &step) && cols == 2 &&
+        rows == d->n) {
+        double *Y = tz_malloc(2 * rows * sizeof *Y);
+        for (size_t i = 0; i < 2 * rows; i++) Y[i] = d->buf[i];
+        char st[160];
+        snprintf(st, sizeof st, M("%s: adım %lld", "%s: step %lld"), d->follow_what, (long long)step);
+        scene_scatter_move(Y, rows, st);
+        free(Y);
+    }
+    if (d->watch &&
+        snapshot_take(w2v_watch_snapshot(d->watch), &d->seen, &d->buf, &d->buf_cap, &rows, &cols, &step))
+        watch_frame(d, d->buf, rows, cols, step);
+}
+
+void scene_scatter_detach(const void *source)
+{
+    ScatterData *d = &S.sc;
+    if (!source || (source != d->follow && source != d->watch)) return;
+    scatter_live();   /* the last frame the job published */
+    if (d->follow == source) d->follow = NULL;
+    if (d->watch == source) d->watch = NULL;
+    if (d->status[0]) {
+        char *p = strchr(d->status, ':');
+        snprintf(d->status, sizeof d->status, "%s", M("son durum", "final"));
+        (void)p;
+    }
+    S.dirty = 1;
+}
+
+/* --- loss ------------------------------------------------------------------------------------ */
+
+void scene_loss_begin(const char *what)
+{
+    LossData *L = &S.loss;
+    if (L->ns == MAX_SERIES) {
+        free(L->s[MAX_SERIES - 1].step);
+        free(L->s[MAX_SERIES - 1].loss);
+        L->ns--;
+    }
+    memmove(&L->s[1], &L->s[0], (size_t)L->ns * sizeof L->s[0]);
+    memset(&L->s[0], 0, sizeof L->s[0]);
+    snprintf(L->s[0].what, sizeof L->s[0].what, "%s", what);
+    L->ns++;
+    S.dirty |= S.current == VIEW_LOSS;
+}
+
+void scene_loss_point(double step, double loss)
+{
+    LossData *L = &S.loss;
+    if (L->ns == 0) scene_loss_begin("?");
+    Series *s = &L->s[0];
+    if (s->n && s->step[s->n - 1] == step) {   /* the same report seen twice */
+        s->loss[s->n - 1] = loss;
+        return;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 256;
+        s->step = tz_realloc(s->step, s->cap * sizeof *s->step);
+        s->loss = tz_realloc(s->loss, s->cap * sizeof *s->loss);
+    }
+    s->step[s->n] = step;
+    s->loss[s->n] = loss;
+    s->n++;
+    if (S.current == VIEW_LOSS) S.dirty = 1;
+}
+
+/* --- heatmap --------------------------------------------------------------------------------- */
+
+static void heat_clear(HeatData *h)
+{
+    for (size_t i = 0; i < h->rows; i++) free(h->rlab[i]);
+    for (size_t j = 0; j < h->cols; j++) free(h->clab[j]);
+    free(h->rlab);
+    free(h->clab);
+    free(h->values);
+    free(h->title);
+    free(h->caption);
+    memset(h, 0, sizeof *h);
+}
+
+void scene_heatmap_set(const char *title, const float *values, size_t rows, size_t cols, const char *const *rl,
+                       const char *const *cl, int diverging, const char *caption)
+{
+    HeatData *h = &S.heat;
+    heat_clear(h);
+    h->title = dup_or_null(title);
+    h->caption = dup_or_null(caption);
+    h->rows = rows;
+    h->cols = cols;
+    h->values = tz_malloc((rows * cols > 0 ? rows * cols : 1) * sizeof *h->values);
+    memcpy(h->values, values, rows * cols * sizeof *values);
+    h->rlab = tz_calloc(rows ? rows : 1, sizeof *h->rlab);
+    h->clab = tz_calloc(cols ? cols : 1, sizeof *h->clab);
+    for (size_t i = 0; i < rows; i++) h->rlab[i] = tz_strdup(rl[i]);
+    for (size_t j = 0; j < cols; j++) h->clab[j] = tz_strdup(cl[j]);
+    h->diverging = diverging;
+    h->hl_row = h->hl_col = -1;
+    S.dirty = 1;
+}
+
+/* --- drawing --------------------------------------------------------------------------------- */
+
+int scene_has_data(ViewId v)
+{
+    switch (v) {
+    case VIEW_SCATTER: return S.sc.n > 0;
+    case VIEW_LOSS: return S.loss.ns > 0 && S.loss.s[0].n > 0;
+    case VIEW_HEATMAP: return S.heat.rows > 0;
+    default: return 0;
+    }
+}
+
+int scene_current(void) { return (int)S.current; }
+
+static void heat_scene(HeatmapScene *hs)
+{
+    HeatData *h = &S.heat;
+    *hs = (HeatmapScene){ .title = h->title, .values = h->values, .rows = h->rows, .cols = h->cols,
+                          .row_labels = (const char *const *)h->rlab, .col_labels = (const char *const *)h->clab,
+                          .bar_label = h->caption, .cmap = h->diverging ? CMAP_DIV : CMAP_SEQ,
+                          .vmin = h->diverging ? -1 : 0, .vmax = 1, .highlight_row = h->hl_row,
+                          .highlight_col = h->hl_col, .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
+}
+
+/* An empty view says what would fill it. */
+static void draw_empty(Canvas *c, Font *f, float px, ViewId v)
+{
+    static const Rgba BG = { 252, 252, 250, 255 }, GREY = { 120, 120, 130, 255 };
+    canvas_clear(c, BG);
+    const char *msg = v == VIEW_SCATTER ? M("henüz çizim yok: 'plot pca top=100', 'plot tsne …', 'plot analogy A B C'",
+                                            "nothing plotted yet: 'plot pca top=100', 'plot tsne …', 'plot analogy A B C'")
+                      : v == VIEW_LOSS ? M("henüz kayıp eğrisi yok: bir eğitim başlatın ('train word2vec corpus=tr')",
+                                           "no loss curve yet: start a training job ('train word2vec corpus=tr')")
+                                       : M("henüz ısı haritası yok: 'plot similarity S1 S2 S3 …'",
+                                           "no heatmap yet: 'plot similarity W1 W2 W3 …'");
+    canvas_text(c, f, px * 1.5f, px * 1.6f, px * 1.15f, view_name(v), GREY);
+    canvas_text(c, f, px * 1.5f, (float)c->h / 2, px * 0.9f, msg, GREY);
+}
+
+static void draw_view(Canvas *c, ViewId v)
+{
+    Font *f = font();
+    if (!f) return;
+    float px = font_px(c);
+    if (!scene_has_data(v)) { draw_empty(c, f, px, v); return; }
+    if (v == VIEW_SCATTER) {
+        ScatterData *d = &S.sc;
+        ScatterScene sc = { d->title, d->xlabel, d->ylabel, d->status[0] ? d->status : NULL, d->pts, d->n,
+                            d->arrows, d->narrows };
+        view_scatter(c, f, &sc, px, &d->view, d->screen);
+    } else if (v == VIEW_LOSS) {
+        LossData *L = &S.loss;
+        LineSeries ser[MAX_SERIES];
+        float *xs[MAX_SERIES], *ys[MAX_SERIES];
+        int ns = 0;
+        /* oldest first, so the newest is drawn on top and first in the legend's colours */
+        for (int i = L->ns - 1; i >= 0; i--) {
+            Series *s = &L->s[i];
+            xs[ns] = tz_malloc((s->n + 1) * sizeof *xs[ns]);
+            ys[ns] = tz_malloc((s->n + 1) * sizeof *ys[ns]);
+            for (size_t k = 0; k < s->n; k++) { xs[ns][k] = (float)s->step[k]; ys[ns][k] = (float)s->loss[k]; }
+            ser[ns] = (LineSeries){ .label = s->what, .colour = plot_colour((size_t)i), .x = xs[ns], .y = ys[ns], .n = s->n };
+            ns++;
+        }
+        LinesScene ls = { .title = M("kayıp eğrisi", "loss curve"), .xlabel = M("adım (işlenen öğe)", "step (items processed)"),
+                          .ylabel = M("kayıp", "loss"), .series = ser, .nseries = (size_t)ns, .log_y = 0,
+                          .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
+        view_lines(c, f, &ls, px);
+        for (int i = 0; i < ns; i++) { free(xs[i]); free(ys[i]); }
+    } else {
+        HeatmapScene hs;
+        heat_scene(&hs);
+        view_heatmap(c, f, &hs, px);
+    }
+}
+
+static int render_png(ViewId v, const char *path, int w, int h)
+{
+    TzErr e;
+    Canvas c;
+    if (canvas_init(&c, w, h, &e)) { say_tzerr(&e); return 1; }
+    /* the scatter's screen positions belong to the window: keep them */
+    float *keep = S.sc.screen;
+    S.sc.screen = tz_calloc(2 * (S.sc.n ? S.sc.n : 1), sizeof *S.sc.screen);
+    ScatterView vkeep = S.sc.view;
+    if (!S.win) S.sc.view.hover = -1;
+    draw_view(&c, v);
+    free(S.sc.screen);
+    S.sc.screen = keep;
+    S.sc.view = vkeep;
+    int rc = canvas_save_png(&c, path, &e);
+    canvas_free(&c);
+    if (rc) { say_tzerr(&e); return 1; }
+    return 0;
+}
+
+static void present(void)
+{
+    if (!S.win) return;
+    int w, h;
+    window_size(S.win, &w, &h);
+    if (w < 1 || h < 1) return;
+    if (S.canvas.w != w || S.canvas.h != h) {
+        TzErr e;
+        canvas_free(&S.canvas);
+        if (canvas_init(&S.canvas, w, h, &e)) return;
+    }
+    draw_view(&S.canvas, S.current);
+    TzErr e;
+    if (window_present(S.win, &S.canvas, &e)) { /* a window being torn down: the next frame retries */ }
+    S.dirty = 0;
+    S.last_draw = tz_now();
+}
+
+/* --- the window ----------------------------------------------------------------------------- */
+
+int scene_window_is_open(void) { return S.win != NULL; }
+
+int scene_window_open(int verbose)
+{
+    if (S.win) return 0;
+    if (g_app.headless) {
+        if (verbose)
+            say_error("%s", M("pencere yok (--headless ya da ekran yok); görünümler PNG olarak yazılır: 'snap DOSYA.png'.",
+                              "no window (--headless or no display); views are written as PNG: 'snap FILE.png'."));
+        return 1;
+    }
+    TzErr e;
+    S.win = window_open("tezgah", 1280, 800, &e);
+    if (!S.win) {
+        S.tried_window = 1;
+        if (verbose) say_tzerr(&e);
+        return 1;
+    }
+    S.dirty = 1;
+    present();
+    return 0;
+}
+
+void scene_window_close(void)
+{
+    window_close(S.win);
+    S.win = NULL;
+    canvas_free(&S.canvas);
+}
+
+int scene_show(ViewId v, const char *png)
+{
+    S.current = v;
+    S.dirty = 1;
+    /* interactive sessions open the window on the first view; scripts only if asked to */
+    if (!S.win && g_app.interactive && !g_app.headless && !S.tried_window) scene_window_open(0);
+    if (S.win) {
+        present();
+        if (png && render_png(v, png, S.canvas.w, S.canvas.h)) return 1;
+        if (png) say(M("Pencerede gösteriliyor; ayrıca resim: %s\n", "Shown in the window; also written to: %s\n"), png);
+        return 0;
+    }
+    char def[64];
+    if (!png) {
+        snprintf(def, sizeof def, "tezgah-%s.png", view_name(v));
+        png = def;
+    }
+    if (render_png(v, png, 1280, 800)) return 1;
+    say(M("Resim: %s  (pencere yok: görünüm PNG olarak yazıldı)\n", "Picture: %s  (no window: the view was written as PNG)\n"),
+        png);
+    return 0;
+}
+
+int scene_snap(const char *path, int w, int h)
+{
+    if (w <= 0 || h <= 0) {
+        if (S.win && S.canvas.w > 0) { w = S.canvas.w; h = S.canvas.h; }
+        else { w = 1280; h = 800; }
+    }
+    if (render_png(S.current, path, w, h)) return 1;
+    say(M("%s görünümü %d×%d olarak yazıldı: %s\n", "the %s view was written as %d×%d: %s\n"), view_name(S.current), w, h,
+        path);
+    return 0;
+}
+
+int scene_export(const char *path)
+{
+    if (!scene_has_data(S.current)) {
+        say_error(M("%s görünümünde henüz veri yok; önce bir şey çizin.", "the %s view has no data yet; plot something first."),
+                  view_name(S.current));
+        return 1;
+    }
+    /* written to a temporary name and renamed, as every save: a failed export loses nothing */
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        say_error(M("%s yazılamıyor: %s", "cannot write %s: %s"), path, strerror(errno));
+        return 1;
+    }
+    size_t lines = 0;
+    if (S.current == VIEW_SCATTER) {
+        fprintf(f, "word\tx\ty\trole\n");
+        for (size_t i = 0; i < S.sc.n; i++, lines++)
+            fprintf(f, "%s\t%.6g\t%.6g\t%s\n", S.sc.pts[i].label, S.sc.pts[i].x, S.sc.pts[i].y,
+                    S.sc.pts[i].role == 2 ? "answer" : S.sc.pts[i].role == 1 ? "input" : "context");
+    } else if (S.current == VIEW_LOSS) {
+        fprintf(f, "series\tstep\tloss\n");
+        for (int k = S.loss.ns - 1; k >= 0; k--)
+            for (size_t i = 0; i < S.loss.s[k].n; i++, lines++)
+                fprintf(f, "%s\t%.0f\t%.6g\n", S.loss.s[k].what, S.loss.s[k].step[i], S.loss.s[k].loss[i]);
+    } else {
+        HeatData *h = &S.heat;
+        for (size_t j = 0; j < h->cols; j++) fprintf(f, "\t%s", h->clab[j]);
+        fputc('\n', f);
+        for (size_t i = 0; i < h->rows; i++, lines++) {
+            fputs(h->rlab[i], f);
+            for (size_t j = 0; j < h->cols; j++) fprintf(f, "\t%.6g", h->values[i * h->cols + j]);
+            fputc('\n', f);
+        }
+    }
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        say_error(M("%s yazılamıyor: %s", "cannot write %s: %s"), path, strerror(errno));
+        remove(tmp);
+        return 1;
+    }
+    char b[32];
+    say(M("%s görünümünün sayıları (%s satır, sekmeyle ayrılmış) yazıldı: %s\n",
+          "the numbers behind the %s view (%s rows, tab-separated) were written to: %s\n"),
+        view_name(S.current), fmt_int((long long)lines, b), path);
+    return 0;
+}
+
+/* Output from a window event (a click, a saved picture), with the prompt kept intact. */
+#define ASYNC(...) do { app_async_begin(); __VA_ARGS__; app_async_end(); } while (0)
+
+/* A click on a heatmap cell prints its row, column and value, and outlines them. */
+static void heat_click(int x, int y)
+{
+    HeatData *h = &S.heat;
+    Font *f = font();
+    if (!h->rows || !f) return;
+    HeatmapScene hs;
+    HeatmapFrame fr;
+    heat_scene(&hs);
+    heatmap_layout(&S.canvas, f, &hs, font_px(&S.canvas), &fr);
+    long c = (long)floorf(((float)x - fr.x0) / fr.cell_w), r = (long)floorf(((float)y - fr.y0) / fr.cell_h);
+    if (r < 0 || c < 0 || (size_t)r >= h->rows || (size_t)c >= h->cols) return;
+    h->hl_row = r;
+    h->hl_col = c;
+    S.dirty = 1;
+    char b[32];
+    ASYNC(say("%s × %s = %s\n", h->rlab[r], h->clab[c], fmt_real(h->values[(size_t)r * h->cols + (size_t)c], 4, b)));
+}
+
+static void on_click(int x, int y)
+{
+    if (S.current == VIEW_HEATMAP) { heat_click(x, y); return; }
+    if (S.current != VIEW_SCATTER || !S.sc.n) return;
+    long i = scatter_hit(S.sc.screen, S.sc.n, (float)x, (float)y, font_px(&S.canvas));
+    if (i < 0) return;
+    S.sc.view.highlight = i;
+    S.dirty = 1;
+    const char *w = S.sc.pts[i].label;
+    if (S.sc.ids && S.sc.model[0] && model_find(S.sc.model)) {
+        char line[512];
+        snprintf(line, sizeof line, "similar \"%s\" k=8 model=%s", w, S.sc.model);
+        ASYNC(say("%s\n", line); app_run_line(line));
+    } else {
+        ASYNC(say(M("%s (x = %g, y = %g)\n", "%s (x = %g, y = %g)\n"), w, S.sc.pts[i].x, S.sc.pts[i].y));
+    }
+}
+
+static void on_key(int key)
+{
+    int w = S.canvas.w, h = S.canvas.h;
+    ScatterView *v = &S.sc.view;
+    switch (key) {
+    case WK_LEFT: v->pan_x += (float)w * 0.1f; break;
+    case WK_RIGHT: v->pan_x -= (float)w * 0.1f; break;
+    case WK_UP: v->pan_y += (float)h * 0.1f; break;
+    case WK_DOWN: v->pan_y -= (float)h * 0.1f; break;
+    case '+': case '=': S.font_scale = fminf(S.font_scale * 1.15f, 3.0f); break;
+    case '-': S.font_scale = fmaxf(S.font_scale / 1.15f, 0.4f); break;
+    case 'r': *v = scatter_view_reset(); S.font_scale = 1; break;
+    case WK_ESCAPE: v->highlight = -1; break;
+    case WK_TAB: case WK_BACKTAB:
+        S.current = (ViewId)((S.current + (key == WK_TAB ? 1 : VIEW_COUNT - 1)) % VIEW_COUNT);
+        window_set_title(S.win, view_name(S.current));
+        break;
+    case 's': {
+        char path[64];
+        snprintf(path, sizeof path, "tezgah-snap-%03d.png", ++S.snap_counter);
+        if (!render_png(S.current, path, S.canvas.w, S.canvas.h))
+            ASYNC(say(M("pencere kaydedildi: %s\n", "window saved: %s\n"), path));
+        return;
+    }
+    default: return;
+    }
+    S.dirty = 1;
+}
+
+static void handle(const WinEvent *ev)
+{
+    switch (ev->type) {
+    case WEV_CLOSE:
+        scene_window_close();
+        ASYNC(say("%s\n", M("pencere kapandı (oturum sürüyor; 'window open' yeniden açar).",
+                            "the window was closed (the session goes on; 'window open' opens it again).")));
+        return;
+    case WEV_RESIZE: case WEV_EXPOSE: S.dirty = 1; break;
+    case WEV_KEY: on_key(ev->key); break;
+    case WEV_WHEEL:
+        if (S.current == VIEW_SCATTER) {
+            scatter_zoom_at(&S.sc.view, &S.canvas, font_px(&S.canvas), (float)ev->x, (float)ev->y, powf(1.2f, ev->dy));
+            S.dirty = 1;
+        }
+        break;
+    case WEV_DRAG:
+        S.sc.view.pan_x += ev->dx;
+        S.sc.view.pan_y += ev->dy;
+        S.dirty |= S.current == VIEW_SCATTER;
+        break;
+    case WEV_MOTION:
+        if (S.current == VIEW_SCATTER && S.sc.n) {
+            long i = scatter_hit(S.sc.screen, S.sc.n, (float)ev->x, (float)ev->y, font_px(&S.canvas) * 0.6f);
+            if (i != S.sc.view.hover) { S.sc.view.hover = i; S.dirty = 1; }
+        }
+        break;
+    case WEV_LEAVE:
+        if (S.sc.view.hover >= 0) { S.sc.view.hover = -1; S.dirty |= S.current == VIEW_SCATTER; }
+        break;
+    case WEV_CLICK: on_click(ev->x, ev->y); break;
+    }
+}
+
+void scene_frame(void)
+{
+    scatter_live();
+    if (!S.win) return;
+    WinEvent ev;
+    while (S.win && window_poll(S.win, &ev)) handle(&ev);
+    /* at most ~60 frames a second; a live job publishes a few times a second anyway */
+    if (S.win && S.dirty && tz_now() - S.last_draw > 0.015) present();
+}
+
+int scene_poll_timeout(int job_running)
+{
+    if (S.win) return 15;
+    return job_running ? 100 : -1;
+}
+
+void scene_free_all(void)
+{
+    scene_window_close();
+    scatter_clear(&S.sc);
+    for (int i = 0; i < S.loss.ns; i++) { free(S.loss.s[i].step); free(S.loss.s[i].loss); }
+    memset(&S.loss, 0, sizeof S.loss);
+    heat_clear(&S.heat);
+    font_free(S.font);
+    S.font = NULL;
+}

@@ -1,0 +1,74 @@
+/* scene.h — what the window (or a PNG) shows: the views, their data, and the window itself.
+ *
+ * The REPL puts plain data here (the points of a plot, the loss history of a job, a matrix)
+ * and says which view to show; the scene draws it with the views in src/viz onto a canvas
+ * and either presents the canvas in the SDL window or writes it as a PNG. Everything here
+ * runs on the main thread; live data from a job arrives through snapshots (core/snapshot.h),
+ * taken once per frame.
+ */
+#ifndef TZ_SCENE_H
+#define TZ_SCENE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "core/snapshot.h"
+#include "models/word2vec.h"
+#include "viz/views.h"
+
+typedef enum { VIEW_SCATTER, VIEW_LOSS, VIEW_HEATMAP, VIEW_COUNT } ViewId;
+
+/* "scatter", "loss", "heatmap" */
+const char *view_name(ViewId v);
+int view_from_name(const char *name);   /* -1 if unknown */
+
+/* The embedding scatter: points (labels copied), optional arrows, and for each point the row
+ * of the word in model `model` (so that a click can print its neighbours); ids may be NULL. */
+void scene_scatter_set(const char *title, const char *xlabel, const char *ylabel, const ScatterPoint *pts,
+                       size_t n, const ScatterArrow *arrows, size_t narrows, const char *model, const size_t *ids);
+/* New coordinates for the same points (n×2, doubles), and a status line (NULL: none). */
+void scene_scatter_move(const double *xy, size_t n, const char *status);
+/* Animate the scatter from a job's snapshot of n×2 coordinates (t-SNE) until detached. */
+void scene_scatter_follow(Snapshot *snap, const char *what);
+/* Live training: re-project the watched rows every time a new snapshot arrives, by PCA
+ * (aligned to the previous frame so the picture turns smoothly instead of flipping) or by a
+ * short t-SNE started from the previous map. */
+void scene_scatter_watch(W2VWatch *w, int tsne);
+/* The job behind the snapshot or watch has ended: take what it published last, then let go.
+ * Safe to call when nothing is followed. */
+void scene_scatter_detach(const void *source);
+/* `find WORD`: ring the point labelled word; returns its index or -1 if it is not plotted. */
+long scene_find(const char *word);
+size_t scene_scatter_count(void);
+
+/* The loss curve: a new series starts when a job with a different name (or a new job)
+ * reports its first loss; the last few series stay for comparison. */
+void scene_loss_begin(const char *what);
+void scene_loss_point(double step, double loss);
+
+/* A matrix to show as a heatmap (values copied; labels copied); diverging for signed data. */
+void scene_heatmap_set(const char *title, const float *values, size_t rows, size_t cols, const char *const *row_labels,
+                       const char *const *col_labels, int diverging, const char *caption);
+
+/* Show a view: in the window when there is one (opening it if this session may), otherwise
+ * written as a PNG to png (or a default name) — and say where it went. Returns 0 or 1. */
+int scene_show(ViewId v, const char *png);
+int scene_current(void);
+int scene_has_data(ViewId v);
+
+/* The window. */
+int scene_window_open(int verbose);   /* 0: open (or already), 1: could not (reported) */
+void scene_window_close(void);
+int scene_window_is_open(void);
+
+/* Render the current view to a PNG of w×h pixels (0: the window's size, else 1280×800). */
+int scene_snap(const char *path, int w, int h);
+/* The numbers behind the current view as TSV. */
+int scene_export(const char *path);
+
+/* Called by the main loop every time round: window events, live snapshots, redraw. */
+void scene_frame(void);
+/* How long the main loop may sleep in poll() (ms): short while the window is open. */
+int scene_poll_timeout(int job_running);
+void scene_free_all(void);
+
+#endif
