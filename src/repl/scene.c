@@ -83,6 +83,7 @@ static struct {
     float font_scale;          /* +/- keys */
     int dirty;
     double last_draw;
+    int mouse_x, mouse_y, mouse_in;   /* where the pointer is, to keep hover right as points move */
     int snap_counter;
 } S = { .font_scale = 1 };
 
@@ -489,6 +490,14 @@ static void present(void)
         if (canvas_init(&S.canvas, w, h, &e)) return;
     }
     draw_view(&S.canvas, S.current);
+    /* points move under a still pointer (t-SNE, live training): the hovered word follows */
+    if (S.current == VIEW_SCATTER && S.sc.n && S.mouse_in) {
+        long i = scatter_hit(S.sc.screen, S.sc.n, (float)S.mouse_x, (float)S.mouse_y, font_px(&S.canvas) * 0.6f);
+        if (i != S.sc.view.hover) {
+            S.sc.view.hover = i;
+            draw_view(&S.canvas, S.current);
+        }
+    }
     TzErr e;
     if (window_present(S.win, &S.canvas, &e)) { /* a window being torn down: the next frame retries */ }
     S.dirty = 0;
@@ -703,12 +712,16 @@ static void handle(const WinEvent *ev)
         S.dirty |= S.current == VIEW_SCATTER;
         break;
     case WEV_MOTION:
+        S.mouse_x = ev->x;
+        S.mouse_y = ev->y;
+        S.mouse_in = 1;
         if (S.current == VIEW_SCATTER && S.sc.n) {
             long i = scatter_hit(S.sc.screen, S.sc.n, (float)ev->x, (float)ev->y, font_px(&S.canvas) * 0.6f);
             if (i != S.sc.view.hover) { S.sc.view.hover = i; S.dirty = 1; }
         }
         break;
     case WEV_LEAVE:
+        S.mouse_in = 0;
         if (S.sc.view.hover >= 0) { S.sc.view.hover = -1; S.dirty |= S.current == VIEW_SCATTER; }
         break;
     case WEV_CLICK: on_click(ev->x, ev->y); break;

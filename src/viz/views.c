@@ -11,7 +11,13 @@ static const Rgba BG = { 252, 252, 250, 255 }, INK = { 25, 25, 35, 255 }, GREY =
 
 typedef struct { float x0, y0, x1, y1; } Box;
 
-static int overlaps(Box a, Box b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; }
+/* Boxes closer than LABEL_GAP pixels count as touching: two words need a visible gap to
+ * read as two words ("göre arkadaşım", not "görearkadaşım"). */
+#define LABEL_GAP 3.0f
+static int overlaps(Box a, Box b)
+{
+    return a.x0 < b.x1 + LABEL_GAP && b.x0 < a.x1 + LABEL_GAP && a.y0 < b.y1 && b.y0 < a.y1;
+}
 
 ScatterView scatter_view_reset(void)
 {
@@ -108,7 +114,8 @@ static float grid_cost(const Grid *g, Box b)
         for (int cx = cx0; cx <= cx1; cx++)
             for (size_t k = g->head[(size_t)cy * (size_t)g->gw + (size_t)cx]; k; k = g->next[k - 1]) {
                 Box o = g->box[k - 1];
-                if (overlaps(b, o)) cost += (fminf(b.x1, o.x1) - fmaxf(b.x0, o.x0)) * (fminf(b.y1, o.y1) - fmaxf(b.y0, o.y0));
+                if (overlaps(b, o))
+                    cost += (fminf(b.x1, o.x1) - fmaxf(b.x0, o.x0) + LABEL_GAP) * (fminf(b.y1, o.y1) - fmaxf(b.y0, o.y0));
             }
     return cost;   /* a box met in two cells counts twice: only "zero or not" and order matter */
 }
@@ -156,6 +163,8 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
     canvas_line(c, A.left, A.top, A.left, A.top + A.H, 1.5f, FRAME);
     if (s->xlabel) canvas_text(c, f, A.left + A.W / 2 - font_width(f, px * 0.8f, s->xlabel) / 2, A.top + A.H + px * 1.6f, px * 0.8f, s->xlabel, GREY);
     if (s->ylabel) canvas_text(c, f, A.left + px * 0.3f, A.top - px * 0.3f, px * 0.8f, s->ylabel, GREY);
+    /* points, arrows and labels stay inside the plot area when the user zooms and pans */
+    canvas_clip(c, A.left + 1, A.top, A.left + A.W, A.top + A.H - 1);
     float *sc = screen ? screen : malloc((2 * s->npts + 1) * sizeof *sc);
     for (size_t i = 0; i < s->npts; i++) {
         sc[2 * i] = A.ox + (s->pts[i].x - cx) * scale * v.zoom + v.pan_x;
@@ -183,6 +192,11 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
         }
     Grid g;
     grid_init(&g, c->w, c->h, px * 4, s->npts < 4096 ? s->npts : 4096);
+    /* Where a context label found no free place, the next point a few pixels away will not
+     * find one either: remember the failure per small cell (about one label-height square)
+     * and skip such points. This keeps 20,000 points within a frame (60 fps). */
+    int fw = c->w / (int)fmaxf(px, 1) + 1, fh = c->h / (int)fmaxf(px, 1) + 1;
+    unsigned char *failed = calloc((size_t)fw * (size_t)fh, 1);
     size_t drawn = 0;
     /* the found word, then the answer, then the inputs, then the rest: the most important
      * labels get the best places */
@@ -202,6 +216,11 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
                     canvas_disc(c, x + cosf(t) * px * 0.9f, y + sinf(t) * px * 0.9f, px * 0.09f, FOUND);
             }
             if (!p->label || !*p->label) continue;
+            int fcell = -1;
+            if (crowded && rank == 0 && x >= 0 && y >= 0 && x < (float)c->w && y < (float)c->h) {
+                fcell = (int)(y / fmaxf(px, 1)) * fw + (int)(x / fmaxf(px, 1));
+                if (failed[fcell]) continue;
+            }
             float tw = font_width(f, fs, p->label);
             /* Candidate places: right, left, above, below, then the four corners. */
             float cand[8][2] = { { x + r + 4, y + fs * 0.35f }, { x - r - 4 - tw, y + fs * 0.35f },
@@ -212,18 +231,25 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
             float best_cost = INFINITY;
             for (int k = 0; k < 8; k++) {
                 Box b = { cand[k][0], cand[k][1] - fs, cand[k][0] + tw, cand[k][1] + fs * 0.25f };
-                float cost = (b.x0 < 0 || b.x1 > (float)c->w) ? 1e9f : grid_cost(&g, b);
+                /* a label cut by the edge of the plot area is a last resort */
+                int out = b.x0 < A.left || b.x1 > A.left + A.W || b.y0 < A.top || b.y1 > A.top + A.H;
+                float cost = out ? 1e9f : grid_cost(&g, b);
                 if (cost < best_cost) { best_cost = cost; best = k; }
                 if (cost == 0) break;
             }
             /* a context label that would cover another is left out when crowded */
-            if (best < 0 || (crowded && p->role == 0 && !found && best_cost > 0)) continue;
+            if (best < 0 || (crowded && p->role == 0 && !found && best_cost > 0)) {
+                if (fcell >= 0) failed[fcell] = 1;
+                continue;
+            }
             Box b = { cand[best][0], cand[best][1] - fs, cand[best][0] + tw, cand[best][1] + fs * 0.25f };
             grid_add(&g, b);
             canvas_text(c, f, cand[best][0], cand[best][1], fs, p->label, col);
             drawn++;
         }
     grid_free(&g);
+    free(failed);
+    canvas_clip_reset(c);
     /* the word under the pointer: its label in full on a white tab, above everything */
     if (v.hover >= 0 && (size_t)v.hover < s->npts && s->pts[v.hover].label) {
         float x = sc[2 * v.hover], y = sc[2 * v.hover + 1], fs = px * 1.1f;
