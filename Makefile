@@ -106,8 +106,14 @@ bench-word2vec: tezgah
 $(BUILD)/tsne_bench: bench/tsne_bench.c $(LIB)
 	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -o $@ bench/tsne_bench.c $(LIB) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
 
-bench-viz: tezgah $(BUILD)/tsne_bench
-	@TSNE_BENCH=$(BUILD)/tsne_bench bash bench/viz.sh
+# the frame-time driver draws with the REPL's viz objects (canvas, views, plots, colour maps)
+VIZ_OBJ := $(filter $(BUILD)/src/viz/%,$(REPL_OBJ))
+$(BUILD)/render_bench: bench/render_bench.c $(VIZ_OBJ) $(LIB)
+	$(CC) $(WARN) $(CFLAGS) $(STB_CFLAGS) -Isrc/engine -Isrc -o $@ bench/render_bench.c $(VIZ_OBJ) $(LIB) \
+	    $(STB_LIBS) $(SDL_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+
+bench-viz: tezgah $(BUILD)/tsne_bench $(BUILD)/render_bench
+	@TSNE_BENCH=$(BUILD)/tsne_bench RENDER_BENCH=$(BUILD)/render_bench bash bench/viz.sh
 
 # libFuzzer harnesses for every loader (clang); FUZZ_SECONDS each (default 60).
 fuzz:

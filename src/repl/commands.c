@@ -97,10 +97,12 @@ const Command g_commands[] = {
       "eval analogies|pairs FILE|tr|en|mini-tr|mini-en [limit=30000] [method=add|mul] [model=NAME]",
       "analoji (questions-words biçimi) ya da benzerlik çiftleri (Spearman) ile değerlendirir",
       "evaluates on analogies (questions-words format) or similarity pairs (Spearman)", cmd_eval, 0 },
-    { "plot", "analogy pca tsne similarity loss", 1, -1, "k out model top similar perplexity iterations", COMP_WORD,
+    { "plot", "analogy pca tsne similarity loss", 1, -1, "k out model top similar perplexity iterations seed lr exaggeration theta init method", COMP_WORD,
       "plot analogy A B C [k=3] | plot pca|tsne [words S1 S2 … | top=N | similar=SÖZCÜK k=K] [live] [perplexity=…] "
+      "[iterations=1000] [seed=1] [lr=auto] [exaggeration=12] [init=pca|random] [method=auto|exact|bh] [theta=0.5] "
       "[out=DOSYA.png] [model=AD] | plot similarity S1 S2 … | plot loss",
       "plot analogy A B C [k=3] | plot pca|tsne [words W1 W2 … | top=N | similar=WORD k=K] [live] [perplexity=…] "
+      "[iterations=1000] [seed=1] [lr=auto] [exaggeration=12] [init=pca|random] [method=auto|exact|bh] [theta=0.5] "
       "[out=FILE.png] [model=NAME] | plot similarity W1 W2 … | plot loss",
       "sözcükleri çizer: benzetme geometrisi (PCA, B→A ve C→D okları), PCA ya da t-SNE haritası (t-SNE adım adım "
       "canlanır; 'live' eğitilen modeli izler), kosinüs benzerliği ısı haritası, kayıp eğrisi. Pencerede ya da PNG olarak",

@@ -88,8 +88,9 @@ static void tsne_done(int rc, const TzErr *e, void *arg)
         char b[32], st[160];
         snprintf(st, sizeof st, "KL = %s", fmt_real(J->kl, 4, b));
         scene_scatter_move(J->Y, J->n, st);
-        say(M("t-SNE: %zu sözcük, son KL ıraksaması %s (perplexity %g).\n",
-              "t-SNE: %zu words, final KL divergence %s (perplexity %g).\n"), J->n, b, J->cfg.perplexity);
+        const char *how = tsne_method_for(&J->cfg, J->n) == TSNE_EXACT ? M("kesin", "exact") : "Barnes-Hut";
+        say(M("t-SNE: %zu sözcük, son KL ıraksaması %s (perplexity %g, %s).\n",
+              "t-SNE: %zu words, final KL divergence %s (perplexity %g, %s).\n"), J->n, b, J->cfg.perplexity, how);
         scene_show(VIEW_SCATTER, J->out);
     }
     plot_job_free(J);
@@ -284,6 +285,33 @@ static int plot_words(Args *a, int tsne)
         }
         J->cfg.perplexity = perp > 0 ? perp : (cap < 30 ? cap : 30);
         if (J->cfg.perplexity < 1.5) J->cfg.perplexity = 1.5;
+        /* the other knobs of t-SNE, for a class that wants to see what each one does */
+        long seed;
+        double lr, exag, theta;
+        if (arg_long(a, "seed", 1, 0, 1L << 30, &seed, &e) || arg_double(a, "lr", 0, 0, 1e6, &lr, &e) ||
+            arg_double(a, "exaggeration", 12, 1, 100, &exag, &e) || arg_double(a, "theta", 0.5, 0, 1.5, &theta, &e)) {
+            say_tzerr(&e);
+            plot_job_free(J);
+            return 1;
+        }
+        const char *init = arg_str(a, "init", "pca"), *method = arg_str(a, "method", "auto");
+        if (strcmp(init, "pca") && strcmp(init, "random")) {
+            say_error(M("init=%s: 'pca' ya da 'random' olmalı.", "init=%s: must be 'pca' or 'random'."), init);
+            plot_job_free(J);
+            return 1;
+        }
+        if (strcmp(method, "auto") && strcmp(method, "exact") && strcmp(method, "bh")) {
+            say_error(M("method=%s: 'auto', 'exact' ya da 'bh' (Barnes-Hut) olmalı.",
+                        "method=%s: must be 'auto', 'exact' or 'bh' (Barnes-Hut)."), method);
+            plot_job_free(J);
+            return 1;
+        }
+        J->cfg.seed = (uint64_t)seed;
+        J->cfg.learning_rate = lr;     /* 0: auto */
+        J->cfg.exaggeration = exag;
+        J->cfg.theta = theta;
+        J->cfg.init_random = !strcmp(init, "random");
+        J->cfg.method = !strcmp(method, "exact") ? TSNE_EXACT : !strcmp(method, "bh") ? TSNE_BARNES_HUT : TSNE_AUTO;
         J->snap = snapshot_new();
         scatter_from(J, "t-SNE 1", "t-SNE 2");
         scene_scatter_follow(J->snap, "t-SNE");

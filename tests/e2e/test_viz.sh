@@ -39,9 +39,17 @@ done
 
 # t-SNE as a job in a script: final KL, picture written
 tz -c "$TRAIN; plot tsne top=80 iterations=300 out=$TMP/t.png; export $TMP/t.tsv"
-match "t-SNE reports the final KL" 't-SNE: 80 words, final KL divergence [0-9.]+ \(perplexity 26\.3+\)'
+match "t-SNE reports the final KL" 't-SNE: 80 words, final KL divergence [0-9.]+ \(perplexity 26\.3+, exact\)'
 has "t-SNE picture written" "Picture: $TMP/t.png"
 [ "$(wc -l < "$TMP/t.tsv")" -eq 81 ] && ok "t-SNE export: 80 points" || bad "t-SNE export: 80 points"
+
+# Barnes-Hut above 500 points (and on request), the knobs of t-SNE, and their bad values
+tz -c "$TRAIN; plot tsne top=600 iterations=250 out=$TMP/bh.png; plot tsne top=60 iterations=250 method=bh perplexity=5 init=random seed=7 lr=50 exaggeration=8 theta=0.8 out=$TMP/bh2.png; plot tsne top=50 init=foo; plot tsne top=50 method=umap; plot tsne top=50 theta=9"
+match "more than 500 points: Barnes-Hut" 't-SNE: 600 words, final KL divergence [0-9.]+ \(perplexity 30, Barnes-Hut\)'
+match "method=bh with all the knobs" 't-SNE: 60 words, final KL divergence [0-9.]+ \(perplexity 5, Barnes-Hut\)'
+has "a bad init=" "init=foo: must be 'pca' or 'random'."
+has "a bad method=" "method=umap: must be 'auto', 'exact' or 'bh' (Barnes-Hut)."
+has "a bad theta=" "theta=9: must be between 0 and 1.5."
 
 # live, headless: the final state of the watched words is the picture
 tz -c "train word2vec corpus=mini-en epochs=3 seed=1 name=a; plot pca words king queen man woman live"

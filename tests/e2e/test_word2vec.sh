@@ -103,7 +103,7 @@ tz -c "train word2vec corpus=mini-en epochs=3 seed=1; plot pca similar=paris k=1
 status_is "plot pca/tsne: exit 0" 0
 match "plot pca reports the explained variance" "PCA: 13 words; PC1 explains [0-9.]+% of the variance, PC2 [0-9.]+%."
 has "plot pca says where the picture went" "Picture: $TMP/p.png  (no window: the view was written as PNG)"
-match "plot tsne reports the final KL divergence" "t-SNE: 60 words, final KL divergence [0-9.]+ \(perplexity 19\.66+7\)"
+match "plot tsne reports the final KL divergence" "t-SNE: 60 words, final KL divergence [0-9.]+ \(perplexity 19\.66+7, exact\)"
 [ "$(identify -format '%w %h' "$TMP/t.png" 2>/dev/null)" = "1280 800" ] && ok "the t-SNE PNG is 1280×800" || bad "the t-SNE PNG"
 tz --lang tr -c "train word2vec corpus=mini-tr epochs=3 seed=1; plot pca similar=ankara k=8 out=$TMP/tp.png"
 match "plot pca in Turkish" "PCA: 9 sözcük; açıklanan varyans PC1 %[0-9,]+, PC2 %[0-9,]+"

@@ -254,7 +254,7 @@ static float *blobs(uint64_t seed)
     return X;
 }
 
-/* Measured (500 iterations, six different blob seeds): exact keeps 0.40–0.41 and Barnes-Hut
+/* Measured (500 iterations, six different blob seeds): exact keeps 0.39–0.41 and Barnes-Hut
  * 0.39–0.42 of each point's 10 nearest input neighbours among its 10 nearest on the map. The
  * threshold, 0.30, leaves a wide margin for other seeds, compilers and thread timings. It
  * cannot be passed by luck: a random map keeps ≈ k/N = 10/499 ≈ 0.02, and even a map that

@@ -12,7 +12,10 @@
  * Exact: P is dense (N×N), every pair is computed.
  * Barnes-Hut (the same formulas, two approximations):
  *  - p_{j|i} only over the k = ⌊3·perplexity⌋ nearest neighbours of i (found with a
- *    vantage-point tree, vptree.h), 0 elsewhere: beyond 3σ the Gaussian is negligible. P is
+ *    vantage-point tree, vptree.h), 0 elsewhere — the paper's choice: the Gaussian of
+ *    perplexity u gives the points beyond its 3u nearest little weight. (Little, not none:
+ *    the two methods' KL values are of slightly different P's and not directly comparable;
+ *    on 100-D word vectors the sparse one is about a third higher.) P is
  *    sparse (CSR, at most 2Nk entries) and the attractive part of the gradient,
  *    4 Σ_j p_ij w_ij (y_i − y_j) with w_ij = (1 + |y_i − y_j|²)⁻¹, costs O(Nk);
  *  - the repulsive part, −4 Σ_j w_ij² (y_i − y_j) / Z, and Z itself come from a quad-tree
@@ -23,7 +26,8 @@
  * Optimisation, the same for both, as in the reference implementation: gradient descent
  * with momentum (0.5, then 0.8 after the early exaggeration), per-coordinate gains (+0.2
  * while the gradient keeps pointing against the last step, ×0.8 otherwise, at least 0.01),
- * early exaggeration (P × 12 for the first 250 iterations), the map re-centred every step.
+ * early exaggeration (P × 12 for the first 250 iterations; momentum and gains start afresh
+ * when it ends, as in scikit-learn), the map re-centred every step.
  * Initialisation: the first two principal components scaled to a standard deviation of 1e-4
  * (deterministic, and keeps the global layout), or with init_random Gaussian noise of that
  * standard deviation drawn from `seed`.
@@ -104,6 +108,9 @@ double tsne_bh_kl(const TsneSparse *P, const double *Y, double theta, Pool *pool
  * 10 iterations so the window can animate it. */
 int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *Y, double *kl, Job *job,
              Snapshot *snap, TzErr *e);
+
+/* The method tsne_run uses for n points under cfg (AUTO resolved). */
+TsneMethod tsne_method_for(const TsneConfig *cfg, size_t n);
 
 /* Continue a map from `start` (n×2) for `iterations` more steps on the (changed) points X,
  * without early exaggeration: the live view's smooth follow-up (tsne_warm.c). Y (n×2)
