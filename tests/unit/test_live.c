@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/corpus.h"
+#include "tmpdir.h"
 #include "core/snapshot.h"
 #include "models/word2vec.h"
 #include "reduce/tsne.h"
@@ -84,18 +85,6 @@ Test(snapshot, a_reader_never_sees_a_torn_copy)
 
 /* --- the Word2Vec watch ------------------------------------------------------------------- */
 
-static void corpus_from(Corpus *c, const char *text)
-{
-    char path[] = "/tmp/tezgah-live-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    fputs(text, f);
-    fclose(f);
-    TzErr e;
-    cr_assert_eq(corpus_load(c, path, TZ_LANG_EN, 1, NULL, &e), 0, "%s", e.en);
-    unlink(path);
-}
 
 Test(watch, serves_unit_rows_of_the_model_being_trained)
 {

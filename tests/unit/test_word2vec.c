@@ -10,22 +10,9 @@
 #include <unistd.h>
 
 #include "core/corpus.h"
+#include "tmpdir.h"
 #include "models/vectors.h"
 #include "models/word2vec.h"
-
-/* A corpus from text, through a temporary prepared file. */
-static void corpus_from(Corpus *c, const char *text)
-{
-    char path[] = "/tmp/tezgah-w2v-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    fputs(text, f);
-    fclose(f);
-    TzErr e;
-    cr_assert_eq(corpus_load(c, path, TZ_LANG_EN, 1, NULL, &e), 0, "%s", e.en);
-    unlink(path);
-}
 
 static float frand(uint64_t *r)
 {

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/corpus.h"
+
 char tmp_dir[256];
 
 static void remove_tree(const char *d)
@@ -70,4 +72,17 @@ char *tmp_slurp(const char *path, size_t *n)
     buf[len] = '\0';
     if (n) *n = len;
     return buf;
+}
+
+void corpus_from(Corpus *c, const char *text)
+{
+    char path[] = "/tmp/tezgah-corpus-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    TzErr e;
+    cr_assert_eq(corpus_load(c, path, TZ_LANG_EN, 1, NULL, &e), 0, "%s", e.en);
+    unlink(path);
 }
