@@ -110,15 +110,19 @@ int app_run_line(const char *line)
 
 static int progress_on_screen;   /* interactive: the line above the prompt is our progress */
 
+/* "1.33M word/s" — "1,33M sözcük/sn" in Turkish: the decimal mark and the unit of time
+ * follow the language, as everywhere else. */
 static void human_rate(double v, const char *unit, char *buf, size_t n)
 {
+    char b[32];
+    const char *per = M("sn", "s");
     if (strcmp(unit, "B") == 0) {
-        if (v >= 1e6) snprintf(buf, n, "%.1f MB/s", v / 1e6);
-        else snprintf(buf, n, "%.0f kB/s", v / 1e3);
+        if (v >= 1e6) snprintf(buf, n, "%s MB/%s", fmt_real(v / 1e6, 1, b), per);
+        else snprintf(buf, n, "%s kB/%s", fmt_real(v / 1e3, 0, b), per);
     } else if (*unit) {
-        if (v >= 1e6) snprintf(buf, n, "%.2fM %s/s", v / 1e6, unit);
-        else if (v >= 1e4) snprintf(buf, n, "%.1fk %s/s", v / 1e3, unit);
-        else snprintf(buf, n, "%.1f %s/s", v, unit);
+        if (v >= 1e6) snprintf(buf, n, "%sM %s/%s", fmt_real(v / 1e6, 2, b), unit, per);
+        else if (v >= 1e4) snprintf(buf, n, "%sk %s/%s", fmt_real(v / 1e3, 1, b), unit, per);
+        else snprintf(buf, n, "%s %s/%s", fmt_real(v, 1, b), unit, per);
     } else buf[0] = '\0';
 }
 
@@ -135,13 +139,15 @@ void progress_format(const JobProgress *p, char *buf, size_t n)
     else steps_of(p, rate, sizeof rate);
     double pct = p->total > 0 ? 100.0 * (double)p->step / (double)p->total : 0;
     if (p->eta >= 0) snprintf(eta, sizeof eta, M("  kalan %.0f sn", "  ETA %.0fs"), p->eta);
-    if (p->has_loss) snprintf(loss, sizeof loss, M("  kayıp %.4f", "  loss %.4f"), p->loss);
+    char b[32], pb[32];
+    if (p->has_loss) snprintf(loss, sizeof loss, M("  kayıp %s", "  loss %s"), fmt_real(p->loss, 4, b));
     int bar = (int)(pct / 5);
     char bars[24];
     for (int i = 0; i < 20; i++) bars[i] = i < bar ? '#' : '.';
     bars[20] = '\0';
-    snprintf(buf, n, "[%s] %s %5.1f%%  %s%s%s  (Ctrl-C: %s)", bars, p->what, pct, rate, loss, eta,
-             M("durdur", "stop"));
+    fmt_real(pct, 1, pb);
+    snprintf(buf, n, M("[%s] %s %%%5s  %s%s%s  (Ctrl-C: %s)", "[%s] %s %5s%%  %s%s%s  (Ctrl-C: %s)"), bars, p->what, pb,
+             rate, loss, eta, M("durdur", "stop"));
 }
 
 void app_async_begin(void)
@@ -213,13 +219,18 @@ static int finish_job(void)
 }
 
 /* Feed the loss curve: a job's first reported loss starts a new series. */
+void app_job_curve(const char *label)
+{
+    snprintf(g_app.next_curve, sizeof g_app.next_curve, "%s", label);
+}
+
 static void record_loss(const JobProgress *p)
 {
     static const Job *series_of;
-    if (!p->has_loss) return;
+    if (!p->has_loss || !g_app.job_curve[0]) return;
     if (series_of != g_app.job) {
         series_of = g_app.job;
-        scene_loss_begin(p->what);
+        scene_loss_begin(g_app.job_curve);
     }
     scene_loss_point((double)p->step, p->loss);
 }
@@ -272,6 +283,8 @@ int app_start_job(const char *what, const char *unit, JobFn fn, void *arg, JobDo
     g_app.job_done = done;
     g_app.job_arg = arg;
     g_app.job_last_draw = tz_now();
+    memcpy(g_app.job_curve, g_app.next_curve, sizeof g_app.job_curve);
+    g_app.next_curve[0] = '\0';
     g_app.job = job_start(what, unit, fn, arg);
     if (g_app.sync_jobs || !g_app.interactive) {
         int rc = app_wait_job();

@@ -45,6 +45,8 @@ typedef struct {
     JobDoneFn job_done;
     void *job_arg;
     double job_last_draw;
+    char job_curve[96];     /* the running job's series on the loss curve ("" = none) */
+    char next_curve[96];    /* set by app_job_curve for the next job started */
 
     Lesson *lesson;         /* the lesson being followed, or NULL */
 
@@ -64,6 +66,10 @@ int app_run_line(const char *line);
 /* Start a job; in sync mode wait for it (drawing progress, Ctrl-C cancels) and return its
  * result, else return 0 at once and let the main loop finish it. done runs on the main thread. */
 int app_start_job(const char *what, const char *unit, JobFn fn, void *arg, JobDoneFn done);
+/* The next job started is a training whose loss belongs on the loss curve, as a series
+ * with this label (the model's name and how it trains). Other jobs (loading, t-SNE,
+ * evaluation) stay off the curve. */
+void app_job_curve(const char *label);
 /* Wait for the running job (if any); returns its result code. */
 int app_wait_job(void);
 /* Called by the main loop: draw progress, and finish the job if it has ended. */

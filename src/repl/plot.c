@@ -21,6 +21,7 @@
 #include "scene.h"
 
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,12 @@ static void pca_axis_labels(const Pca *p, char *xl, char *yl, char *b1, char *b2
 {
     snprintf(xl, 128, M("PC1 (açıklanan varyans: %%%s)", "PC1 (explained variance: %s%%)"), fmt_real(100 * p->ratio[0], 1, b1));
     snprintf(yl, 128, M("PC2 (açıklanan varyans: %%%s)", "PC2 (explained variance: %s%%)"), fmt_real(100 * p->ratio[1], 1, b2));
+}
+
+/* A perplexity as a person writes it: 30, 19,67 (Turkish) / 19.67. */
+static const char *perp_str(double p, char buf[32])
+{
+    return fmt_real(p, p == (double)(long)p ? 0 : 2, buf);
 }
 
 typedef struct {
@@ -89,8 +96,10 @@ static void tsne_done(int rc, const TzErr *e, void *arg)
         snprintf(st, sizeof st, "KL = %s", fmt_real(J->kl, 4, b));
         scene_scatter_move(J->Y, J->n, st);
         const char *how = tsne_method_for(&J->cfg, J->n) == TSNE_EXACT ? M("kesin", "exact") : "Barnes-Hut";
-        say(M("t-SNE: %zu sözcük, son KL ıraksaması %s (perplexity %g, %s).\n",
-              "t-SNE: %zu words, final KL divergence %s (perplexity %g, %s).\n"), J->n, b, J->cfg.perplexity, how);
+        char pb[32];
+        say(M("t-SNE: %zu sözcük, son KL ıraksaması %s (perplexity %s, %s).\n",
+              "t-SNE: %zu words, final KL divergence %s (perplexity %s, %s).\n"), J->n, b,
+            perp_str(J->cfg.perplexity, pb), how);
         scene_show(VIEW_SCATTER, J->out);
     }
     plot_job_free(J);
@@ -163,10 +172,18 @@ static int plot_live(Args *a, int tsne, long top)
                           "train word2vec corpus=en ; then: plot pca words … live"));
         return 1;
     }
+    /* `train …; plot … live` on one line: the job has only just started and is still
+     * counting words. Wait for its vocabulary (seconds at most; Ctrl-C gives up). */
     const Vocab *v = w2v_watch_vocab(w);
+    for (double t0 = tz_now(); !v && !g_sigint && tz_now() - t0 < 120; v = w2v_watch_vocab(w)) {
+        JobProgress p;
+        if (!job_progress(g_app.job, &p)) break;          /* it ended (or failed) before that */
+        struct timespec ts = { 0, 20 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
     if (!v) {
-        say_error("%s", M("eğitim henüz sözlüğünü kuruyor; bir an sonra yeniden deneyin.",
-                          "the training is still building its vocabulary; try again in a moment."));
+        say_error("%s", M("eğitimin sözlüğü hazır değil (iş bitti ya da durduruldu); eğitimi yeniden başlatın.",
+                          "the training's vocabulary is not ready (the job ended or was stopped); start the training again."));
         return 1;
     }
     if (arg_str(a, "similar", NULL)) {
@@ -219,15 +236,12 @@ static int plot_live(Args *a, int tsne, long top)
              tsne ? "t-SNE" : "PCA", n);
     scene_scatter_set(title, tsne ? "t-SNE 1" : "PC1", tsne ? "t-SNE 2" : "PC2", pts, n, NULL, 0, NULL, NULL);
     free(pts);
-    scene_scatter_watch(w, tsne);
+    scene_scatter_watch(w, tsne, arg_str(a, "out", NULL));
     w2v_watch_set(w, ids, n);
     free(ids);
     say(M("%zu sözcük eğitim boyunca izleniyor; resim saniyede birkaç kez yenilenir.\n",
           "following %zu words while the model trains; the picture is redrawn a few times a second.\n"), n);
-    if (!scene_window_is_open())
-        say("%s\n", M("(pencere yok: eğitim bitince son durum PNG olarak yazılır; ara anlar için 'snap DOSYA.png')",
-                      "(no window: the final state is written as PNG when training ends; 'snap FILE.png' for moments in between)"));
-    return scene_show(VIEW_SCATTER, arg_str(a, "out", NULL));
+    return scene_show_live();
 }
 
 /* plot pca|tsne: which words, then the projection. */
@@ -277,9 +291,10 @@ static int plot_words(Args *a, int tsne)
         /* the perplexity must stay well below the number of points: for small plots a third */
         double cap = (double)(J->n - 1) / 3;
         if (perp > 0 && perp >= cap) {
-            say_error(M("perplexity=%g %zu nokta için çok büyük: en çok %.1f olabilir (yaklaşık komşu sayısıdır; noktaların üçte birinden az olmalı).",
-                        "perplexity=%g is too large for %zu points: at most %.1f (it is roughly a number of neighbours; keep it below a third of the points)."),
-                      perp, J->n, cap - 0.1);
+            char pb[32], cb[32];
+            say_error(M("perplexity=%s %zu nokta için çok büyük: %s'den küçük olmalı (yaklaşık komşu sayısıdır; (N−1)/3'ün altında kalmalı).",
+                        "perplexity=%s is too large for %zu points: it must be below %s (it is roughly a number of neighbours; keep it under (N−1)/3)."),
+                      perp_str(perp, pb), J->n, fmt_real(cap, 2, cb));
             plot_job_free(J);
             return 1;
         }

@@ -83,7 +83,8 @@ static struct {
     float font_scale;          /* +/- keys */
     int dirty;
     double last_draw;
-    int mouse_x, mouse_y, mouse_in;   /* where the pointer is, to keep hover right as points move */
+    int mouse_x, mouse_y, mouse_in;
+    char live_png[4096];       /* where a live plot's final state goes when there is no window */   /* where the pointer is, to keep hover right as points move */
     int snap_counter;
 } S = { .font_scale = 1 };
 
@@ -116,6 +117,8 @@ static float font_px(const Canvas *c)
     if (px < 12) px = 12;
     return px * S.font_scale;
 }
+
+static int render_png(ViewId v, const char *path, int w, int h);
 
 /* --- scatter -------------------------------------------------------------------------------- */
 
@@ -182,8 +185,9 @@ void scene_scatter_follow(Snapshot *snap, const char *what)
     snapshot_set_wanted(snap, 1);
 }
 
-void scene_scatter_watch(W2VWatch *w, int tsne)
+void scene_scatter_watch(W2VWatch *w, int tsne, const char *png)
 {
+    snprintf(S.live_png, sizeof S.live_png, "%s", png ? png : "tezgah-live.png");
     S.sc.watch = w;
     S.sc.watch_tsne = tsne;
     S.sc.seen = 0;
@@ -302,13 +306,13 @@ void scene_scatter_detach(const void *source)
     if (!source || (source != d->follow && source != d->watch)) return;
     scatter_live();   /* the last frame the job published */
     if (d->follow == source) d->follow = NULL;
-    if (d->watch == source) d->watch = NULL;
-    if (d->status[0]) {
-        char *p = strchr(d->status, ':');
-        snprintf(d->status, sizeof d->status, "%s", M("son durum", "final"));
-        (void)p;
-    }
+    int was_watch = d->watch == source;
+    if (was_watch) d->watch = NULL;
+    if (d->status[0]) snprintf(d->status, sizeof d->status, "%s", M("son durum", "final"));
     S.dirty = 1;
+    /* a live plot with no window: its picture is the state training ended in */
+    if (was_watch && !S.win && S.live_png[0] && !render_png(VIEW_SCATTER, S.live_png, 1280, 800))
+        say(M("Canlı çizimin son durumu: %s\n", "The live plot's final state: %s\n"), S.live_png);
 }
 
 /* --- loss ------------------------------------------------------------------------------------ */
@@ -559,6 +563,21 @@ int scene_show(ViewId v, const char *png)
     return 0;
 }
 
+int scene_show_live(void)
+{
+    S.current = VIEW_SCATTER;
+    S.dirty = 1;
+    if (!S.win && g_app.interactive && !g_app.headless && !S.tried_window) scene_window_open(0);
+    if (S.win) {
+        present();
+        return 0;
+    }
+    say(M("(pencere yok: eğitim bitince son durum %s dosyasına yazılır; ara anlar için 'snap DOSYA.png')\n",
+          "(no window: the final state is written to %s when training ends; 'snap FILE.png' for moments in between)\n"),
+        S.live_png);
+    return 0;
+}
+
 int scene_snap(const char *path, int w, int h)
 {
     if (w <= 0 || h <= 0) {
@@ -747,6 +766,7 @@ int scene_poll_timeout(int job_running)
 void scene_free_all(void)
 {
     scene_window_close();
+    window_shutdown();
     scatter_clear(&S.sc);
     for (int i = 0; i < S.loss.ns; i++) { free(S.loss.s[i].step); free(S.loss.s[i].loss); }
     memset(&S.loss, 0, sizeof S.loss);

@@ -32,7 +32,10 @@ void scene_scatter_follow(Snapshot *snap, const char *what);
 /* Live training: re-project the watched rows every time a new snapshot arrives, by PCA
  * (aligned to the previous frame so the picture turns smoothly instead of flipping) or by a
  * short t-SNE started from the previous map. */
-void scene_scatter_watch(W2VWatch *w, int tsne);
+void scene_scatter_watch(W2VWatch *w, int tsne, const char *png);
+/* Show the live scatter: in the window, or (none) say that the final state will be written
+ * to the PNG named in scene_scatter_watch (default tezgah-live.png) when training ends. */
+int scene_show_live(void);
 /* The job behind the snapshot or watch has ended: take what it published last, then let go.
  * Safe to call when nothing is followed. */
 void scene_scatter_detach(const void *source);

@@ -445,6 +445,9 @@ int cmd_train(Args *a)
     /* a few frames a second is live enough for a class, and costs the trainer nothing */
     T->watch = w2v_watch_new(0.3);
     g_training = T;
+    char curve[128];
+    snprintf(curve, sizeof curve, "%.40s (%s, %.40s)", T->name, T->cfg.sg ? "skipgram" : "cbow", T->corpus_name);
+    app_job_curve(curve);
     return app_start_job(what_s, M("sözcük", "word"), train_work, T, train_done);
 }
 

@@ -10,6 +10,13 @@
 #include "core/io.h"
 #include "core/utf8.h"
 #include <stb_truetype.h>
+#include <stb_image_write.h>
+/* stb_image_write.h declares stbi_write_png_to_mem only where the implementation is compiled;
+ * libstb has it: declare it here, as the header spells it. */
+unsigned char *stbi_write_png_to_mem(const unsigned char *pixels, int stride_bytes, int x, int y, int n, int *out_len);
+#ifndef STBIW_FREE
+#define STBIW_FREE(p) free(p)
+#endif
 
 int canvas_init(Canvas *c, int w, int h, TzErr *e)
 {
@@ -692,85 +699,21 @@ float font_fit(Font *f, float px, const char *utf8, float max_w, char *out, size
 }
 
 /* --- PNG ------------------------------------------------------------------------------- */
-/* Chunks are length, type, data, CRC-32 (of type + data). The image data is a zlib stream
- * of "stored" deflate blocks (no compression, at most 65535 bytes each) holding each row
- * behind a filter byte 0; the stream ends with the Adler-32 of the uncompressed bytes. */
-
-static uint32_t crc_table[256];
-
-static void crc_init(void)
-{
-    for (uint32_t n = 0; n < 256; n++) {
-        uint32_t c = n;
-        for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        crc_table[n] = c;
-    }
-}
-
-static uint32_t crc_update(uint32_t crc, const uint8_t *d, size_t n)
-{
-    for (size_t i = 0; i < n; i++) crc = crc_table[(crc ^ d[i]) & 0xFF] ^ (crc >> 8);
-    return crc;
-}
-
-static void put32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
-
-static void chunk(FILE *f, const char *type, const uint8_t *data, size_t n)
-{
-    uint8_t b[4];
-    put32(b, (uint32_t)n);
-    fwrite(b, 1, 4, f);
-    fwrite(type, 1, 4, f);
-    if (n) fwrite(data, 1, n, f);
-    uint32_t crc = crc_update(0xFFFFFFFFu, (const uint8_t *)type, 4);
-    crc = crc_update(crc, data, n) ^ 0xFFFFFFFFu;
-    put32(b, crc);
-    fwrite(b, 1, 4, f);
-}
-
+/* The PNG itself comes from stb_image_write (libstb, the same package as stb_truetype): it
+ * filters each row and deflate-compresses the image, so a 1280×800 view is a few hundred
+ * kilobytes instead of the 4 MB of raw pixels. We write the bytes atomically. */
 static int png_write(FILE *f, void *ud, TzErr *e)
 {
-    (void)e;
     const Canvas *c = ud;
-    static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
-    fwrite(sig, 1, 8, f);
-    uint8_t ihdr[13];
-    put32(ihdr, (uint32_t)c->w);
-    put32(ihdr + 4, (uint32_t)c->h);
-    ihdr[8] = 8; ihdr[9] = 6; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;   /* 8-bit RGBA */
-    chunk(f, "IHDR", ihdr, 13);
-    /* the uncompressed stream: per row a filter byte 0 and the pixels */
-    size_t row = 1 + 4 * (size_t)c->w, raw = row * (size_t)c->h;
-    size_t nblocks = raw / 65535 + 1;
-    size_t zlen = 2 + raw + 5 * nblocks + 4;
-    uint8_t *z = tz_malloc(zlen), *o = z;
-    *o++ = 0x78; *o++ = 0x01;                        /* zlib header: deflate, 32 K window */
-    uint32_t a = 1, b = 0;                           /* Adler-32 */
-    size_t left = raw, pos = 0;                      /* pos: offset in the raw stream */
-    do {
-        size_t len = left < 65535 ? left : 65535;
-        *o++ = left <= 65535;                        /* BFINAL on the last block, BTYPE 00 */
-        *o++ = (uint8_t)len; *o++ = (uint8_t)(len >> 8);
-        *o++ = (uint8_t)~len; *o++ = (uint8_t)(~len >> 8);
-        for (size_t i = 0; i < len; i++, pos++) {
-            size_t y = pos / row, x = pos % row;
-            uint8_t v = x == 0 ? 0 : c->px[y * 4 * (size_t)c->w + x - 1];
-            *o++ = v;
-            a = (a + v) % 65521;
-            b = (b + a) % 65521;
-        }
-        left -= len;
-    } while (left > 0);
-    put32(o, (b << 16) | a);
-    o += 4;
-    chunk(f, "IDAT", z, (size_t)(o - z));
-    free(z);
-    chunk(f, "IEND", NULL, 0);
-    return 0;
+    int len = 0;
+    unsigned char *png = stbi_write_png_to_mem(c->px, c->w * 4, c->w, c->h, 4, &len);
+    if (!png) return tz_errf(e, TZ_E_NOMEM, "PNG kodlanamadı (%d×%d).", "could not encode the PNG (%d×%d).", c->w, c->h);
+    size_t put = fwrite(png, 1, (size_t)len, f);
+    STBIW_FREE(png);
+    return put == (size_t)len ? 0 : tz_errf(e, TZ_E_IO, "PNG yazılamadı.", "could not write the PNG.");
 }
 
 int canvas_save_png(const Canvas *c, const char *path, TzErr *e)
 {
-    if (!crc_table[1]) crc_init();
     return tz_save_atomic(path, png_write, (void *)c, e);
 }

@@ -118,5 +118,23 @@ T send-keys -t tz 'anlamsız' Enter
 wait_for "Turkish error message" "hata: bilinmeyen komut 'anlamsız'"
 T send-keys -t tz 'quit' Enter
 wait_for "quit" 'TEZGAH-EXIT=0'
+# live plots with no window (an interactive --headless session): train and plot on one
+# line, the plot waits for the vocabulary, the final state becomes the picture
+mkdir -p "$TMP/live" && cd "$TMP/live"
+start --headless
+wait_for "headless session: prompt" '^tezgah> $'
+T send-keys -t tz 'train word2vec corpus=mini-en epochs=4 seed=1 name=canli; plot pca words king queen man woman paris london live' Enter
+wait_for "plot … live right after train waits for the vocabulary" 'following 6 words while the model trains'
+wait_for "… and says where the final state will go" 'no window: the final state is written to tezgah-live.png when training ends'
+wait_for "the live plot's final state is written when training ends" "The live plot's final state: tezgah-live.png" 30
+[ "$(identify -format '%w %h' "$TMP/live/tezgah-live.png" 2>/dev/null)" = "1280 800" ] && ok "… a 1280×800 PNG" || bad "… a 1280×800 PNG"
+T send-keys -t tz 'view loss out=loss.png' Enter
+wait_for "the loss view after a training" 'Picture: loss.png'
+T send-keys -t tz 'export loss.tsv' Enter
+wait_for "… its numbers" 'the numbers behind the loss view'
+if grep -q '^canli (skipgram, mini-en)	' "$TMP/live/loss.tsv"; then ok "the loss series is named after the model"; else bad "the loss series is named after the model" "$(head -3 "$TMP/live/loss.tsv")"; fi
+T send-keys -t tz 'quit' Enter
+wait_for "quit" 'TEZGAH-EXIT=0'
+cd "$TMP"
 T kill-server 2>/dev/null
 finish

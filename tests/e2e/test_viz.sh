@@ -39,7 +39,7 @@ done
 
 # t-SNE as a job in a script: final KL, picture written
 tz -c "$TRAIN; plot tsne top=80 iterations=300 out=$TMP/t.png; export $TMP/t.tsv"
-match "t-SNE reports the final KL" 't-SNE: 80 words, final KL divergence [0-9.]+ \(perplexity 26\.3+, exact\)'
+match "t-SNE reports the final KL" 't-SNE: 80 words, final KL divergence [0-9.]+ \(perplexity 26\.33, exact\)'
 has "t-SNE picture written" "Picture: $TMP/t.png"
 [ "$(wc -l < "$TMP/t.tsv")" -eq 81 ] && ok "t-SNE export: 80 points" || bad "t-SNE export: 80 points"
 
@@ -64,7 +64,7 @@ has "an empty view still renders (what would fill it)" "Picture: $TMP/e.png"
 tz -c "$TRAIN; plot pca words king queen zzqx man wman; plot pca top=100000 out=$TMP/big.png; plot tsne top=20 perplexity=10; find nothere; view bogus; snap $TMP/x.jpg; export $TMP/x.csv; window open; window sideways; snap /nonexistent/dir/s.png; export /nonexistent/dir/e.tsv"
 has "unknown words in the list are skipped and named" "model w2v-mini-en: skipped 2 words that are not in its vocabulary: zzqx, wman"
 match "N larger than the vocabulary: all words" "top=100000: model w2v-mini-en has only [0-9]+ words; plotting all of them."
-has "perplexity too large for N" "perplexity=10 is too large for 20 points: at most 6.2"
+has "perplexity too large for N" "perplexity=10 is too large for 20 points: it must be below 6.33"
 has "find names a word that is not on the map" "'nothere' is not on the map"
 has "an unknown view" "there is no view 'bogus'; the views are: scatter, loss, heatmap"
 has "snap wants .png" "snap writes a PNG: the file name must end in .png"

@@ -103,7 +103,7 @@ tz -c "train word2vec corpus=mini-en epochs=3 seed=1; plot pca similar=paris k=1
 status_is "plot pca/tsne: exit 0" 0
 match "plot pca reports the explained variance" "PCA: 13 words; PC1 explains [0-9.]+% of the variance, PC2 [0-9.]+%."
 has "plot pca says where the picture went" "Picture: $TMP/p.png  (no window: the view was written as PNG)"
-match "plot tsne reports the final KL divergence" "t-SNE: 60 words, final KL divergence [0-9.]+ \(perplexity 19\.66+7, exact\)"
+match "plot tsne reports the final KL divergence" "t-SNE: 60 words, final KL divergence [0-9.]+ \(perplexity 19\.67, exact\)"
 [ "$(identify -format '%w %h' "$TMP/t.png" 2>/dev/null)" = "1280 800" ] && ok "the t-SNE PNG is 1280×800" || bad "the t-SNE PNG"
 tz --lang tr -c "train word2vec corpus=mini-tr epochs=3 seed=1; plot pca similar=ankara k=8 out=$TMP/tp.png"
 match "plot pca in Turkish" "PCA: 9 sözcük; açıklanan varyans PC1 %[0-9,]+, PC2 %[0-9,]+"
@@ -111,7 +111,7 @@ tz -c "train word2vec corpus=mini-en epochs=1; plot umap; plot analogy king man;
 has "an unknown plot" "there is no 'plot umap'"
 has "plot pca words needs three" "usage: plot pca words W1 W2 W3"
 has "plot similar= names an unknown word" "the word 'kingg' is not in the vocabulary"
-has "a perplexity too large for the points" "perplexity=80 is too large for 50 points: at most 16.2"
+has "a perplexity too large for the points" "perplexity=80 is too large for 50 points: it must be below 16.33"
 has "plot analogy needs three words" "usage: plot analogy A B C"
 has "plot analogy names an unknown word" "the word 'wman' is not in the vocabulary"
 tz -c "train word2vec corpus=mini-en epochs=1; plot analogy king man woman out=/nonexistent/dir/x.png"
