@@ -55,6 +55,7 @@ typedef struct {
     const char *out;       /* out= or NULL */
     char outbuf[4096], title[256];
     Snapshot *snap;        /* the map while t-SNE iterates */
+    int stopped;           /* the job was cancelled (stop, Ctrl-C) */
 } PlotJob;
 
 static void plot_job_free(PlotJob *J)
@@ -83,13 +84,26 @@ static void scatter_from(PlotJob *J, const char *xl, const char *yl)
 static int tsne_work(Job *job, void *arg, TzErr *e)
 {
     PlotJob *J = arg;
-    return tsne_run(J->X, J->n, J->m->vec.dim, &J->cfg, J->Y, &J->kl, job, J->snap, e);
+    int rc = tsne_run(J->X, J->n, J->m->vec.dim, &J->cfg, J->Y, &J->kl, job, J->snap, e);
+    J->stopped = job_cancelled(job);
+    return rc;
 }
 
 static void tsne_done(int rc, const TzErr *e, void *arg)
 {
     PlotJob *J = arg;
+    /* how far it got: the step of the last map it published (stopped early, or not) */
+    float *tmp = NULL;
+    size_t cap = 0, rows, cols;
+    uint64_t seen = 0;
+    int64_t last = -1;
+    snapshot_take(J->snap, &seen, &tmp, &cap, &rows, &cols, &last);
+    free(tmp);
     scene_scatter_detach(J->snap);
+    if (last < 0) last = 0;
+    if (!rc && J->stopped)
+        say(M("t-SNE %lld. adımda durduruldu (%d adımdan); harita orada donduruldu.\n",
+              "t-SNE was stopped at iteration %lld (of %d); the map is frozen there.\n"), (long long)last, J->cfg.iterations);
     if (rc) say_tzerr(e);
     else {
         char b[32], st[160];

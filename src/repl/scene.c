@@ -766,7 +766,6 @@ int scene_poll_timeout(int job_running)
 void scene_free_all(void)
 {
     scene_window_close();
-    window_shutdown();
     scatter_clear(&S.sc);
     for (int i = 0; i < S.loss.ns; i++) { free(S.loss.s[i].step); free(S.loss.s[i].loss); }
     memset(&S.loss, 0, sizeof S.loss);

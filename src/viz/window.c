@@ -65,14 +65,6 @@ void window_close(Window *win)
     SDL_PumpEvents();
 }
 
-void window_shutdown(void)
-{
-    if (!sdl_ready) return;
-    SDL_QuitSubSystem(SDL_INIT_VIDEO);
-    SDL_Quit();
-    sdl_ready = 0;
-}
-
 void window_size(Window *win, int *w, int *h)
 {
     SDL_Surface *s = SDL_GetWindowSurface(win->w);

@@ -51,6 +51,22 @@ has "a bad init=" "init=foo: must be 'pca' or 'random'."
 has "a bad method=" "method=umap: must be 'auto', 'exact' or 'bh' (Barnes-Hut)."
 has "a bad theta=" "theta=9: must be between 0 and 1.5."
 
+# stop (here SIGINT) freezes a t-SNE where it is: the map so far is the picture
+"$TEZGAH" --headless -c "$TRAIN; plot tsne top=1150 iterations=10000 out=$TMP/frozen.png" > "$TMP/frozen.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q trained "$TMP/frozen.out" && break; sleep 0.1; done
+sleep 1.5
+kill -INT $pid
+wait $pid
+out=$(cat "$TMP/frozen.out")
+# (on a slow machine the signal may come while it still looks for neighbours: also fine)
+if printf '%s' "$out" | grep -q 'during the neighbour search'; then
+  ok "a t-SNE stopped during its neighbour search says so"
+else
+  match "a stopped t-SNE says where it stopped" 't-SNE was stopped at iteration [0-9]+ \(of 10000\); the map is frozen there.'
+  has "… and the frozen map is the picture" "Picture: $TMP/frozen.png"
+fi
+
 # live, headless: the final state of the watched words is the picture
 tz -c "train word2vec corpus=mini-en epochs=3 seed=1 name=a; plot pca words king queen man woman live"
 has "live with no training running says what to do" "no training is running. First: train word2vec corpus=en ; then: plot pca words … live"
