@@ -99,7 +99,7 @@ static void tsne_done(int rc, const TzErr *e, void *arg)
     int64_t last = -1;
     snapshot_take(J->snap, &seen, &tmp, &cap, &rows, &cols, &last);
     free(tmp);
-    scene_scatter_detach(J->snap);
+    int mine = scene_scatter_detach(J->snap);
     if (last < 0) last = 0;
     if (!rc && J->stopped)
         say(M("t-SNE %lld. adımda durduruldu (%d adımdan); harita orada donduruldu.\n",
@@ -108,13 +108,15 @@ static void tsne_done(int rc, const TzErr *e, void *arg)
     else {
         char b[32], st[160];
         snprintf(st, sizeof st, "KL = %s", fmt_real(J->kl, 4, b));
-        scene_scatter_move(J->Y, J->n, st);
+        if (mine) scene_scatter_move(J->Y, J->n, st);
         const char *how = tsne_method_for(&J->cfg, J->n) == TSNE_EXACT ? M("kesin", "exact") : "Barnes-Hut";
         char pb[32];
         say(M("t-SNE: %zu sözcük, son KL ıraksaması %s (perplexity %s, %s).\n",
               "t-SNE: %zu words, final KL divergence %s (perplexity %s, %s).\n"), J->n, b,
             perp_str(J->cfg.perplexity, pb), how);
-        scene_show(VIEW_SCATTER, J->out);
+        if (mine) scene_show(VIEW_SCATTER, J->out);
+        else say("%s\n", M("(harita bu arada başka bir çizimle değiştirildi; t-SNE haritası gösterilmiyor.)",
+                           "(another plot replaced the map meanwhile; the t-SNE map is not shown.)"));
     }
     plot_job_free(J);
 }

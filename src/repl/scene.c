@@ -300,10 +300,10 @@ static void scatter_live(void)
         watch_frame(d, d->buf, rows, cols, step);
 }
 
-void scene_scatter_detach(const void *source)
+int scene_scatter_detach(const void *source)
 {
     ScatterData *d = &S.sc;
-    if (!source || (source != d->follow && source != d->watch)) return;
+    if (!source || (source != d->follow && source != d->watch)) return 0;
     scatter_live();   /* the last frame the job published */
     if (d->follow == source) d->follow = NULL;
     int was_watch = d->watch == source;
@@ -313,6 +313,7 @@ void scene_scatter_detach(const void *source)
     /* a live plot with no window: its picture is the state training ended in */
     if (was_watch && !S.win && S.live_png[0] && !render_png(VIEW_SCATTER, S.live_png, 1280, 800))
         say(M("Canlı çizimin son durumu: %s\n", "The live plot's final state: %s\n"), S.live_png);
+    return 1;
 }
 
 /* --- loss ------------------------------------------------------------------------------------ */

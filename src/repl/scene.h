@@ -37,8 +37,8 @@ void scene_scatter_watch(W2VWatch *w, int tsne, const char *png);
  * to the PNG named in scene_scatter_watch (default tezgah-live.png) when training ends. */
 int scene_show_live(void);
 /* The job behind the snapshot or watch has ended: take what it published last, then let go.
- * Safe to call when nothing is followed. */
-void scene_scatter_detach(const void *source);
+ * Returns 1 if the scatter was still following source, 0 if another plot replaced it. */
+int scene_scatter_detach(const void *source);
 /* `find WORD`: ring the point labelled word; returns its index or -1 if it is not plotted. */
 long scene_find(const char *word);
 size_t scene_scatter_count(void);
