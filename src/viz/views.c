@@ -19,6 +19,13 @@ static int overlaps(Box a, Box b)
     return a.x0 < b.x1 + LABEL_GAP && b.x0 < a.x1 + LABEL_GAP && a.y0 < b.y1 && b.y0 < a.y1;
 }
 
+/* Distance from (x, y) to the nearest point of box b (0 inside). */
+static float box_dist(Box b, float x, float y)
+{
+    float dx = fmaxf(fmaxf(b.x0 - x, 0), x - b.x1), dy = fmaxf(fmaxf(b.y0 - y, 0), y - b.y1);
+    return hypotf(dx, dy);
+}
+
 ScatterView scatter_view_reset(void)
 {
     ScatterView v = { 1, 0, 0, -1, -1 };
@@ -197,6 +204,14 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
      * and skip such points. This keeps 20,000 points within a frame (60 fps). */
     int fw = c->w / (int)fmaxf(px, 1) + 1, fh = c->h / (int)fmaxf(px, 1) + 1;
     unsigned char *failed = calloc((size_t)fw * (size_t)fh, 1);
+    /* With few points every dot is an obstacle too, so that no label hides a point (a
+     * crowded map cannot afford it: there the dots are small and labels are sparse). */
+    if (s->npts <= 300)
+        for (size_t i = 0; i < s->npts; i++) {
+            float r = (s->pts[i].role || (long)i == v.highlight) ? px * 0.32f : r0;
+            Box b = { sc[2 * i] - r, sc[2 * i + 1] - r, sc[2 * i] + r, sc[2 * i + 1] + r };
+            grid_add(&g, b);
+        }
     size_t drawn = 0;
     /* the found word, then the answer, then the inputs, then the rest: the most important
      * labels get the best places */
@@ -222,18 +237,38 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
                 if (failed[fcell]) continue;
             }
             float tw = font_width(f, fs, p->label);
-            /* Candidate places: right, left, above, below, then the four corners. */
-            float cand[8][2] = { { x + r + 4, y + fs * 0.35f }, { x - r - 4 - tw, y + fs * 0.35f },
-                                 { x - tw / 2, y - r - 4 }, { x - tw / 2, y + r + fs },
-                                 { x + r, y - r - 2 }, { x - r - tw, y - r - 2 },
-                                 { x + r, y + r + fs }, { x - r - tw, y + r + fs } };
+            /* Candidate places for the label box (x of its left edge, y of its baseline):
+             * right, left, above, below, then the four corners, each clear of the point's own
+             * dot; with few points a second ring of the same places farther out, reached by
+             * a thin leader line, so that a label never has to sit beside a neighbour's dot. */
+            int rings = crowded ? 1 : 2;
+            float cand[16][2];
+            for (int ring = 0; ring < rings; ring++) {
+                float d = r + LABEL_GAP + 1 + (float)ring * fs * 1.4f, dc = r + 1 + (float)ring * fs;
+                float *q = cand[8 * ring];
+                q[0] = x + d;             q[1] = y + fs * 0.35f;
+                q[2] = x - d - tw;        q[3] = y + fs * 0.35f;
+                q[4] = x - tw / 2;        q[5] = y - d - fs * 0.25f;
+                q[6] = x - tw / 2;        q[7] = y + d + fs;
+                q[8] = x + dc + LABEL_GAP; q[9] = y - dc - fs * 0.25f;
+                q[10] = x - dc - LABEL_GAP - tw; q[11] = y - dc - fs * 0.25f;
+                q[12] = x + dc + LABEL_GAP; q[13] = y + dc + fs;
+                q[14] = x - dc - LABEL_GAP - tw; q[15] = y + dc + fs;
+            }
             int best = -1;
             float best_cost = INFINITY;
-            for (int k = 0; k < 8; k++) {
+            for (int k = 0; k < 8 * rings; k++) {
                 Box b = { cand[k][0], cand[k][1] - fs, cand[k][0] + tw, cand[k][1] + fs * 0.25f };
                 /* a label cut by the edge of the plot area is a last resort */
                 int out = b.x0 < A.left || b.x1 > A.left + A.W || b.y0 < A.top || b.y1 > A.top + A.H;
                 float cost = out ? 1e9f : grid_cost(&g, b);
+                /* With few points a label must also be nearer its own dot than any other
+                 * dot, or the reader pairs it with the wrong word. */
+                if (!crowded && cost < 1e9f) {
+                    float own = box_dist(b, x, y);
+                    for (size_t j = 0; j < s->npts; j++)
+                        if (j != i && box_dist(b, sc[2 * j], sc[2 * j + 1]) < own + 2) cost += 400;
+                }
                 if (cost < best_cost) { best_cost = cost; best = k; }
                 if (cost == 0) break;
             }
@@ -244,6 +279,14 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
             }
             Box b = { cand[best][0], cand[best][1] - fs, cand[best][0] + tw, cand[best][1] + fs * 0.25f };
             grid_add(&g, b);
+            /* the outer ring, or a place nearer another dot: a leader line from the dot to the
+             * label's nearest point says whose label it is */
+            if (best >= 8 || (!crowded && best_cost >= 400)) {
+                float lx = fminf(fmaxf(x, b.x0), b.x1), ly = fminf(fmaxf(y, b.y0 + fs * 0.3f), b.y1 - fs * 0.2f);
+                float len = hypotf(lx - x, ly - y);
+                if (len > r + 2)
+                    canvas_line(c, x + (lx - x) / len * (r + 1), y + (ly - y) / len * (r + 1), lx, ly, fmaxf(1, px * 0.05f), FRAME);
+            }
             canvas_text(c, f, cand[best][0], cand[best][1], fs, p->label, col);
             drawn++;
         }
