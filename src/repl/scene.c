@@ -46,6 +46,7 @@ typedef struct {
     uint64_t seen;
     W2VWatch *watch;
     int watch_tsne;
+    int warned;                /* a live frame failed and the user was told */
     double *prev;              /* n×2: the previous frame, to align the next one to */
     float *buf;
     size_t buf_cap;
@@ -244,17 +245,18 @@ static void watch_frame(ScatterData *d, const float *X, size_t n, size_t dim, in
     double *Y = tz_malloc(2 * n * sizeof *Y);
     TzErr e;
     int ok = 0;
-    if (d->watch_tsne && d->prev) {
+    if (d->watch_tsne) {
+        /* the first frame a full t-SNE; then each frame continues from the last map, without
+         * early exaggeration, so the picture follows the training instead of jumping */
         TsneConfig cfg = tsne_defaults();
-        cfg.perplexity = (double)n / 3 < 30 ? (double)n / 3 : 30;
+        cfg.perplexity = (double)(n - 1) / 3 < 30 ? (double)(n - 1) / 3 - 0.01 : 30;
         if (cfg.perplexity < 2) cfg.perplexity = 2;
-        ok = tsne_continue(X, n, dim, &cfg, d->prev, 60, Y, &e) == 0;
-    } else if (d->watch_tsne) {
-        TsneConfig cfg = tsne_defaults();
-        cfg.perplexity = (double)n / 3 < 30 ? (double)n / 3 : 30;
-        if (cfg.perplexity < 2) cfg.perplexity = 2;
-        cfg.iterations = 300;
         cfg.method = TSNE_EXACT;
+        cfg.iterations = d->prev ? 60 : 300;
+        if (d->prev) {
+            cfg.start = d->prev;
+            cfg.exaggeration_iters = 0;
+        }
         double kl;
         ok = tsne_run(X, n, dim, &cfg, Y, &kl, NULL, NULL, &e) == 0;
     } else {
@@ -268,6 +270,12 @@ static void watch_frame(ScatterData *d, const float *X, size_t n, size_t dim, in
             if (d->prev) align_to(Y, d->prev, n);
             ok = 1;
         }
+    }
+    if (!ok && !d->warned) {   /* say it once, not a few times a second */
+        d->warned = 1;
+        app_async_begin();
+        say_tzerr(&e);
+        app_async_end();
     }
     if (ok) {
         if (!d->prev) d->prev = tz_malloc(2 * n * sizeof *d->prev);

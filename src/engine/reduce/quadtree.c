@@ -162,6 +162,17 @@ double quadtree_repulsion(const QuadTree *t, size_t s, double *fx, double *fy)
             sx += mw * dx;
             sy += mw * dy;
             k = c->next;
+        } else if (c->next == k + 1 && c->count > QT_LEAF) {
+            /* a leaf of the deepest level holding many points: they sit (nearly) on one spot
+             * (duplicate vectors), so one term for all of them but s itself, as far as it is
+             * from their centre. Summing them one by one would make each iteration O(N²). */
+            double m = (double)c->count - (self - c->start < c->count ? 1.0 : 0.0);
+            double w = 1.0 / (1.0 + d2), mw = m * w;
+            z += mw;
+            mw *= w;
+            sx += mw * dx;
+            sy += mw * dy;
+            k++;
         } else if (c->next == k + 1) {   /* a leaf too close to summarise: its points one by one */
             for (uint32_t p = c->start, e = c->start + c->count; p < e; p++) {
                 if (p == self) continue;

@@ -70,10 +70,12 @@ int tsne_affinities(const float *X, size_t n, size_t d, double perplexity, doubl
     return 0;
 }
 
-double tsne_kl(const double *P, const double *Y, size_t n, double *grad)
+/* The exact objective: the gradient into grad (if not NULL) and, if want_kl, KL(P‖Q) (else
+ * NaN: the KL costs a logarithm per pair, and the optimiser reports it only every few
+ * iterations). W is N×N working space for the kernel (1 + |y_i − y_j|²)⁻¹. */
+static double exact_objective(const double *P, const double *Y, size_t n, double *grad, double *W, int want_kl)
 {
-    /* W_ij = (1 + |y_i − y_j|²)⁻¹, Z = Σ W */
-    double *W = tz_malloc(n * n * sizeof *W), Z = 0;
+    double Z = 0;
     for (size_t i = 0; i < n; i++) {
         W[i * n + i] = 0;
         for (size_t j = i + 1; j < n; j++) {
@@ -88,13 +90,20 @@ double tsne_kl(const double *P, const double *Y, size_t n, double *grad)
         for (size_t j = 0; j < n; j++) {
             if (i == j) continue;
             double p = P[i * n + j], q = W[i * n + j] / Z;
-            if (p > 0) kl += p * log(p / (q > 1e-300 ? q : 1e-300));
+            if (want_kl && p > 0) kl += p * log(p / (q > 1e-300 ? q : 1e-300));
             if (grad) {
                 double m = 4 * (p - q) * W[i * n + j];
                 grad[2 * i] += m * (Y[2 * i] - Y[2 * j]);
                 grad[2 * i + 1] += m * (Y[2 * i + 1] - Y[2 * j + 1]);
             }
         }
+    return want_kl ? kl : NAN;
+}
+
+double tsne_kl(const double *P, const double *Y, size_t n, double *grad)
+{
+    double *W = tz_malloc(n * n * sizeof *W);
+    double kl = exact_objective(P, Y, n, grad, W, 1);
     free(W);
     return kl;
 }
@@ -429,17 +438,18 @@ typedef struct {
     int bh;
     size_t n;
     double *P;        /* exact: N×N */
+    double *Wk;       /* exact: N×N working space for the kernel */
     TsneSparse S;     /* Barnes-Hut */
     BhWork W;
     double plogp;     /* Σ p log p of the true sparse P */
     double scale;
 } Objective;
 
-/* The gradient into grad and, if want_kl (always for exact: it comes for free), the KL of
- * the true P. For exact, KL(αP‖Q) = α KL(P‖Q) + α log α, so KL(P‖Q) = KL(αP‖Q)/α − log α. */
+/* The gradient into grad and, if want_kl, the KL of the true P (else NaN). For exact,
+ * KL(αP‖Q) = α KL(P‖Q) + α log α, so KL(P‖Q) = KL(αP‖Q)/α − log α. */
 static double objective(Objective *o, const double *Y, double *grad, int want_kl)
 {
-    if (!o->bh) return tsne_kl(o->P, Y, o->n, grad) / o->scale - log(o->scale);
+    if (!o->bh) return exact_objective(o->P, Y, o->n, grad, o->Wk, want_kl) / o->scale - log(o->scale);
     return bh_gradient(&o->W, &o->S, Y, o->scale, o->plogp, want_kl, grad);
 }
 
@@ -468,6 +478,10 @@ static double gauss_next(uint64_t *s)
  * second keeps its ratio to it), or Gaussian noise of standard deviation 1e-4. */
 static int initial_map(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *Y, TzErr *e)
 {
+    if (cfg->start) {                       /* continuing a map (the live view) */
+        memcpy(Y, cfg->start, 2 * n * sizeof *Y);
+        return 0;
+    }
     if (cfg->init_random) {
         uint64_t s = cfg->seed;
         for (size_t x = 0; x < 2 * n; x++) Y[x] = 1e-4 * gauss_next(&s);
@@ -486,6 +500,11 @@ static int initial_map(const float *X, size_t n, size_t d, const TsneConfig *cfg
         for (size_t c = 0; c < 2; c++) Y[2 * i + c] = c < k && sd > 0 ? 1e-4 * Y0[i * k + c] / sd : 0;
     free(Y0);
     pca_free(&p);
+    if (!(sd > 0)) {   /* all points on one spot: PCA has no direction to offer, and a map of
+                        * identical points has a zero gradient; start from noise instead */
+        uint64_t st = cfg->seed;
+        for (size_t x = 0; x < 2 * n; x++) Y[x] = 1e-4 * gauss_next(&st);
+    }
     return 0;
 }
 
@@ -570,6 +589,7 @@ int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *
     } else {
         o.P = tz_malloc(n * n * sizeof *o.P);
         if ((rc = tsne_affinities(X, n, d, cfg->perplexity, o.P, e))) { free(o.P); return rc; }
+        o.Wk = tz_malloc(n * n * sizeof *o.Wk);
     }
 
     /* the learning rate: see "auto" in tsne.h */
@@ -591,7 +611,10 @@ int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *
             for (size_t x = 0; x < 2 * n; x++) { upd[x] = 0; gains[x] = 1; }
         }
         /* Barnes-Hut: the KL costs a logarithm per pair of P, so only every 50 iterations */
-        double k_it = objective(&o, Y, grad, !bh || it % 50 == 0);
+        /* the KL costs a logarithm per pair of P: only when it is reported (every 10
+         * iterations; Barnes-Hut every 50, its estimate is dearer) */
+        int report = (it + 1) % 10 == 0 || it + 1 == cfg->iterations;
+        double k_it = objective(&o, Y, grad, bh ? it % 50 == 0 : report);
         if (!isnan(k_it)) last = k_it;
         double mom = it < cfg->exaggeration_iters ? 0.5 : 0.8;
         for (size_t x = 0; x < 2 * n; x++) {
@@ -612,7 +635,7 @@ int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *
         if (job_cancelled(job)) break;
     }
     if (exaggerated) objective_scale(&o, 1.0 / o.scale);   /* stopped during the exaggeration */
-    double final = bh ? bh_gradient(&o.W, &o.S, Y, 1.0, o.plogp, 1, NULL) : tsne_kl(o.P, Y, n, NULL);
+    double final = bh ? bh_gradient(&o.W, &o.S, Y, 1.0, o.plogp, 1, NULL) : exact_objective(o.P, Y, n, NULL, o.Wk, 1);
     if (kl) *kl = final;
     if (bh) {
         bh_free(&o.W);
@@ -620,6 +643,7 @@ int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *
         pool_free(pool);
     } else {
         free(o.P);
+        free(o.Wk);
     }
     free(grad);
     free(upd);

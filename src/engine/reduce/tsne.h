@@ -70,6 +70,8 @@ typedef struct {
     int init_random;       /* 0: PCA initialisation (default); 1: random, from seed */
     uint64_t seed;
     int threads;           /* ≤ 0: all cores (Barnes-Hut only; exact runs on one) */
+    const double *start;   /* NULL, or an n×2 map to continue from (the live view): it replaces
+                              the initialisation; set exaggeration_iters = 0 with it */
 } TsneConfig;
 
 TsneConfig tsne_defaults(void);
@@ -111,11 +113,5 @@ int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *
 
 /* The method tsne_run uses for n points under cfg (AUTO resolved). */
 TsneMethod tsne_method_for(const TsneConfig *cfg, size_t n);
-
-/* Continue a map from `start` (n×2) for `iterations` more steps on the (changed) points X,
- * without early exaggeration: the live view's smooth follow-up (tsne_warm.c). Y (n×2)
- * receives the new map; exact gradients, at most 5000 points. */
-int tsne_continue(const float *X, size_t n, size_t d, const TsneConfig *cfg, const double *start, int iterations,
-                  double *Y, TzErr *e);
 
 #endif
