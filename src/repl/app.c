@@ -226,10 +226,11 @@ void app_job_curve(const char *label)
 
 static void record_loss(const JobProgress *p)
 {
-    static const Job *series_of;
+    static unsigned long series_of;   /* a job's serial, not its address: a freed job's
+                                          * memory is often the next job's */
     if (!p->has_loss || !g_app.job_curve[0]) return;
-    if (series_of != g_app.job) {
-        series_of = g_app.job;
+    if (series_of != g_app.job_serial) {
+        series_of = g_app.job_serial;
         scene_loss_begin(g_app.job_curve);
     }
     scene_loss_point((double)p->step, p->loss);
@@ -285,6 +286,7 @@ int app_start_job(const char *what, const char *unit, JobFn fn, void *arg, JobDo
     g_app.job_last_draw = tz_now();
     memcpy(g_app.job_curve, g_app.next_curve, sizeof g_app.job_curve);
     g_app.next_curve[0] = '\0';
+    g_app.job_serial++;
     g_app.job = job_start(what, unit, fn, arg);
     if (g_app.sync_jobs || !g_app.interactive) {
         int rc = app_wait_job();

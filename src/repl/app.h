@@ -47,6 +47,7 @@ typedef struct {
     double job_last_draw;
     char job_curve[96];     /* the running job's series on the loss curve ("" = none) */
     char next_curve[96];    /* set by app_job_curve for the next job started */
+    unsigned long job_serial; /* counts jobs started: tells one job from the next */
 
     Lesson *lesson;         /* the lesson being followed, or NULL */
 
@@ -136,6 +137,8 @@ Model *model_find(const char *name);
 Model *model_for(Args *a);
 /* A query word's row (as typed, then lower-cased); reports unknown words with suggestions. */
 int64_t model_word_id(const Model *m, const char *w);
+/* Print the k nearest words of row id (what `similar` prints). */
+void model_print_similar(const Model *m, size_t id, size_t k);
 /* The same without reporting (-1 if unknown). */
 int64_t model_word_lookup(const Model *m, const char *w);
 /* The live watch of the Word2Vec job training now (and its language), or NULL. */

@@ -200,8 +200,9 @@ static int plot_live(Args *a, int tsne, long top)
     for (double t0 = tz_now(); !v && !g_sigint && tz_now() - t0 < 120; v = w2v_watch_vocab(w)) {
         JobProgress p;
         if (!job_progress(g_app.job, &p)) break;          /* it ended (or failed) before that */
-        struct timespec ts = { 0, 20 * 1000 * 1000 };
+        struct timespec ts = { 0, 15 * 1000 * 1000 };
         nanosleep(&ts, NULL);
+        scene_frame();   /* the window stays responsive meanwhile */
     }
     if (!v) {
         say_error("%s", M("eğitimin sözlüğü hazır değil (iş bitti ya da durduruldu); eğitimi yeniden başlatın.",
@@ -222,14 +223,10 @@ static int plot_live(Args *a, int tsne, long top)
         int nskip = 0;
         for (int i = 3; i < last; i++) {
             const char *word = a->argv[i];
-            int64_t id = vocab_find(v, word, strlen(word));
-            if (id < 0) {
-                size_t len = strlen(word);
-                char *low = tz_malloc(2 * len + 1);
-                tz_lower(word, len, lang, low);
-                id = vocab_find(v, low, strlen(low));
-                free(low);
-            }
+            int64_t id = vocab_find_folded(v, word, lang);
+            int dup = 0;
+            for (size_t j = 0; j < n && id >= 0; j++) dup |= ids[j] == (size_t)id;
+            if (dup) continue;
             if (id < 0) {
                 size_t len = strlen(skipped);
                 snprintf(skipped + len, sizeof skipped - len, "%s%s", nskip++ ? ", " : "", word);
@@ -432,7 +429,8 @@ static int plot_similarity(Args *a)
 static int plot_analogy(Args *a)
 {
     if (a->argc != 5) {
-        say_error(M("kullanım: %s", "usage: %s"), "plot analogy A B C [k=3] [out=FILE.png] [model=NAME]");
+        say_error(M("kullanım: %s", "usage: %s"), M("plot analogy A B C [k=3] [out=DOSYA.png] [model=AD]",
+                                                     "plot analogy A B C [k=3] [out=FILE.png] [model=NAME]"));
         return 1;
     }
     Model *m = model_for(a);
@@ -571,8 +569,8 @@ int cmd_export(Args *a)
 {
     const char *path = a->argv[1];
     if (!ends_with(path, ".tsv") && !ends_with(path, ".txt")) {
-        say_error(M("export sekmeyle ayrılmış metin yazar: dosya adı .tsv ile bitmeli ('%s').",
-                    "export writes tab-separated text: the file name must end in .tsv ('%s')."), path);
+        say_error(M("export sekmeyle ayrılmış metin yazar: dosya adı .tsv (ya da .txt) ile bitmeli ('%s').",
+                    "export writes tab-separated text: the file name must end in .tsv (or .txt) ('%s')."), path);
         return 1;
     }
     return scene_export(path);

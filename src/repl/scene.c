@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/io.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
 #include "viz/canvas.h"
@@ -125,6 +126,7 @@ static int render_png(ViewId v, const char *path, int w, int h);
 
 static void scatter_clear(ScatterData *d)
 {
+    snapshot_set_wanted(d->follow, 0);   /* a t-SNE still running need not copy its map for us */
     for (size_t i = 0; i < d->n; i++) free((char *)d->pts[i].label);
     free(d->pts);
     free(d->ids);
@@ -599,6 +601,35 @@ int scene_snap(const char *path, int w, int h)
     return 0;
 }
 
+/* The numbers behind the current view, as TSV (written by tz_save_atomic: a failed export
+ * leaves any old file as it was). */
+static int export_write(FILE *f, void *ud, TzErr *e)
+{
+    size_t *lines = ud;
+    (void)e;
+    if (S.current == VIEW_SCATTER) {
+        fprintf(f, "word\tx\ty\trole\n");
+        for (size_t i = 0; i < S.sc.n; i++, (*lines)++)
+            fprintf(f, "%s\t%.6g\t%.6g\t%s\n", S.sc.pts[i].label, S.sc.pts[i].x, S.sc.pts[i].y,
+                    S.sc.pts[i].role == 2 ? "answer" : S.sc.pts[i].role == 1 ? "input" : "context");
+    } else if (S.current == VIEW_LOSS) {
+        fprintf(f, "series\tstep\tloss\n");
+        for (int k = S.loss.ns - 1; k >= 0; k--)
+            for (size_t i = 0; i < S.loss.s[k].n; i++, (*lines)++)
+                fprintf(f, "%s\t%.0f\t%.6g\n", S.loss.s[k].what, S.loss.s[k].step[i], S.loss.s[k].loss[i]);
+    } else {
+        HeatData *h = &S.heat;
+        for (size_t j = 0; j < h->cols; j++) fprintf(f, "\t%s", h->clab[j]);
+        fputc('\n', f);
+        for (size_t i = 0; i < h->rows; i++, (*lines)++) {
+            fputs(h->rlab[i], f);
+            for (size_t j = 0; j < h->cols; j++) fprintf(f, "\t%.6g", h->values[i * h->cols + j]);
+            fputc('\n', f);
+        }
+    }
+    return 0;
+}
+
 int scene_export(const char *path)
 {
     if (!scene_has_data(S.current)) {
@@ -606,40 +637,10 @@ int scene_export(const char *path)
                   view_name(S.current));
         return 1;
     }
-    /* written to a temporary name and renamed, as every save: a failed export loses nothing */
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        say_error(M("%s yazılamıyor: %s", "cannot write %s: %s"), path, strerror(errno));
-        return 1;
-    }
     size_t lines = 0;
-    if (S.current == VIEW_SCATTER) {
-        fprintf(f, "word\tx\ty\trole\n");
-        for (size_t i = 0; i < S.sc.n; i++, lines++)
-            fprintf(f, "%s\t%.6g\t%.6g\t%s\n", S.sc.pts[i].label, S.sc.pts[i].x, S.sc.pts[i].y,
-                    S.sc.pts[i].role == 2 ? "answer" : S.sc.pts[i].role == 1 ? "input" : "context");
-    } else if (S.current == VIEW_LOSS) {
-        fprintf(f, "series\tstep\tloss\n");
-        for (int k = S.loss.ns - 1; k >= 0; k--)
-            for (size_t i = 0; i < S.loss.s[k].n; i++, lines++)
-                fprintf(f, "%s\t%.0f\t%.6g\n", S.loss.s[k].what, S.loss.s[k].step[i], S.loss.s[k].loss[i]);
-    } else {
-        HeatData *h = &S.heat;
-        for (size_t j = 0; j < h->cols; j++) fprintf(f, "\t%s", h->clab[j]);
-        fputc('\n', f);
-        for (size_t i = 0; i < h->rows; i++, lines++) {
-            fputs(h->rlab[i], f);
-            for (size_t j = 0; j < h->cols; j++) fprintf(f, "\t%.6g", h->values[i * h->cols + j]);
-            fputc('\n', f);
-        }
-    }
-    int bad = ferror(f);
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        say_error(M("%s yazılamıyor: %s", "cannot write %s: %s"), path, strerror(errno));
-        remove(tmp);
+    TzErr e;
+    if (tz_save_atomic(path, export_write, &lines, &e)) {
+        say_tzerr(&e);
         return 1;
     }
     char b[32];
@@ -662,6 +663,7 @@ static void heat_click(int x, int y)
     HeatmapFrame fr;
     heat_scene(&hs);
     heatmap_layout(&S.canvas, f, &hs, font_px(&S.canvas), &fr);
+    if (!(fr.cell_w > 0) || !(fr.cell_h > 0)) return;   /* a window too small for the cells */
     long c = (long)floorf(((float)x - fr.x0) / fr.cell_w), r = (long)floorf(((float)y - fr.y0) / fr.cell_h);
     if (r < 0 || c < 0 || (size_t)r >= h->rows || (size_t)c >= h->cols) return;
     h->hl_row = r;
@@ -679,13 +681,12 @@ static void on_click(int x, int y)
     if (i < 0) return;
     S.sc.view.highlight = i;
     S.dirty = 1;
-    const char *w = S.sc.pts[i].label;
-    if (S.sc.ids && S.sc.model[0] && model_find(S.sc.model)) {
-        char line[512];
-        snprintf(line, sizeof line, "similar \"%s\" k=8 model=%s", w, S.sc.model);
-        ASYNC(say("%s\n", line); app_run_line(line));
+    const Model *m = S.sc.ids && S.sc.model[0] ? model_find(S.sc.model) : NULL;
+    if (m && S.sc.ids[i] < m->vec.n) {
+        ASYNC(model_print_similar(m, S.sc.ids[i], 8));
     } else {
-        ASYNC(say(M("%s (x = %g, y = %g)\n", "%s (x = %g, y = %g)\n"), w, S.sc.pts[i].x, S.sc.pts[i].y));
+        char bx[32], by[32];
+        ASYNC(say("%s (x = %s, y = %s)\n", S.sc.pts[i].label, fmt_real(S.sc.pts[i].x, 3, bx), fmt_real(S.sc.pts[i].y, 3, by)));
     }
 }
 

@@ -89,13 +89,13 @@ Model *model_for(Args *a)
  * the nearest spellings in the vocabulary. Returns the row or -1. */
 static int64_t word_id(const Model *m, const char *w, int report)
 {
-    int64_t id = vectors_find(&m->vec, w);
-    if (id >= 0) return id;
+    int64_t id = vocab_find_folded(&m->vec.words, w, m->lang);
+    if (id >= 0 && (size_t)id < m->vec.n) return id;
+    if (!report) return -1;
     size_t n = strlen(w);
     char *low = tz_malloc(2 * n + 1);
     tz_lower(w, n, m->lang, low);
-    id = vectors_find(&m->vec, low);
-    if (id < 0 && report) {
+    {
         size_t sug[5];
         size_t ns = vectors_suggest(&m->vec, low, 5, sug);
         char list[512] = "";
@@ -111,7 +111,7 @@ static int64_t word_id(const Model *m, const char *w, int report)
                         "the word '%s' is not in the vocabulary of model %s (%zu words)."), w, m->name, m->vec.n);
     }
     free(low);
-    return id;
+    return -1;
 }
 
 int64_t model_word_id(const Model *m, const char *w) { return word_id(m, w, 1); }
@@ -137,6 +137,16 @@ static int opt_k(Args *a, long *k)
 
 /* --- queries --------------------------------------------------------------------------- */
 
+void model_print_similar(const Model *m, size_t id, size_t k)
+{
+    Neighbor *nb = tz_malloc(k * sizeof *nb);
+    size_t n = vectors_nearest(&m->vec, vectors_row(&m->vec, id), &id, 1, k, 0, nb);
+    say(M("%s sözcüğüne en yakın %zu sözcük (kosinüs benzerliği, model %s):\n",
+          "nearest to %s: %zu words (cosine similarity, model %s):\n"), W(m, id), n, m->name);
+    print_neighbors(m, nb, n);
+    free(nb);
+}
+
 int cmd_similar(Args *a)
 {
     long k;
@@ -144,13 +154,7 @@ int cmd_similar(Args *a)
     if (!m || opt_k(a, &k)) return 1;
     int64_t id = word_id(m, a->argv[1], 1);
     if (id < 0) return 1;
-    Neighbor *nb = tz_malloc((size_t)k * sizeof *nb);
-    size_t ex = (size_t)id;
-    size_t n = vectors_nearest(&m->vec, vectors_row(&m->vec, (size_t)id), &ex, 1, (size_t)k, 0, nb);
-    say(M("%s sözcüğüne en yakın %zu sözcük (kosinüs benzerliği, model %s):\n",
-          "nearest to %s: %zu words (cosine similarity, model %s):\n"), W(m, (size_t)id), n, m->name);
-    print_neighbors(m, nb, n);
-    free(nb);
+    model_print_similar(m, (size_t)id, (size_t)k);
     return 0;
 }
 

@@ -87,10 +87,10 @@ static void grid_init(Grid *g, int w, int h, float cell, size_t cap)
     g->cell = cell;
     g->gw = (int)(w / cell) + 1;
     g->gh = (int)(h / cell) + 1;
-    g->head = calloc((size_t)g->gw * (size_t)g->gh, sizeof *g->head);
+    g->head = tz_calloc((size_t)g->gw * (size_t)g->gh, sizeof *g->head);
     g->cap = cap * 4 + 16;    /* a box spans a few cells; each cell entry needs a slot */
-    g->next = malloc(g->cap * sizeof *g->next);
-    g->box = malloc(g->cap * sizeof *g->box);
+    g->next = tz_malloc(g->cap * sizeof *g->next);
+    g->box = tz_malloc(g->cap * sizeof *g->box);
     g->n = 0;
 }
 
@@ -135,8 +135,8 @@ static void grid_add(Grid *g, Box b)
         for (int cx = cx0; cx <= cx1; cx++) {
             if (g->n == g->cap) {
                 g->cap *= 2;
-                g->next = realloc(g->next, g->cap * sizeof *g->next);
-                g->box = realloc(g->box, g->cap * sizeof *g->box);
+                g->next = tz_realloc(g->next, g->cap * sizeof *g->next);
+                g->box = tz_realloc(g->box, g->cap * sizeof *g->box);
             }
             size_t *h = &g->head[(size_t)cy * (size_t)g->gw + (size_t)cx];
             g->box[g->n] = b;
@@ -172,7 +172,7 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
     if (s->ylabel) canvas_text(c, f, A.left + px * 0.3f, A.top - px * 0.3f, px * 0.8f, s->ylabel, GREY);
     /* points, arrows and labels stay inside the plot area when the user zooms and pans */
     canvas_clip(c, A.left + 1, A.top, A.left + A.W, A.top + A.H - 1);
-    float *sc = screen ? screen : malloc((2 * s->npts + 1) * sizeof *sc);
+    float *sc = screen ? screen : tz_malloc((2 * s->npts + 1) * sizeof *sc);
     for (size_t i = 0; i < s->npts; i++) {
         sc[2 * i] = A.ox + (s->pts[i].x - cx) * scale * v.zoom + v.pan_x;
         sc[2 * i + 1] = A.oy - (s->pts[i].y - cy) * scale * v.zoom + v.pan_y;   /* y up on screen */
@@ -182,6 +182,7 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
         if (ar->from >= s->npts || ar->to >= s->npts) continue;
         /* stop short of the target's disc so that the head stays visible */
         float x0 = sc[2 * ar->from], y0 = sc[2 * ar->from + 1], x1 = sc[2 * ar->to], y1 = sc[2 * ar->to + 1];
+        if (!isfinite(x0 + y0 + x1 + y1)) continue;
         float len = hypotf(x1 - x0, y1 - y0), cut = px * 0.45f;
         if (len > 2 * cut) { x1 -= (x1 - x0) / len * cut; y1 -= (y1 - y0) / len * cut; }
         canvas_arrow(c, x0, y0, x1, y1, px * 0.14f, px * 0.75f, ar->colour);
@@ -194,6 +195,7 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
     for (size_t i = 0; i < s->npts; i++)
         if (s->pts[i].role == 0 && (long)i != v.highlight) {
             float x = sc[2 * i], y = sc[2 * i + 1];
+            if (!isfinite(x) || !isfinite(y)) continue;   /* a diverged model: nothing to draw */
             if (x < -r0 || y < -r0 || x > (float)c->w + r0 || y > (float)c->h + r0) continue;
             canvas_disc(c, x, y, r0, GREY);
         }
@@ -203,11 +205,12 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
      * find one either: remember the failure per small cell (about one label-height square)
      * and skip such points. This keeps 20,000 points within a frame (60 fps). */
     int fw = c->w / (int)fmaxf(px, 1) + 1, fh = c->h / (int)fmaxf(px, 1) + 1;
-    unsigned char *failed = calloc((size_t)fw * (size_t)fh, 1);
+    unsigned char *failed = tz_calloc((size_t)fw * (size_t)fh, 1);
     /* With few points every dot is an obstacle too, so that no label hides a point (a
      * crowded map cannot afford it: there the dots are small and labels are sparse). */
     if (s->npts <= 300)
         for (size_t i = 0; i < s->npts; i++) {
+            if (!isfinite(sc[2 * i]) || !isfinite(sc[2 * i + 1])) continue;
             float r = (s->pts[i].role || (long)i == v.highlight) ? px * 0.32f : r0;
             Box b = { sc[2 * i] - r, sc[2 * i + 1] - r, sc[2 * i] + r, sc[2 * i + 1] + r };
             grid_add(&g, b);
@@ -222,6 +225,7 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
             int rank = found ? 3 : p->role == 2 ? 2 : p->role == 1 ? 1 : 0;
             if (rank != pass) continue;
             float x = sc[2 * i], y = sc[2 * i + 1];
+            if (!isfinite(x) || !isfinite(y)) continue;
             if (x < -px * 8 || y < -px * 2 || x > (float)c->w + px * 8 || y > (float)c->h + px * 2) continue;
             Rgba col = found ? FOUND : p->role == 2 ? ANSWER : p->role == 1 ? INPUT : LABEL_GREY;
             float r = (p->role || found) ? px * 0.32f : r0, fs = (p->role || found) ? px : px * 0.8f;
@@ -294,7 +298,7 @@ size_t view_scatter(Canvas *c, Font *f, const ScatterScene *s, float px, const S
     free(failed);
     canvas_clip_reset(c);
     /* the word under the pointer: its label in full on a white tab, above everything */
-    if (v.hover >= 0 && (size_t)v.hover < s->npts && s->pts[v.hover].label) {
+    if (v.hover >= 0 && (size_t)v.hover < s->npts && s->pts[v.hover].label && isfinite(sc[2 * v.hover] + sc[2 * v.hover + 1])) {
         float x = sc[2 * v.hover], y = sc[2 * v.hover + 1], fs = px * 1.1f;
         const char *w = s->pts[v.hover].label;
         float tw = font_width(f, fs, w), bx = x + px * 0.6f, by = y - px * 0.6f - fs * 1.3f;

@@ -103,9 +103,10 @@ static int map_key(SDL_Keycode k, Uint16 mod)
     case SDLK_PAGEDOWN: return WK_PAGEDOWN;
     case SDLK_HOME: return WK_HOME;
     case SDLK_END: return WK_END;
-    case SDLK_KP_PLUS: return '+';
     case SDLK_KP_MINUS: return '-';
-    case SDLK_EQUALS: return (mod & KMOD_SHIFT) ? '+' : '=';   /* '+' shares a key with '=' on US layouts */
+    /* '+' is not taken from key presses: shift+'=' (US), the keypad's '+' and the Turkish
+     * layout's own '+' key all arrive as the text "+" (SDL_TEXTINPUT), once */
+    case SDLK_EQUALS: return (mod & KMOD_SHIFT) ? 0 : '=';
     default: break;
     }
     if (k >= 32 && k < 127) return (int)k;
@@ -139,7 +140,7 @@ int window_poll(Window *win, WinEvent *ev)
             if (ev->key) return 1;
             break;
         case SDL_TEXTINPUT:
-            /* '+' typed on layouts where it has its own key (Turkish Q has it beside 0) */
+            /* '+' however it was typed (see map_key) */
             if (s.text.text[0] == '+' && s.text.text[1] == '\0') { ev->type = WEV_KEY; ev->key = '+'; return 1; }
             break;
         case SDL_MOUSEWHEEL:

@@ -37,6 +37,15 @@ for f in h l; do
   [ "$(identify -format '%w %h' "$TMP/$f.png" 2>/dev/null)" = "1280 800" ] && ok "view picture $f.png is 1280×800" || bad "view picture $f.png"
 done
 
+# one series per training on the loss curve, named by its model, the last four kept (a job's
+# memory reused by the next job must not merge two series)
+tz -c "train word2vec corpus=tiny-en epochs=2 name=a; train word2vec corpus=tiny-en epochs=2 name=b; train word2vec corpus=tiny-en epochs=2 name=c; plot tsne top=20 iterations=100 out=$TMP/x.png; view loss out=$TMP/l4.png; export $TMP/l4.tsv"
+series=$(cut -f1 "$TMP/l4.tsv" | tail -n +2 | sort -u | tr '\n' ' ')
+[ "$series" = "a (skipgram, tiny-en) b (skipgram, tiny-en) c (skipgram, tiny-en) " ] && ok "three trainings, three series (t-SNE is not one)" \
+  || bad "three trainings, three series (t-SNE is not one)" "$series"
+awk -F'\t' 'NR > 1 { if ($1 == prev && $2 + 0 < step) bad = 1; prev = $1; step = $2 + 0 } END { exit bad }' "$TMP/l4.tsv" \
+  && ok "… each series' steps go forward" || bad "… each series' steps go forward" "$(cat "$TMP/l4.tsv")"
+
 # t-SNE as a job in a script: final KL, picture written
 tz -c "$TRAIN; plot tsne top=80 iterations=300 out=$TMP/t.png; export $TMP/t.tsv"
 match "t-SNE reports the final KL" 't-SNE: 80 words, final KL divergence [0-9.]+ \(perplexity 26\.33, exact\)'
@@ -88,7 +97,7 @@ has "export wants .tsv" "export writes tab-separated text: the file name must en
 has "a window that cannot open (headless)" "no window (--headless or no display); views are written as PNG: 'snap FILE.png'."
 has "an unknown window sub-command" "there is no 'window sideways'; window open | close"
 has "an unwritable snap" "cannot write '/nonexistent/dir/s.png'"
-has "an unwritable export" "cannot write /nonexistent/dir/e.tsv"
+has "an unwritable export" "cannot write '/nonexistent/dir/e.tsv'"
 tz --lang tr -c "$TRAIN; plot pca words king queen zzqx man; window open; view bogus"
 has "Turkish: skipped words" "w2v-mini-en modelinin sözlüğünde olmayan 1 sözcük atlandı: zzqx"
 has "Turkish: no window" "pencere yok (--headless ya da ekran yok)"

@@ -250,3 +250,25 @@ Test(tsne_live, identical_points_still_give_a_map_quickly)
     free(X);
     free(Y);
 }
+
+/* A diverged model gives NaN and infinite coordinates: those points are left out, the
+ * others drawn as usual, nothing crashes (the sanitizers run this too). */
+Test(scatter, non_finite_points_are_left_out)
+{
+    Canvas c;
+    TzErr e;
+    cr_assert_eq(canvas_init(&c, 300, 200, &e), 0);
+    Font *f = font_default(&e);
+    cr_assert_not_null(f);
+    ScatterPoint pts[4] = { { "a", 0, 0, 1 }, { "b", NAN, 1, 1 }, { "c", 1, INFINITY, 0 }, { "d", 1, 1, 2 } };
+    ScatterArrow ar[2] = { { 0, 1, { 200, 0, 0, 255 } }, { 0, 3, { 0, 0, 200, 255 } } };
+    ScatterScene s = { "nan", NULL, NULL, NULL, pts, 4, ar, 2 };
+    ScatterView v = scatter_view_reset();
+    v.hover = 1;
+    float scr[8];
+    size_t drawn = view_scatter(&c, f, &s, 12, &v, scr);
+    cr_assert_eq(drawn, 2, "a and d labelled, b and c left out (drawn %zu)", drawn);
+    cr_assert_eq(scatter_hit(scr, 4, scr[6], scr[7], 3), 3);
+    font_free(f);
+    canvas_free(&c);
+}

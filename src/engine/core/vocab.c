@@ -205,3 +205,15 @@ double vocab_zipf_fit(const Vocab *v, size_t max_rank, double *r2)
     if (r2) *r2 = (vy > 0) ? (cov * cov) / (vx * vy) : 0;
     return -slope;
 }
+
+int64_t vocab_find_folded(const Vocab *v, const char *w, TzLang lang)
+{
+    size_t n = strlen(w);
+    int64_t id = vocab_find(v, w, n);
+    if (id >= 0) return id;
+    char *low = tz_malloc(2 * n + 1);   /* lower case can be longer: İ → i̇ in English */
+    size_t m = tz_lower(w, n, lang, low);
+    id = vocab_find(v, low, m);
+    free(low);
+    return id;
+}

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "core/utf8.h"
 
 typedef struct {
     char *pool;        /* all words, NUL-terminated, back to back */
@@ -30,6 +31,9 @@ static inline const char *vocab_word(const Vocab *v, size_t id) { return v->pool
 
 /* Id of a word, or -1 if it is not in the vocabulary. */
 int64_t vocab_find(const Vocab *v, const char *w, size_t len);
+/* A word as a user typed it: as is, then lower-cased by the rules of lang (Turkish
+ * `İstanbul` → `istanbul`, `IRAK` → `ırak`). -1 if neither is in the vocabulary. */
+int64_t vocab_find_folded(const Vocab *v, const char *w, TzLang lang);
 /* Add count to a word, inserting it if new; returns its id. */
 size_t vocab_add(Vocab *v, const char *w, size_t len, int64_t count);
 
