@@ -118,7 +118,7 @@ Test(ft_train, shared_rows_carry_meaning_to_rare_and_unseen_words)
     cr_assert(cosine(unseen, va1, C) > cosine(unseen, vb1, C), "unseen: %g vs %g", cosine(unseen, va1, C), cosine(unseen, vb1, C));
     /* the vocabulary as query vectors: unit rows, the mean of each word's rows */
     Vectors vec;
-    ft_to_vectors(&m, &vec);
+    ft_model_to_vectors(&m, &vec);
     cr_assert_eq(vec.n, V);
     cr_assert_float_eq(cosine(vectors_row(&vec, (size_t)a1), va1, C), 1.0, 1e-5);
     vectors_free(&vec);

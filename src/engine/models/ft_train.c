@@ -82,7 +82,7 @@ void ft_rows_vector(const FtModel *m, const uint32_t *rows, size_t n, float *out
         for (size_t i = 0; i < C; i++) out[i] /= (float)n;
 }
 
-void ft_to_vectors(const FtModel *m, Vectors *out)
+void ft_model_to_vectors(const FtModel *m, Vectors *out)
 {
     size_t V = m->w2v.V, C = m->w2v.C;
     vectors_init(out, V, C);

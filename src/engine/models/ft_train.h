@@ -54,7 +54,7 @@ int ft_train(FtModel *m, const Corpus *corpus, Job *job, TzErr *e);
  * their mean, into out (C floats); zero if n = 0. */
 void ft_rows_vector(const FtModel *m, const uint32_t *rows, size_t n, float *out);
 /* The vectors of the vocabulary words (h(w) for each, unit rows ready for queries). */
-void ft_to_vectors(const FtModel *m, Vectors *out);
+void ft_model_to_vectors(const FtModel *m, Vectors *out);
 
 void ft_rows_free(FtRows *r);
 
