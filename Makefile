@@ -10,7 +10,7 @@ CFLAGS  ?= $(OPT) -g
 WARN     = -std=c11 -fopenmp-simd -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -D_GNU_SOURCE
 BUILD   ?= build
 PKGS_BUILD = build-essential pkg-config libreadline-dev libsdl2-dev libopenblas-dev libstb-dev fonts-dejavu-core
-PKGS_TEST  = libcriterion-dev xvfb xdotool x11-utils tmux imagemagick
+PKGS_TEST  = libcriterion-dev xvfb xdotool x11-utils tmux imagemagick fasttext
 PKGS_DATA  = dict-gcide bible-kjv-text bible-kjv
 
 BLAS_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
