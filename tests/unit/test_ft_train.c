@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "models/ft_train.h"
 #include "tmpdir.h"
@@ -157,5 +158,65 @@ Test(ft_train, cbow_and_skipgram_learn)
         cr_assert(m.w2v.last_loss < first * 0.8, "%s: loss %g -> %g", sg ? "skip-gram" : "CBOW", first, m.w2v.last_loss);
         ft_model_free(&m);
     }
+    corpus_free(&c);
+}
+
+/* Trained here with fastText's subwords, handed over as a FastText: its word vectors (the
+ * ones `print-word-vectors` would print for the .bin) are the trainer's means of rows, for
+ * words in the vocabulary and for unseen ones; and a .bin written from it loads back with
+ * the same vectors. */
+#include "formats/fasttext_bin.h"
+
+Test(ft_train, a_trained_model_is_a_fasttext_model)
+{
+    Corpus c;
+    corpus_from(&c, "kitap okudum kitaplar güzel\nkitabı okudum kitaplarımız yeni\nkalem aldım kalemler yeni\n"
+                    "kalemi aldım kalemlerimiz güzel\nkitap kalem defter\n");
+    W2VConfig cfg = w2v_defaults(1);
+    cfg.min_count = 1;
+    cfg.dim = 12;
+    cfg.threads = 1;
+    cfg.sample = 0;
+    cfg.epochs = 20;
+    FtModel m;
+    TzErr e;
+    cr_assert_eq(ft_model_init(&m, &cfg, &c, &e), 0, "%s", e.en);
+    FtRows rows;
+    cr_assert_eq(ft_rows_for_ngrams(&m.w2v.vocab, 3, 6, 500, &rows, &e), 0, "%s", e.en);
+    cr_assert_eq(ft_model_set_rows(&m, &rows, &e), 0, "%s", e.en);
+    cr_assert_eq(ft_train(&m, &c, NULL, &e), 0);
+    int64_t kitap = vocab_find(&m.w2v.vocab, "kitap", 5);
+    cr_assert(kitap >= 0);
+    float mine[12], theirs[12];
+    size_t nrows = m.rows.off[kitap + 1] - m.rows.off[kitap];
+    /* "<kitap>" has 7 characters: 5 + 4 + 3 + 2 n-grams of 3..6, and its own row */
+    cr_assert_eq(nrows, 1 + 14);
+    ft_rows_vector(&m, m.rows.idx + m.rows.off[kitap], nrows, mine);
+    FastText ft;
+    cr_assert_eq(ft_model_export(&m, 3, 6, 500, (int64_t)c.ntokens, &ft, &e), 0, "%s", e.en);
+    cr_assert_eq(ft_word_vector(&ft, "kitap", theirs), nrows);
+    for (int i = 0; i < 12; i++) cr_assert_float_eq(theirs[i], mine[i], 1e-6);
+    /* an unseen word from its n-grams: nonzero, and nearer kitaplar than kalemler */
+    float un[12], a[12], b[12];
+    cr_assert(ft_word_vector(&ft, "kitaplarımızdan", un) > 5);
+    ft_word_vector(&ft, "kitaplar", a);
+    ft_word_vector(&ft, "kalemler", b);
+    double ua = 0, ub = 0, uu = 0, aa = 0, bb = 0;
+    for (int i = 0; i < 12; i++) { ua += un[i] * a[i]; ub += un[i] * b[i]; uu += un[i] * un[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+    cr_assert(ua / sqrt(uu * aa) > ub / sqrt(uu * bb), "kitaplarımızdan nearer kitaplar (%g) than kalemler (%g)",
+              ua / sqrt(uu * aa), ub / sqrt(uu * bb));
+    /* written as .bin, read back: the same vectors */
+    char path[] = "/tmp/tezgah-ft-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    cr_assert_eq(ft_bin_save(&ft, path, &e), 0, "%s", e.en);
+    FastText back;
+    cr_assert_eq(ft_bin_load(&back, path, 0, &e), 0, "%s", e.en);
+    ft_word_vector(&back, "kitaplarımızdan", a);
+    for (int i = 0; i < 12; i++) cr_assert_float_eq(a[i], un[i], 1e-7);
+    ft_free(&back);
+    unlink(path);
+    ft_free(&ft);
     corpus_free(&c);
 }

@@ -39,6 +39,7 @@ void ft_free(FastText *ft)
     free(ft->pruneidx);
     tz_file_unmap(&ft->file);
     free(ft->owned);
+    free(ft->owned_out);
     memset(ft, 0, sizeof *ft);
 }
 

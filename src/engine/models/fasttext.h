@@ -87,6 +87,8 @@ typedef struct {
     const char *output;     /* out_rows × D, likewise */
     TzFile file;            /* the mapping input/output point into (if loaded from a file) */
     void *owned;            /* or a buffer they point into that ft_free releases */
+    void *owned_out;        /* and a second one (a model trained here: input and output
+                               are two separate allocations, handed over without a copy) */
     int limited;            /* limit= dropped words: the model cannot be saved as .bin */
 } FastText;
 

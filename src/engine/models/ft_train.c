@@ -5,6 +5,7 @@
  * side: h is a mean of rows, and each of those rows takes the step.
  */
 #include "models/ft_train.h"
+#include "models/fasttext.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -274,5 +275,97 @@ int ft_train(FtModel *m, const Corpus *corpus, Job *job, TzErr *e)
     if (w2->watch) w2v_watch_publish(w2->watch, w2, atomic_load(&done), 1);
     free(W);
     free(th);
+    return 0;
+}
+
+/* --- fastText's subwords as rows, and handing a trained model over ------------------------ */
+
+typedef struct {
+    uint32_t *idx;
+    size_t n, cap;
+    size_t V;
+    int bucket;
+} RowsBuild;
+
+static int add_ngram_row(const char *g, size_t len, uint32_t hash, void *ud)
+{
+    (void)g;
+    (void)len;
+    RowsBuild *b = ud;
+    if (b->n == b->cap) {
+        b->cap *= 2;
+        b->idx = tz_realloc(b->idx, b->cap * sizeof *b->idx);
+    }
+    b->idx[b->n++] = (uint32_t)(b->V + hash % (uint32_t)b->bucket);
+    return 0;
+}
+
+int ft_rows_for_ngrams(const Vocab *vocab, int minn, int maxn, int bucket, FtRows *out, TzErr *e)
+{
+    memset(out, 0, sizeof *out);
+    size_t V = vocab->size;
+    if (minn < 1 || maxn < minn || maxn > 20)
+        return tz_errf(e, TZ_E_ARG, "minn=%d maxn=%d: 1 ≤ minn ≤ maxn ≤ 20 olmalı.",
+                       "minn=%d maxn=%d: need 1 ≤ minn ≤ maxn ≤ 20.", minn, maxn);
+    if (bucket < 1 || (uint64_t)V + (uint64_t)bucket > UINT32_MAX)
+        return tz_errf(e, TZ_E_ARG, "bucket=%d: 1 ile %zu arasında olmalı.", "bucket=%d: must be between 1 and %zu.", bucket,
+                       (size_t)(UINT32_MAX - V));
+    RowsBuild b = { .cap = 16 * V + 16, .V = V, .bucket = bucket };
+    b.idx = tz_malloc(b.cap * sizeof *b.idx);
+    out->off = tz_malloc((V + 1) * sizeof *out->off);
+    for (size_t w = 0; w < V; w++) {
+        out->off[w] = (uint32_t)b.n;
+        if (b.n == b.cap) {
+            b.cap *= 2;
+            b.idx = tz_realloc(b.idx, b.cap * sizeof *b.idx);
+        }
+        b.idx[b.n++] = (uint32_t)w;
+        const char *s = vocab_word(vocab, w);
+        ft_ngrams(s, strlen(s), minn, maxn, add_ngram_row, &b);
+    }
+    out->off[V] = (uint32_t)b.n;
+    out->idx = b.idx;
+    out->rows = V + (size_t)bucket;
+    return 0;
+}
+
+int ft_model_export(FtModel *m, int minn, int maxn, int bucket, int64_t ntokens, FastText *out, TzErr *e)
+{
+    Word2Vec *w = &m->w2v;
+    if (!w->syn1neg)
+        return tz_errf(e, TZ_E_ARG, "fastText biçimi negatif örneklemeli bir model ister (neg > 0).",
+                       "the fastText format needs a model trained with negative sampling (neg > 0).");
+    memset(out, 0, sizeof *out);
+    ft_args_default(&out->args);
+    out->args.dim = (int32_t)w->C;
+    out->args.ws = w->cfg.window;
+    out->args.epoch = w->cfg.epochs;
+    out->args.min_count = w->cfg.min_count;
+    out->args.neg = w->cfg.neg;
+    out->args.loss = FT_LOSS_NS;
+    out->args.model = w->cfg.sg ? FT_MODEL_SG : FT_MODEL_CBOW;
+    out->args.bucket = bucket;
+    out->args.minn = minn;
+    out->args.maxn = maxn;
+    out->args.t = w->cfg.sample;
+    vocab_init(&out->dict);
+    for (size_t i = 0; i < w->V; i++) {
+        const char *s = vocab_word(&w->vocab, i);
+        vocab_add(&out->dict, s, strlen(s), w->vocab.counts[i]);
+    }
+    out->type = tz_calloc(w->V ? w->V : 1, 1);   /* all FT_ENTRY_WORD */
+    out->nwords = out->nwords_file = w->V;
+    out->ntokens = ntokens;
+    out->pruneidx_size = -1;
+    out->in_rows = m->rows.rows;
+    out->out_rows = w->V;
+    out->owned = m->in;
+    out->owned_out = w->syn1neg;
+    out->input = (const char *)m->in;
+    out->output = (const char *)w->syn1neg;
+    m->in = NULL;
+    w->syn1neg = NULL;
+    w->syn0 = NULL;
+    ft_model_free(m);
     return 0;
 }

@@ -24,6 +24,7 @@
 #include "core/corpus.h"
 #include "core/err.h"
 #include "core/job.h"
+#include "models/fasttext.h"
 #include "models/word2vec.h"
 
 typedef struct {
@@ -57,5 +58,14 @@ void ft_rows_vector(const FtModel *m, const uint32_t *rows, size_t n, float *out
 void ft_model_to_vectors(const FtModel *m, Vectors *out);
 
 void ft_rows_free(FtRows *r);
+
+/* The rows of every vocabulary word for fastText's subwords: its own row, then
+ * V + hash % bucket for each character n-gram of minn..maxn (fasttext.h). */
+int ft_rows_for_ngrams(const Vocab *vocab, int minn, int maxn, int bucket, FtRows *out, TzErr *e);
+
+/* Hand a trained model over to a FastText (what `load x.bin` gives): the dictionary, the
+ * input matrix and the output layer move without a copy, args from cfg and minn/maxn/bucket.
+ * m is left empty. Needs negative sampling (fastText's .bin keeps one output matrix). */
+int ft_model_export(FtModel *m, int minn, int maxn, int bucket, int64_t ntokens, FastText *out, TzErr *e);
 
 #endif
