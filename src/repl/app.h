@@ -11,6 +11,7 @@
 #include <signal.h>
 #include "core/corpus.h"
 #include "core/job.h"
+#include "models/fasttext.h"
 #include "models/vectors.h"
 #include "parse.h"
 
@@ -26,6 +27,7 @@ typedef struct Model {
     char info[256];         /* how it was trained (mode, dim, …) */
     TzLang lang;            /* the language of its words, for lower-casing queries */
     Vectors vec;            /* the vectors, unit rows ready for queries */
+    FastText *ft;           /* FastText: the subword model (unseen words, subwords), or NULL */
 } Model;
 
 #define MAX_MODELS 16
@@ -163,6 +165,7 @@ int cmd_arith(Args *a);
 int cmd_eval(Args *a);
 int cmd_save(Args *a);
 int cmd_load(Args *a);
+int cmd_subwords(Args *a);
 
 /* Lessons (lesson.c). */
 int lesson_cmd(Args *a);

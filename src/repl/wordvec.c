@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "core/io.h"
+#include "formats/fasttext_bin.h"
 #include "formats/w2v.h"
+#include "models/ft_train.h"
 #include "models/eval.h"
 #include "models/word2vec.h"
 
@@ -39,6 +41,10 @@ static void model_free(Model *m)
 {
     if (!m) return;
     vectors_free(&m->vec);
+    if (m->ft) {
+        ft_free(m->ft);
+        free(m->ft);
+    }
     free(m);
 }
 
@@ -117,6 +123,32 @@ static int64_t word_id(const Model *m, const char *w, int report)
 int64_t model_word_id(const Model *m, const char *w) { return word_id(m, w, 1); }
 int64_t model_word_lookup(const Model *m, const char *w) { return word_id(m, w, 0); }
 
+/* A query word's vector: its row when the model knows it; for a FastText model, an unseen
+ * word's vector from its character n-grams (into buf, C floats), said out loud so the class
+ * sees where it came from. Returns the row (≥ 0), -2 for an n-gram vector in buf, or -1
+ * (reported) when there is none. *v points at the vector. */
+static int64_t query_vector(const Model *m, const char *w, float *buf, const float **v)
+{
+    int64_t id = word_id(m, w, m->ft == NULL);
+    if (id >= 0) {
+        *v = vectors_row(&m->vec, (size_t)id);
+        return id;
+    }
+    if (!m->ft) return -1;
+    size_t n = ft_word_vector(m->ft, w, buf);
+    if (n == 0) {
+        say_error(M("'%s' sözlükte yok ve hiçbir n-gram'ı yok (minn=%d maxn=%d); vektörü çıkarılamıyor.",
+                    "'%s' is not in the vocabulary and has no n-grams (minn=%d maxn=%d); no vector can be made."),
+                  w, m->ft->args.minn, m->ft->args.maxn);
+        return -1;
+    }
+    say(M("('%s' sözlükte yok: vektörü %zu karakter n-gram'ının ortalaması — 'subwords %s')\n",
+          "('%s' is not in the vocabulary: its vector is the mean of its %zu character n-grams — 'subwords %s')\n"),
+        w, n, w);
+    *v = buf;
+    return -2;
+}
+
 static const char *W(const Model *m, size_t id) { return vocab_word(&m->vec.words, id); }
 
 static void print_neighbors(const Model *m, const Neighbor *nb, size_t n)
@@ -152,21 +184,37 @@ int cmd_similar(Args *a)
     long k;
     Model *m = model_for(a);
     if (!m || opt_k(a, &k)) return 1;
-    int64_t id = word_id(m, a->argv[1], 1);
-    if (id < 0) return 1;
-    model_print_similar(m, (size_t)id, (size_t)k);
-    return 0;
+    float *buf = tz_malloc(m->vec.dim * sizeof *buf);
+    const float *q;
+    int64_t id = query_vector(m, a->argv[1], buf, &q);
+    if (id >= 0) model_print_similar(m, (size_t)id, (size_t)k);
+    else if (id == -2) {
+        Neighbor *nb = tz_malloc((size_t)k * sizeof *nb);
+        size_t n = vectors_nearest(&m->vec, q, NULL, 0, (size_t)k, 0, nb);
+        say(M("%s sözcüğüne en yakın %zu sözcük (kosinüs benzerliği, model %s):\n",
+              "nearest to %s: %zu words (cosine similarity, model %s):\n"), a->argv[1], n, m->name);
+        print_neighbors(m, nb, n);
+        free(nb);
+    }
+    free(buf);
+    return id == -1;
 }
 
 int cmd_similarity(Args *a)
 {
     Model *m = model_for(a);
     if (!m) return 1;
-    int64_t x = word_id(m, a->argv[1], 1), y = word_id(m, a->argv[2], 1);
-    if (x < 0 || y < 0) return 1;
+    size_t C = m->vec.dim;
+    float *bx = tz_malloc(2 * C * sizeof *bx), *by = bx + C;
+    const float *vx, *vy;
+    int64_t x = query_vector(m, a->argv[1], bx, &vx), y = x == -1 ? -1 : query_vector(m, a->argv[2], by, &vy);
+    if (x == -1 || y == -1) { free(bx); return 1; }
+    double xy = 0, xx = 0, yy = 0;
+    for (size_t i = 0; i < C; i++) { xy += (double)vx[i] * vy[i]; xx += (double)vx[i] * vx[i]; yy += (double)vy[i] * vy[i]; }
     char b[32];
-    say(M("kosinüs(%s, %s) = %s\n", "cosine(%s, %s) = %s\n"), W(m, (size_t)x), W(m, (size_t)y),
-        fmt_real(vectors_cosine(&m->vec, (size_t)x, (size_t)y), 4, b));
+    say(M("kosinüs(%s, %s) = %s\n", "cosine(%s, %s) = %s\n"), x >= 0 ? W(m, (size_t)x) : a->argv[1],
+        y >= 0 ? W(m, (size_t)y) : a->argv[2], fmt_real(xx > 0 && yy > 0 ? xy / sqrt(xx * yy) : 0, 4, b));
+    free(bx);
     return 0;
 }
 
@@ -235,16 +283,18 @@ int cmd_vector(Args *a)
 {
     Model *m = model_for(a);
     if (!m) return 1;
-    int64_t id = word_id(m, a->argv[1], 1);
-    if (id < 0) return 1;
-    const float *v = vectors_row(&m->vec, (size_t)id);
+    float *buf = tz_malloc(m->vec.dim * sizeof *buf);
+    const float *v;
+    int64_t id = query_vector(m, a->argv[1], buf, &v);
+    if (id == -1) { free(buf); return 1; }
     double norm = 0;
     for (size_t i = 0; i < m->vec.dim; i++) norm += (double)v[i] * v[i];
     char b[32];
-    say(M("%s: %zu boyut, uzunluk %s\n", "%s: %zu dimensions, length %s\n"), W(m, (size_t)id), m->vec.dim,
-        fmt_real(sqrt(norm), 4, b));
+    say(M("%s: %zu boyut, uzunluk %s\n", "%s: %zu dimensions, length %s\n"), id >= 0 ? W(m, (size_t)id) : a->argv[1],
+        m->vec.dim, fmt_real(sqrt(norm), 4, b));
     for (size_t i = 0; i < m->vec.dim; i++) say("%s%.6g", i % 10 ? " " : (i ? "\n  " : "  "), v[i]);
     say("\n");
+    free(buf);
     return 0;
 }
 
@@ -305,6 +355,9 @@ typedef struct {
     Word2Vec m;
     double t0, seconds;    /* seconds: building the vocabulary and training */
     W2VWatch *watch;       /* for `plot … live` while this job trains */
+    int fasttext;          /* train fasttext: subword rows (minn..maxn, bucket) */
+    int minn, maxn, bucket;
+    FtModel ft;
 } TrainJob;
 
 static TrainJob *g_training;   /* the Word2Vec job running now, or NULL */
@@ -325,8 +378,21 @@ static int train_work(Job *job, void *arg, TzErr *e)
         snprintf(T->corpus->name, sizeof T->corpus->name, "%s", T->corpus_name);
     }
     double t0 = tz_now();   /* the vocabulary and tables count too, as in gensim's timing */
-    int rc = w2v_init(&T->m, &T->cfg, T->corpus, e);
-    if (rc) return rc;
+    int rc;
+    if (T->fasttext) {
+        /* the vocabulary, then each word's rows (its own and its n-grams'), then training */
+        FtRows rows;
+        if ((rc = ft_model_init(&T->ft, &T->cfg, T->corpus, e))) return rc;
+        if ((rc = ft_rows_for_ngrams(&T->ft.w2v.vocab, T->minn, T->maxn, T->bucket, &rows, e))) return rc;
+        rc = ft_model_set_rows(&T->ft, &rows, e);
+        ft_rows_free(&rows);
+        if (rc) return rc;
+        w2v_watch_attach(T->watch, &T->ft.w2v);
+        rc = ft_train(&T->ft, T->corpus, job, e);
+        T->seconds = tz_now() - t0;
+        return rc;
+    }
+    if ((rc = w2v_init(&T->m, &T->cfg, T->corpus, e))) return rc;
     w2v_watch_attach(T->watch, &T->m);
     rc = w2v_train(&T->m, T->corpus, job, e);
     T->seconds = tz_now() - t0;
@@ -348,26 +414,47 @@ static void train_done(int rc, const TzErr *e, void *arg)
     } else {
         Model *md = tz_calloc(1, sizeof *md);
         snprintf(md->name, sizeof md->name, "%s", T->name);
-        snprintf(md->kind, sizeof md->kind, "word2vec");
+        snprintf(md->kind, sizeof md->kind, "%s", T->fasttext ? "fasttext" : "word2vec");
         snprintf(md->source, sizeof md->source, "corpus %s", T->corpus_name);
-        snprintf(md->info, sizeof md->info, "%s dim=%d window=%d neg=%d hs=%d epochs=%d",
-                 T->cfg.sg ? "skipgram" : "cbow", T->cfg.dim, T->cfg.window, T->cfg.neg,
-                 T->cfg.hs, T->cfg.epochs);
+        if (T->fasttext)
+            snprintf(md->info, sizeof md->info, "%s dim=%d window=%d neg=%d epochs=%d minn=%d maxn=%d bucket=%d",
+                     T->cfg.sg ? "skipgram" : "cbow", T->cfg.dim, T->cfg.window, T->cfg.neg, T->cfg.epochs, T->minn,
+                     T->maxn, T->bucket);
+        else
+            snprintf(md->info, sizeof md->info, "%s dim=%d window=%d neg=%d hs=%d epochs=%d",
+                     T->cfg.sg ? "skipgram" : "cbow", T->cfg.dim, T->cfg.window, T->cfg.neg,
+                     T->cfg.hs, T->cfg.epochs);
         md->lang = T->lang;
-        w2v_to_vectors(&T->m, &md->vec);
+        const Word2Vec *tw = T->fasttext ? &T->ft.w2v : &T->m;
+        double wps = tw->seconds > 0 ? (double)tw->words_trained / tw->seconds : 0;
+        double last_loss = tw->last_loss;
+        int finished = tw->finished;
+        if (T->fasttext) {
+            /* the vocabulary's vectors (means of rows), then the model itself as a FastText:
+             * unseen words, subwords, and .bin files */
+            ft_model_to_vectors(&T->ft, &md->vec);
+            md->ft = tz_calloc(1, sizeof *md->ft);
+            TzErr fe;
+            if (ft_model_export(&T->ft, T->minn, T->maxn, T->bucket, (int64_t)g_app.corpus->ntokens, md->ft, &fe)) {
+                free(md->ft);   /* hierarchical softmax only: the vectors stay, no subword model */
+                md->ft = NULL;
+                say_tzerr(&fe);
+            }
+        } else {
+            w2v_to_vectors(&T->m, &md->vec);
+        }
         char b1[32], b2[32], b3[32], b4[32];
-        double wps = T->m.seconds > 0 ? (double)T->m.words_trained / T->m.seconds : 0;
         /* a word to try: a frequent one, but not a function word (4 letters or more, rank ≥ 50) */
         const char *tryw = vocab_word(&md->vec.words, 0);
         for (size_t i = md->vec.n > 50 ? 50 : 0; i < md->vec.n; i++) {
             const char *w = vocab_word(&md->vec.words, i);
             if (utf8_length(w, strlen(w)) >= 4) { tryw = w; break; }
         }
-        if (T->m.finished)
+        if (finished)
             say(M("%s eğitildi: %s sözcük × %d boyut, %s sözcük/sn, son kayıp %s (%s sn). Deneyin: similar %s\n",
                   "%s trained: %s words × %d dims, %s words/s, final loss %s (%s s). Try: similar %s\n"),
                 md->name, fmt_int((long long)md->vec.n, b1), T->cfg.dim, fmt_int((long long)wps, b2),
-                fmt_real(T->m.last_loss, 4, b3), fmt_real(T->seconds, 1, b4), tryw);
+                fmt_real(last_loss, 4, b3), fmt_real(T->seconds, 1, b4), tryw);
         else
             say(M("eğitim durduruldu; o ana kadar eğitilen vektörler %s adıyla saklandı (%s sözcük/sn).\n",
                   "training stopped; the vectors trained so far are kept as %s (%s words/s).\n"),
@@ -378,6 +465,7 @@ static void train_done(int rc, const TzErr *e, void *arg)
     g_training = NULL;
     w2v_watch_free(T->watch);
     w2v_free(&T->m);
+    ft_model_free(&T->ft);
     if (T->corpus && T->load_corpus) { corpus_free(T->corpus); free(T->corpus); }
     free(T);
 }
@@ -385,8 +473,10 @@ static void train_done(int rc, const TzErr *e, void *arg)
 int cmd_train(Args *a)
 {
     const char *what = a->argv[1];
-    if (strcmp(what, "word2vec") != 0) {
-        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec", "cannot train '%s'; for now: train word2vec"), what);
+    int fasttext = !strcmp(what, "fasttext");
+    if (strcmp(what, "word2vec") != 0 && !fasttext) {
+        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext", "cannot train '%s'; for now: train word2vec | fasttext"),
+                  what);
         return 1;
     }
     TzErr e;
@@ -401,6 +491,13 @@ int cmd_train(Args *a)
     TrainJob *T = tz_calloc(1, sizeof *T);
     W2VConfig *c = &T->cfg;
     *c = w2v_defaults(sg);
+    if (fasttext) {
+        /* fastText's own defaults: learning rate 0.05 (both models), subsampling t = 1e-4;
+         * measured on mini-tr, they make the n-gram rows learn morphology (kitap → kitaplar
+         * first; an unseen kitaplarımızdan near other -lar/-ımız forms) */
+        c->alpha = 0.05;
+        c->sample = 1e-4;
+    }
     long dim, window, neg, hs, min_count, epochs, threads, seed;
     double sample, alpha;
     if (arg_long(a, "dim", c->dim, 1, 2000, &dim, &e) || arg_long(a, "window", c->window, 1, 50, &window, &e) ||
@@ -416,6 +513,30 @@ int cmd_train(Args *a)
     c->dim = (int)dim; c->window = (int)window; c->neg = (int)neg; c->hs = (int)hs;
     c->min_count = (int)min_count; c->epochs = (int)epochs; c->threads = (int)threads;
     c->seed = (uint64_t)seed; c->sample = sample; c->alpha = alpha; c->min_alpha = alpha * 1e-4;
+    if (fasttext) {
+        long minn, maxn, bucket;
+        if (arg_long(a, "minn", 3, 1, 20, &minn, &e) || arg_long(a, "maxn", 6, 1, 20, &maxn, &e) ||
+            arg_long(a, "bucket", 2000000, 1, 100000000L, &bucket, &e)) {
+            say_tzerr(&e);
+            free(T);
+            return 1;
+        }
+        if (maxn < minn) {
+            say_error(M("maxn=%ld minn=%ld'den küçük olamaz.", "maxn=%ld cannot be smaller than minn=%ld."), maxn, minn);
+            free(T);
+            return 1;
+        }
+        if (c->neg == 0) {
+            say_error("%s", M("FastText burada negatif örneklemeyle eğitilir (neg > 0).",
+                              "FastText is trained here with negative sampling (neg > 0)."));
+            free(T);
+            return 1;
+        }
+        T->fasttext = 1;
+        T->minn = (int)minn;
+        T->maxn = (int)maxn;
+        T->bucket = (int)bucket;
+    }
     if (c->neg == 0 && !c->hs) {
         say_error("%s", M("neg=0 ve hs=0 birlikte olmaz: negatif örnekleme ya da hiyerarşik softmax seçin.",
                           "neg=0 with hs=0 leaves no output layer: choose negative sampling or hierarchical softmax."));
@@ -442,7 +563,7 @@ int cmd_train(Args *a)
     }
     const char *name = arg_str(a, "name", NULL);
     if (name) snprintf(T->name, sizeof T->name, "%s", name);
-    else snprintf(T->name, sizeof T->name, "w2v-%.55s", T->corpus_name);
+    else snprintf(T->name, sizeof T->name, "%s-%.55s", fasttext ? "ft" : "w2v", T->corpus_name);
     T->t0 = tz_now();
     char what_s[160];
     snprintf(what_s, sizeof what_s, "word2vec %s %s", sg ? "skipgram" : "cbow", T->corpus_name);
@@ -455,18 +576,82 @@ int cmd_train(Args *a)
     return app_start_job(what_s, M("sözcük", "word"), train_work, T, train_done);
 }
 
+/* --- subwords (FastText) -------------------------------------------------------------------- */
+
+/* `subwords WORD`: what a FastText model adds up for a word — its own row (if it is in the
+ * vocabulary) and each character n-gram with its hash and bucket, and how close each part
+ * is to the whole (which n-grams pull the vector where). */
+int cmd_subwords(Args *a)
+{
+    Model *m = model_for(a);
+    if (!m) return 1;
+    if (!m->ft) {
+        say_error(M("%s bir %s modeli: alt sözcükleri yok. 'train fasttext corpus=…' ya da bir fastText .bin yükleyin.",
+                    "%s is a %s model: it has no subwords. Train one with 'train fasttext corpus=…' or load a fastText .bin."),
+                  m->name, m->kind);
+        return 1;
+    }
+    const char *w = a->argv[1];
+    FtSubwordList l;
+    ft_subwords(m->ft, w, &l);
+    size_t C = m->vec.dim;
+    float *whole = tz_malloc(2 * C * sizeof *whole), *part = whole + C;
+    size_t used = ft_word_vector(m->ft, w, whole);
+    double wn = 0;
+    for (size_t i = 0; i < C; i++) wn += (double)whole[i] * whole[i];
+    say(M("%s: %zu parça (minn=%d maxn=%d, bucket=%d); vektörü bunların ortalaması.\n",
+          "%s: %zu parts (minn=%d maxn=%d, bucket=%d); its vector is their mean.\n"),
+        w, l.n, m->ft->args.minn, m->ft->args.maxn, m->ft->args.bucket);
+    say("  %-16s %12s %10s  %s\n", M("parça", "part"), "hash", M("satır", "row"), M("bütünle kosinüs", "cosine with the whole"));
+    for (size_t i = 0; i < l.n; i++) {
+        const FtSubword *s = &l.items[i];
+        char rowb[32], cosb[32] = "-";
+        if (s->row >= 0) {
+            ft_input_row(m->ft, (size_t)s->row, part);
+            double d = 0, pn = 0;
+            for (size_t k = 0; k < C; k++) { d += (double)part[k] * whole[k]; pn += (double)part[k] * part[k]; }
+            fmt_real(pn > 0 && wn > 0 ? d / sqrt(pn * wn) : 0, 3, cosb);
+            if (s->is_word) snprintf(rowb, sizeof rowb, "%s %lld", M("sözcük", "word"), (long long)s->row);
+            else snprintf(rowb, sizeof rowb, "%lld", (long long)(s->row - (int64_t)m->ft->nwords_file));
+        } else snprintf(rowb, sizeof rowb, "%s", M("yok", "none"));
+        say("  %s%*s %12u %10s  %s\n", s->text, pad(s->text, 16), "", s->hash, rowb, cosb);
+    }
+    if (used == 0)
+        say("%s\n", M("(hiçbir parçanın satırı yok: vektörü sıfır)", "(no part has a row: its vector is zero)"));
+    free(whole);
+    ft_subwords_free(&l);
+    return 0;
+}
+
 /* --- files ----------------------------------------------------------------------------- */
 
 typedef struct {
     char path[4096], name[64];
     size_t limit;
     Vectors vec;
+    FastText *ft;          /* a fastText .bin: the subword model too */
 } LoadVecJob;
+
+/* Does the file start with fastText's magic number (int32 793712314, little-endian)? */
+static int is_fasttext_bin(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    unsigned char b[4] = { 0 };
+    size_t got = fread(b, 1, 4, f);
+    fclose(f);
+    return got == 4 && (uint32_t)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24) == 793712314u;
+}
 
 static int loadvec_work(Job *job, void *arg, TzErr *e)
 {
     LoadVecJob *L = arg;
-    return w2v_load(&L->vec, L->path, L->limit, job, e);
+    if (!is_fasttext_bin(L->path)) return w2v_load(&L->vec, L->path, L->limit, job, e);
+    L->ft = tz_calloc(1, sizeof *L->ft);
+    int rc = ft_bin_load(L->ft, L->path, L->limit, e);
+    /* the vocabulary's vectors (each the mean of its subword rows) for the queries */
+    if (!rc) rc = ft_to_vectors(L->ft, L->limit, &L->vec, job, e);
+    return rc;
 }
 
 static void loadvec_done(int rc, const TzErr *e, void *arg)
@@ -476,10 +661,16 @@ static void loadvec_done(int rc, const TzErr *e, void *arg)
         if (rc == TZ_E_CANCELLED) say("%s\n", M("yükleme durduruldu.", "loading stopped."));
         else say_tzerr(e);
         vectors_free(&L->vec);
+        if (L->ft) { ft_free(L->ft); free(L->ft); }
     } else {
         Model *m = tz_calloc(1, sizeof *m);
         snprintf(m->name, sizeof m->name, "%s", L->name);
-        snprintf(m->kind, sizeof m->kind, "vectors");
+        snprintf(m->kind, sizeof m->kind, "%s", L->ft ? "fasttext" : "vectors");
+        m->ft = L->ft;
+        if (m->ft)
+            snprintf(m->info, sizeof m->info, "%s dim=%d minn=%d maxn=%d bucket=%d",
+                     m->ft->args.model == FT_MODEL_SG ? "skipgram" : m->ft->args.model == FT_MODEL_CBOW ? "cbow" : "supervised",
+                     m->ft->args.dim, m->ft->args.minn, m->ft->args.maxn, m->ft->args.bucket);
         snprintf(m->source, sizeof m->source, "%.250s", L->path);
         m->vec = L->vec;
         vectors_normalize(&m->vec);
@@ -531,6 +722,8 @@ static int save_work(Job *job, void *arg, TzErr *e)
     SaveJob *S = arg;
     if (!strcmp(S->fmt, "w2v-bin")) return w2v_save_bin(&S->m->vec, S->path, e);
     if (!strcmp(S->fmt, "w2v-txt")) return w2v_save_text(&S->m->vec, S->path, e);
+    if (!strcmp(S->fmt, "fasttext-bin")) return ft_bin_save(S->m->ft, S->path, e);
+    if (!strcmp(S->fmt, "fasttext-vec")) return ft_vec_save(S->m->ft, S->path, e);
     return projector_save(&S->m->vec, S->prefix, e);
 }
 
@@ -560,10 +753,21 @@ int cmd_save(Args *a)
     const char *path = a->argv[2];
     size_t n = strlen(path);
     const char *fmt = arg_str(a, "format", NULL);
-    if (!fmt)   /* from the extension: .bin binary, .tsv projector, anything else text */
-        fmt = (n > 4 && !strcmp(path + n - 4, ".bin")) ? "w2v-bin" : (n > 4 && !strcmp(path + n - 4, ".tsv")) ? "projector" : "w2v-txt";
-    if (strcmp(fmt, "w2v-bin") && strcmp(fmt, "w2v-txt") && strcmp(fmt, "projector")) {
-        say_error(M("format=%s: w2v-bin, w2v-txt ya da projector olmalı.", "format=%s: must be w2v-bin, w2v-txt or projector."), fmt);
+    int is_bin = n > 4 && !strcmp(path + n - 4, ".bin"), is_vec = n > 4 && !strcmp(path + n - 4, ".vec");
+    if (!fmt)   /* from the extension: .bin binary (fastText's for a FastText model), .vec fastText
+                 * text, .tsv projector, anything else word2vec text */
+        fmt = is_bin ? (m->ft ? "fasttext-bin" : "w2v-bin") : is_vec && m->ft ? "fasttext-vec"
+              : (n > 4 && !strcmp(path + n - 4, ".tsv")) ? "projector" : "w2v-txt";
+    if (strcmp(fmt, "w2v-bin") && strcmp(fmt, "w2v-txt") && strcmp(fmt, "projector") && strcmp(fmt, "fasttext-bin") &&
+        strcmp(fmt, "fasttext-vec")) {
+        say_error(M("format=%s: w2v-bin, w2v-txt, projector, fasttext-bin ya da fasttext-vec olmalı.",
+                    "format=%s: must be w2v-bin, w2v-txt, projector, fasttext-bin or fasttext-vec."), fmt);
+        return 1;
+    }
+    if (!strncmp(fmt, "fasttext", 8) && !m->ft) {
+        say_error(M("%s bir FastText modeli değil; fastText biçimleri için 'train fasttext' ya da bir .bin yükleyin.",
+                    "%s is not a FastText model; for fastText's formats train one with 'train fasttext' or load a .bin."),
+                  m->name);
         return 1;
     }
     SaveJob *S = tz_calloc(1, sizeof *S);

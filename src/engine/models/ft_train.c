@@ -108,6 +108,7 @@ typedef struct {
     pthread_mutex_t *mu;
     double *loss_sum;
     int64_t *loss_n;
+    int64_t trained;      /* words kept after subsampling, this thread */
 } FtWorker;
 
 #define FT_REPORT_EVERY 10000
@@ -167,6 +168,7 @@ static void *ft_thread(void *arg)
                 }
                 sen[n++] = wd;
             }
+            W->trained += (int64_t)n;
             for (size_t pos = 0; pos < n; pos++) {
                 r = r * 25214903917ULL + 11;
                 int win = cfg->window - (int)((r >> 16) % (uint64_t)cfg->window);
@@ -270,6 +272,8 @@ int ft_train(FtModel *m, const Corpus *corpus, Job *job, TzErr *e)
         for (int t = 0; t < T; t++) pthread_join(th[t], NULL);
     }
     w2->seconds += tz_now() - t0;
+    w2->words_trained = 0;
+    for (int t = 0; t < T; t++) w2->words_trained += W[t].trained;
     w2->finished = !job_cancelled(job);
     job_report_loss(job, atomic_load(&done), in_vocab * w2->cfg.epochs, w2->last_loss);
     if (w2->watch) w2v_watch_publish(w2->watch, w2, atomic_load(&done), 1);
