@@ -63,7 +63,7 @@ has "a bad theta=" "theta=9: must be between 0 and 1.5."
 # stop (here SIGINT) freezes a t-SNE where it is: the map so far is the picture
 "$TEZGAH" --headless -c "$TRAIN; plot tsne top=1150 iterations=10000 out=$TMP/frozen.png" > "$TMP/frozen.out" 2>&1 &
 pid=$!
-for _ in $(seq 100); do grep -q trained "$TMP/frozen.out" && break; sleep 0.1; done
+for _ in $(seq 1200); do grep -q trained "$TMP/frozen.out" && break; sleep 0.1; done   # (slow under the sanitizers)
 sleep 1.5
 kill -INT $pid
 wait $pid
