@@ -46,9 +46,9 @@ W=$(wid)
 [ -n "$W" ] && ok "an X window named tezgah exists" || bad "an X window named tezgah exists" "$(xwininfo -root -tree 2>&1 | head)"
 
 send "train word2vec corpus=mini-en epochs=3 seed=1"
-wait_for "a model trains with the window open" 'trained: [0-9,]+ words'
+wait_for "a model trains with the window open" 'trained: [0-9,]+ words' 120
 send "plot analogy king man woman"
-wait_for "plot analogy goes to the window" 'the arrows man → king and woman → queen'
+wait_for "plot analogy goes to the window" 'the arrows man → king and woman → queen' 60
 if screen | grep -q 'Picture:'; then bad "with a window, no PNG is written unasked" "$(screen | tail -5)"; else ok "with a window, no PNG is written unasked"; fi
 sleep 0.5
 send "snap $TMP/snap.png"
