@@ -1,17 +1,25 @@
 #!/usr/bin/env python3
 """make_sentiment.py — writes the sentiment sets {tr,en}.txt and {tr,en}.test.txt.
 
-Everything here was written for tezgah: the hand-written review lines below, the subjects,
-the aspect clauses, the closing sentences and the sentence frames. Nothing is copied from an
-existing data set or web site.
+Everything here was written for tezgah: the hand-written review lines below, the subjects
+(with their Turkish case forms), the aspect clauses, the closing sentences and the sentence
+frames. Nothing is copied from an existing data set or web site.
 
 Each language has two classes, __label__pos and __label__neg, with PER_CLASS lines each:
-the hand-written lines of that class, topped up with lines built from a frame, a subject
-(with its Turkish case forms written out by hand), one or two aspect clauses of the
-subject's domain and sometimes a closing sentence. The drawing uses random.Random(SEED),
-so the files are the same on every run. Every frame and every aspect clause has a cap, so
-no sentence shape dominates. Lines are de-duplicated on a normalised form (lower case,
-letters and digits only).
+the hand-written lines of that class, topped up with lines built from a frame, a subject,
+one or two aspect clauses of the subject's domain (film, book, restaurant, product, hotel,
+service, course) and sometimes a closing sentence or an adjective. The drawing uses
+random.Random("SEED-LANG"), one stream per language, so the files are the same on every
+run and a change to one language does not move the other. Limits that keep the generated
+lines varied: every frame has a cap, every aspect clause is used at most ASPECT_CAP times,
+a frame never gets the same subject or the same main filler twice, and a subject never gets
+the same aspect twice. Lines are de-duplicated on a normalised form (lower case, letters
+and digits only).
+
+The positive and negative frames mirror each other, and frames that negate an opinion word
+("Not bad at all", "hiç de fena değildi") are capped low; check_polarity() fails the run if
+an opinion word ("good", "bad", "iyi", "kötü", …) turns up in more lines of the other class
+than of its own.
 
 The split is stratified and deterministic: the lines of each class are shuffled with the
 same generator and the first TEST_SHARE of them go to the .test.txt file, the rest to the
@@ -21,7 +29,7 @@ By design, the chapter's example "There is nothing to like in this movie." is *n
 data: the frame "There is nothing to like in X" is never combined with "this movie" or
 "the movie", and main() checks that no line contains "nothing to like in this movie".
 
-Run from anywhere with any Python 3:
+Run from anywhere with any Python 3 (standard library only, about 0.2 s):
     python3 datasets/sentiment/make_sentiment.py           # rewrite the four files
     python3 datasets/sentiment/make_sentiment.py --check   # exit 1 if they are out of date
 """
