@@ -26,6 +26,22 @@ hasnt()  { case "$out" in *"$2"*) bad "$1 (did not want: $2)" "$out" ;; *) ok "$
 match()  { if printf '%s' "$out" | grep -Eq -- "$2"; then ok "$1"; else bad "$1 (wanted /$2/)" "$out"; fi; }
 status_is() { if [ "$status" -eq "$2" ]; then ok "$1"; else bad "$1 (exit status $status, wanted $2)" "$out"; fi; }
 
+# Driving a tmux session named tz on socket $SOCK (test_tmux.sh, test_window.sh):
+# T runs tmux; screen prints the pane (from line $SCREEN_START: negative reaches into the
+# scrollback); wait_for NAME PATTERN [SECONDS] polls it until the ERE matches
+# (default $WAIT_SECS, else 10 s).
+T() { tmux -S "$SOCK" "$@" 2>/dev/null; }
+screen() { T capture-pane -t tz -p -J -S "${SCREEN_START:-0}"; }
+wait_for() {
+  local name=$1 pat=$2 secs=${3:-${WAIT_SECS:-10}} i=0
+  while [ $i -lt $((secs * 10)) ]; do
+    if screen | grep -Eq -- "$pat"; then ok "$name"; return 0; fi
+    sleep 0.1; i=$((i + 1))
+  done
+  bad "$name (screen never showed /$pat/)" "$(screen | grep -v '^$' | tail -n 15)"
+  return 1
+}
+
 finish() {
   rm -rf "$TMP"
   printf '%s: %d passed, %d failed\n' "$(basename "$0" .sh)" "$PASS" "$FAIL"

@@ -7,18 +7,6 @@ command -v tmux >/dev/null || { bad "tmux is installed (make deps installs it)";
 
 NSOCK=0
 SOCK=$TMP/tmux0.sock
-T() { tmux -S "$SOCK" "$@" 2>/dev/null; }
-screen() { T capture-pane -t tz -p -J; }
-# wait_for NAME PATTERN [SECONDS]: poll the screen until the ERE matches
-wait_for() {
-  local name=$1 pat=$2 secs=${3:-10} i=0
-  while [ $i -lt $((secs * 10)) ]; do
-    if screen | grep -Eq -- "$pat"; then ok "$name"; return 0; fi
-    sleep 0.1; i=$((i + 1))
-  done
-  bad "$name (screen never showed /$pat/)" "$(screen | grep -v '^$' | tail -n 15)"
-  return 1
-}
 # the line the cursor is on
 cur_line() { local y; y=$(T display -p -t tz '#{cursor_y}'); screen | sed -n "$((y + 1))p"; }
 start() {

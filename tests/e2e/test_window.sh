@@ -22,17 +22,7 @@ cleanup() { tmux -S "$SOCK" kill-server 2>/dev/null; kill $XPID 2>/dev/null; }
 trap cleanup EXIT
 
 SOCK=$TMP/tmux.sock
-T() { tmux -S "$SOCK" "$@" 2>/dev/null; }
-screen() { T capture-pane -t tz -p -J -S -200; }
-wait_for() {
-  local name=$1 pat=$2 secs=${3:-15} i=0
-  while [ $i -lt $((secs * 10)) ]; do
-    if screen | grep -Eq -- "$pat"; then ok "$name"; return 0; fi
-    sleep 0.1; i=$((i + 1))
-  done
-  bad "$name (screen never showed /$pat/)" "$(screen | grep -v '^$' | tail -n 15)"
-  return 1
-}
+SCREEN_START=-200 WAIT_SECS=15   # the whole scrollback; room for a slow machine
 send() { T send-keys -t tz "$1" Enter; }
 mkdir -p "$TMP/work"
 T new-session -d -s tz -x 160 -y 50 -c "$TMP/work" "env HOME=$HOME TEZGAH_HISTORY=$TEZGAH_HISTORY LANG=C.UTF-8 TERM=xterm DISPLAY=$DISPLAY $TEZGAH; echo TEZGAH-EXIT=\$?; sleep 60"
