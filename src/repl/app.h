@@ -143,6 +143,12 @@ int64_t model_word_id(const Model *m, const char *w);
 void model_print_similar(const Model *m, size_t id, size_t k);
 /* The same without reporting (-1 if unknown). */
 int64_t model_word_lookup(const Model *m, const char *w);
+/* Install m under its name (replacing a model of the same name) and make it current. */
+void model_install(Model *m);
+/* fastText's classifier (classify.c): train fasttext-sup, predict, test. */
+int cmd_train_sup(Args *a);
+int cmd_predict(Args *a);
+int cmd_test(Args *a);
 /* The live watch of the Word2Vec job training now (and its language), or NULL. */
 struct W2VWatch *wordvec_live(TzLang *lang);
 int cmd_plot(Args *a);

@@ -69,15 +69,33 @@ const Command g_commands[] = {
       "N saniye süren örnek bir iş başlatır: ilerleme satırını ve Ctrl-C ile durdurmayı denemek için",
       "starts a sample job that takes N seconds: to try the progress line and stopping it with Ctrl-C",
       cmd_demo, 0 },
-    { "train", "word2vec fasttext", 1, 1,
-      "corpus lang mode dim window neg hs sample min_count epochs alpha threads seed name minn maxn bucket", COMP_NONE,
-      "train word2vec|fasttext corpus=AD [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]",
-      "train word2vec|fasttext corpus=NAME [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]",
+    { "train", "word2vec fasttext fasttext-sup", 1, 1,
+      "corpus lang mode dim window neg hs sample min_count epochs alpha threads seed name minn maxn bucket "
+      "file lr epoch wordNgrams loss", COMP_NONE,
+      "train word2vec|fasttext corpus=AD [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
+      "       train fasttext-sup file=DOSYA|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]",
+      "train word2vec|fasttext corpus=NAME [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
+      "       train fasttext-sup file=FILE|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]",
       "bir derlem üzerinde Word2Vec ya da FastText (CBOW ya da skip-gram; FastText sözcükleri karakter n-gram'larıyla "
-      "birlikte öğrenir) eğitir; bir iş olarak çalışır, Ctrl-C o ana kadar eğitileni saklar",
+      "birlikte öğrenir) eğitir; 'fasttext-sup' etiketli satırlardan (__label__pos …) fastText'in metin sınıflandırıcısını "
+      "eğitir; bir iş olarak çalışır, Ctrl-C o ana kadar eğitileni saklar",
       "trains Word2Vec or FastText (CBOW or skip-gram; FastText learns words together with their character n-grams) "
-      "on a corpus; runs as a job, Ctrl-C keeps what was trained so far",
+      "on a corpus; 'fasttext-sup' trains fastText's text classifier on labelled lines (__label__pos …); runs as a "
+      "job, Ctrl-C keeps what was trained so far",
       cmd_train, 0 },
+    { "predict", NULL, 1, -1, "k threshold model", COMP_NONE,
+      "predict \"METİN\" [k=1] [threshold=0] [model=AD]", "predict \"TEXT\" [k=1] [threshold=0] [model=NAME]",
+      "bir sınıflandırıcının (train fasttext-sup) metin için en olası k etiketi ve olasılıkları",
+      "the k most probable labels of a text, with their probabilities, from a classifier (train fasttext-sup)",
+      cmd_predict, 0 },
+    { "test", NULL, 1, 1, "k threshold model", COMP_FILE,
+      "test DOSYA|sentiment-tr|sentiment-en [k=1] [threshold=0] [model=AD]",
+      "test FILE|sentiment-tr|sentiment-en [k=1] [threshold=0] [model=NAME]",
+      "sınıflandırıcıyı etiketli bir dosyada sınar: N, P@k, R@k (fasttext test gibi) ve etiket başına kesinlik, "
+      "duyarlık, F1; sentiment-tr/en ayrılmış test kısmını kullanır",
+      "tests a classifier on a labelled file: N, P@k, R@k (as fasttext test) and per-label precision, recall and "
+      "F1; sentiment-tr/en use their held-out test part",
+      cmd_test, 0 },
     { "similar", NULL, 1, 1, "k model", COMP_WORD, "similar SÖZCÜK [k=10] [model=AD]", "similar WORD [k=10] [model=NAME]",
       "kosinüs benzerliğine göre en yakın sözcükler", "the nearest words by cosine similarity", cmd_similar, 0 },
     { "similarity", NULL, 2, 2, "model", COMP_WORD, "similarity A B [model=AD]", "similarity A B [model=NAME]",
@@ -99,17 +117,19 @@ const Command g_commands[] = {
       "eval analogies|pairs FILE|tr|en|mini-tr|mini-en [limit=30000] [method=add|mul] [model=NAME]",
       "analoji (questions-words biçimi) ya da benzerlik çiftleri (Spearman) ile değerlendirir",
       "evaluates on analogies (questions-words format) or similarity pairs (Spearman)", cmd_eval, 0 },
-    { "plot", "analogy pca tsne similarity loss", 1, -1, "k out model top similar perplexity iterations seed lr exaggeration theta init method", COMP_WORD,
+    { "plot", "analogy pca tsne similarity loss subwords", 1, -1, "k out model top similar perplexity iterations seed lr exaggeration theta init method", COMP_WORD,
       "plot analogy A B C [k=3] | plot pca|tsne [words S1 S2 … | top=N | similar=SÖZCÜK k=K] [live] [perplexity=…] "
       "[iterations=1000] [seed=1] [lr=auto] [exaggeration=12] [init=pca|random] [method=auto|exact|bh] [theta=0.5] "
-      "[out=DOSYA.png] [model=AD] | plot similarity S1 S2 … | plot loss",
+      "[out=DOSYA.png] [model=AD] | plot similarity S1 S2 … | plot loss | plot subwords SÖZCÜK [k=20]",
       "plot analogy A B C [k=3] | plot pca|tsne [words W1 W2 … | top=N | similar=WORD k=K] [live] [perplexity=…] "
       "[iterations=1000] [seed=1] [lr=auto] [exaggeration=12] [init=pca|random] [method=auto|exact|bh] [theta=0.5] "
-      "[out=FILE.png] [model=NAME] | plot similarity W1 W2 … | plot loss",
+      "[out=FILE.png] [model=NAME] | plot similarity W1 W2 … | plot loss | plot subwords WORD [k=20]",
       "sözcükleri çizer: benzetme geometrisi (PCA, B→A ve C→D okları), PCA ya da t-SNE haritası (t-SNE adım adım "
-      "canlanır; 'live' eğitilen modeli izler), kosinüs benzerliği ısı haritası, kayıp eğrisi. Pencerede ya da PNG olarak",
+      "canlanır; 'live' eğitilen modeli izler), kosinüs benzerliği ısı haritası, kayıp eğrisi, bir FastText sözcüğünün "
+      "n-gram katkıları (hangi parça vektörü nereye çeker; k= en büyük k parça). Pencerede ya da PNG olarak",
       "draws words: an analogy's geometry (PCA, arrows B→A and C→D), a PCA or t-SNE map (t-SNE animates as it "
-      "iterates; 'live' follows a model while it trains), a cosine-similarity heatmap, the loss curve. In the window or as PNG",
+      "iterates; 'live' follows a model while it trains), a cosine-similarity heatmap, the loss curve, the n-gram "
+      "contributions of a FastText word (which part pulls its vector where; k= the k largest). In the window or as PNG",
       cmd_plot, 1 },
     { "subwords", NULL, 1, 1, "model", COMP_WORD, "subwords SÖZCÜK [model=AD]", "subwords WORD [model=NAME]",
       "bir FastText modelinde sözcüğün parçalarını gösterir: kendi satırı, karakter n-gram'ları, hash ve bucket'ları, "

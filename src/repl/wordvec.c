@@ -55,8 +55,7 @@ void models_free_all(void)
     g_app.current_model = -1;
 }
 
-/* Install m under its name (replacing a model of the same name) and make it current. */
-static void model_install(Model *m)
+void model_install(Model *m)
 {
     for (int i = 0; i < g_app.nmodels; i++)
         if (strcmp(g_app.models[i]->name, m->name) == 0) {
@@ -473,10 +472,11 @@ static void train_done(int rc, const TzErr *e, void *arg)
 int cmd_train(Args *a)
 {
     const char *what = a->argv[1];
+    if (!strcmp(what, "fasttext-sup")) return cmd_train_sup(a);
     int fasttext = !strcmp(what, "fasttext");
     if (strcmp(what, "word2vec") != 0 && !fasttext) {
-        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext", "cannot train '%s'; for now: train word2vec | fasttext"),
-                  what);
+        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext | fasttext-sup",
+                    "cannot train '%s'; for now: train word2vec | fasttext | fasttext-sup"), what);
         return 1;
     }
     TzErr e;
@@ -665,7 +665,8 @@ static void loadvec_done(int rc, const TzErr *e, void *arg)
     } else {
         Model *m = tz_calloc(1, sizeof *m);
         snprintf(m->name, sizeof m->name, "%s", L->name);
-        snprintf(m->kind, sizeof m->kind, "%s", L->ft ? "fasttext" : "vectors");
+        snprintf(m->kind, sizeof m->kind, "%s",
+                 !L->ft ? "vectors" : L->ft->args.model == FT_MODEL_SUP ? "fasttext-sup" : "fasttext");
         m->ft = L->ft;
         if (m->ft)
             snprintf(m->info, sizeof m->info, "%s dim=%d minn=%d maxn=%d bucket=%d",
