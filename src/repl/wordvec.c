@@ -217,6 +217,15 @@ int cmd_similarity(Args *a)
     return 0;
 }
 
+/* The cosine of row x with any vector q. */
+static double row_cosine(const Model *m, size_t x, const float *q)
+{
+    const float *r = vectors_row(&m->vec, x);
+    double d = 0, rr = 0, qq = 0;
+    for (size_t i = 0; i < m->vec.dim; i++) { d += (double)r[i] * q[i]; rr += (double)r[i] * r[i]; qq += (double)q[i] * q[i]; }
+    return rr > 0 && qq > 0 ? d / sqrt(rr * qq) : 0;
+}
+
 int cmd_analogy(Args *a)
 {
     long k;
@@ -230,11 +239,20 @@ int cmd_analogy(Args *a)
                     "method=%s: must be 'add' (3CosAdd) or 'mul' (3CosMul)."), method);
         return 1;
     }
-    int64_t ia = word_id(m, a->argv[1], 1), ib = word_id(m, a->argv[2], 1), ic = word_id(m, a->argv[3], 1);
-    if (ia < 0 || ib < 0 || ic < 0) return 1;
+    /* each word's vector: its row, or (FastText) the mean of its n-grams for an unseen word */
+    size_t C = m->vec.dim, ex[3], nex = 0;
+    float *buf = tz_malloc(3 * C * sizeof *buf);
+    const float *vq[3];
+    const char *names[3];
+    for (int i = 0; i < 3; i++) {
+        int64_t id = query_vector(m, a->argv[i + 1], buf + (size_t)i * C, &vq[i]);
+        if (id == -1) { free(buf); return 1; }
+        if (id >= 0) ex[nex++] = (size_t)id;
+        names[i] = id >= 0 ? W(m, (size_t)id) : a->argv[i + 1];
+    }
     Neighbor *nb = tz_malloc((size_t)k * sizeof *nb);
-    size_t n = vectors_analogy(&m->vec, (size_t)ia, (size_t)ib, (size_t)ic, mul, (size_t)k, 0, nb);
-    const char *A = W(m, (size_t)ia), *B = W(m, (size_t)ib), *Cw = W(m, (size_t)ic);
+    size_t n = vectors_analogy_vec(&m->vec, vq[0], vq[1], vq[2], ex, nex, mul, (size_t)k, 0, nb);
+    const char *A = names[0], *B = names[1], *Cw = names[2];
     if (!mul)
         say(M("%s − %s + %s ≈ ?   (3CosAdd: cos(x,%s) − cos(x,%s) + cos(x,%s) en büyük olan x; girdiler hariç)\n",
               "%s − %s + %s ≈ ?   (3CosAdd: the x with the largest cos(x,%s) − cos(x,%s) + cos(x,%s); inputs excluded)\n"),
@@ -249,11 +267,11 @@ int cmd_analogy(Args *a)
         size_t x = nb[0].id;
         say(M("  en iyi yanıt %s: cos(%s,%s) = %s, cos(%s,%s) = %s, cos(%s,%s) = %s\n",
               "  best answer %s: cos(%s,%s) = %s, cos(%s,%s) = %s, cos(%s,%s) = %s\n"),
-            W(m, x), W(m, x), A, fmt_real(vectors_cosine(&m->vec, x, (size_t)ia), 4, b1), W(m, x), B,
-            fmt_real(vectors_cosine(&m->vec, x, (size_t)ib), 4, b2), W(m, x), Cw,
-            fmt_real(vectors_cosine(&m->vec, x, (size_t)ic), 4, b3));
+            W(m, x), W(m, x), A, fmt_real(row_cosine(m, x, vq[0]), 4, b1), W(m, x), B,
+            fmt_real(row_cosine(m, x, vq[1]), 4, b2), W(m, x), Cw, fmt_real(row_cosine(m, x, vq[2]), 4, b3));
     }
     free(nb);
+    free(buf);
     return 0;
 }
 
@@ -262,19 +280,24 @@ int cmd_odd(Args *a)
     Model *m = model_for(a);
     if (!m) return 1;
     int n = a->argc - 1;
-    size_t *ids = tz_malloc((size_t)n * sizeof *ids);
+    size_t C = m->vec.dim;
+    float *buf = tz_malloc((size_t)n * C * sizeof *buf);
+    const float **vq = tz_malloc((size_t)n * sizeof *vq);
+    const char **names = tz_malloc((size_t)n * sizeof *names);
     for (int i = 0; i < n; i++) {
-        int64_t id = word_id(m, a->argv[i + 1], 1);
-        if (id < 0) { free(ids); return 1; }
-        ids[i] = (size_t)id;
+        int64_t id = query_vector(m, a->argv[i + 1], buf + (size_t)i * C, &vq[i]);
+        if (id == -1) { free(buf); free(vq); free(names); return 1; }
+        names[i] = id >= 0 ? W(m, (size_t)id) : a->argv[i + 1];
     }
     float score;
-    size_t odd = vectors_odd(&m->vec, ids, (size_t)n, &score);
+    size_t odd = vectors_odd_vec(vq, names, (size_t)n, C, &score);
     char b[32];
     say(M("uymayan: %s (grubun ortalamasına kosinüsü %s; en düşük olan)\n",
           "the odd one out: %s (cosine to the mean of the group %s, the lowest)\n"),
-        W(m, ids[odd]), fmt_real(score, 4, b));
-    free(ids);
+        names[odd], fmt_real(score, 4, b));
+    free(buf);
+    free(vq);
+    free(names);
     return 0;
 }
 
@@ -297,6 +320,14 @@ int cmd_vector(Args *a)
     return 0;
 }
 
+static int arith_unknown(const char *w, float *vec, void *ud)
+{
+    const Model *m = ud;
+    if (ft_word_vector(m->ft, w, vec) == 0) return 0;
+    say(M("('%s' sözlükte yok: vektörü karakter n-gram'larından)\n", "('%s' is not in the vocabulary: its vector comes from its character n-grams)\n"), w);
+    return 1;
+}
+
 int cmd_arith(Args *a)
 {
     long k;
@@ -313,8 +344,10 @@ int cmd_arith(Args *a)
     float *q = tz_malloc(m->vec.dim * sizeof *q);
     size_t used[64], nused = 0;
     TzErr e;
-    int rc = vectors_arith(&m->vec, low, q, used, &nused, 64, &e);
-    if (rc) rc = vectors_arith(&m->vec, expr, q, used, &nused, 64, &e);   /* as typed */
+    /* FastText: an unseen word's vector from its n-grams */
+    VecUnknownFn unk = m->ft ? arith_unknown : NULL;
+    int rc = vectors_arith_ex(&m->vec, low, unk, m, q, used, &nused, 64, &e);
+    if (rc) rc = vectors_arith_ex(&m->vec, expr, unk, m, q, used, &nused, 64, &e);   /* as typed */
     if (rc) { say_tzerr(&e); free(expr); free(low); free(q); return 1; }
     Neighbor *nb = tz_malloc((size_t)k * sizeof *nb);
     size_t n = vectors_nearest(&m->vec, q, used, nused, (size_t)k, 0, nb);

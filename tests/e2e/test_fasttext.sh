@@ -16,6 +16,15 @@ match "… 54 parts" 'kitaplarımızdan: 54 parça \(minn=3 maxn=6, bucket=20000
 [ -s "$TMP/tr.bin" ] && ok "a .bin was written" || bad "a .bin was written"
 [ "$(head -n 1 "$TMP/tr.vec")" = "1432 100" ] && ok ".vec header: words and dims" || bad ".vec header" "$(head -c 100 "$TMP/tr.vec")"
 
+# unseen words in analogy, odd and arith: their vectors come from their n-grams, and it says so
+tz -c "load $TMP/tr.bin as ftq; analogy kitaplarımızdan kitap ev k=3; odd kitaplarımızdan kitaplar evlerimizden kral; arith kitaplarımızdan - kitap + ev k=3; analogy qqqzzz kitap ev; arith qqq"
+has "analogy on an unseen word uses its n-grams" "'kitaplarımızdan' is not in the vocabulary: its vector is the mean of its 54 character n-grams"
+match "… and answers" 'kitaplarımızdan − kitap \+ ev ≈ \?'
+match "odd with two unseen words answers (the odd one: kral)" 'the odd one out: kral'
+has "arith with an unseen word" "('kitaplarımızdan' is not in the vocabulary: its vector comes from its character n-grams)"
+match "… and answers three neighbours" '^ +3  [a-zçğıöşü]+ '
+hasnt "no unknown-word error for FastText models" "is not in the vocabulary of model"
+
 # the peer reads our .bin: the vector of an unseen word as Debian's fasttext computes it
 # equals ours (both printed to ~6 digits)
 theirs=$(printf 'kitaplarımızdan\n' | fasttext print-word-vectors "$TMP/tr.bin" | cut -d' ' -f2-)

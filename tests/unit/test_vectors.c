@@ -512,3 +512,62 @@ Test(vectors, matches_gensim)
     cr_assert_eq(blocks, 25, "fixture blocks read: %zu", blocks);
     vectors_free(&v);
 }
+
+/* Words the table lacks (a FastText model's unseen words): the _vec and _ex forms take their
+ * vectors from the caller, at any length, and give what the table would give for them. */
+static int unknown_kralice(const char *w, float *vec, void *ud)
+{
+    const Vectors *v = ud;
+    if (strcmp(w, "kraliçeler") != 0) return 0;
+    for (size_t j = 0; j < v->dim; j++) vec[j] = 3.0f * vectors_row(v, 3)[j];   /* kraliçe, longer */
+    return 1;
+}
+
+Test(vectors, unseen_words_in_analogy_odd_and_arith)
+{
+    Vectors v;
+    family_table(&v);
+    size_t d = v.dim;
+    /* analogy with the three vectors given: the same answers as with the ids */
+    float *q = malloc(3 * d * sizeof *q);
+    for (size_t j = 0; j < d; j++) {
+        q[j] = 2.0f * vectors_row(&v, 0)[j];      /* kral, scaled: length must not matter */
+        q[d + j] = vectors_row(&v, 1)[j];
+        q[2 * d + j] = vectors_row(&v, 2)[j];
+    }
+    Neighbor a[4], b[4];
+    size_t ex[3] = { 0, 1, 2 };
+    for (int mul = 0; mul < 2; mul++) {
+        size_t n = vectors_analogy(&v, 0, 1, 2, mul, 4, 0, a);
+        cr_assert_eq(vectors_analogy_vec(&v, q, q + d, q + 2 * d, ex, 3, mul, 4, 0, b), n);
+        for (size_t i = 0; i < n; i++) {
+            cr_assert_eq(a[i].id, b[i].id);
+            cr_assert_float_eq(a[i].score, b[i].score, 1e-5);
+        }
+    }
+    /* nothing excluded: the answer may be an input word */
+    cr_assert_eq(vectors_analogy_vec(&v, q, q + d, q + 2 * d, NULL, 0, 0, 1, 0, b), 1);
+    /* odd one out over vectors */
+    const float *vecs[3] = { q, q + d, vectors_row(&v, 3) };
+    const char *names[3] = { "a", "b", "c" };
+    size_t ids[3] = { 0, 1, 3 };
+    float s1, s2;
+    cr_assert_eq(vectors_odd_vec(vecs, names, 3, d, &s1), vectors_odd(&v, ids, 3, &s2));
+    cr_assert_float_eq(s1, s2, 1e-6);
+    /* arith: an unknown word through the callback (its vector normalized like the others) */
+    float out1[16], out2[16];
+    size_t used[4], nused;
+    TzErr e;
+    cr_assert_eq(vectors_arith_ex(&v, "kraliçeler - kadın", unknown_kralice, &v, out1, used, &nused, 4, &e), 0);
+    cr_assert_eq(nused, 1, "only the known word is excluded");
+    cr_assert_eq(vectors_arith(&v, "kraliçe - kadın", out2, used, &nused, 4, &e), 0);
+    for (size_t j = 0; j < d; j++) cr_assert_float_eq(out1[j], out2[j], 1e-6);
+    /* a '-' after an unknown word is an operator */
+    cr_assert_eq(vectors_arith_ex(&v, "kraliçeler-kadın", unknown_kralice, &v, out1, used, &nused, 4, &e), 0);
+    for (size_t j = 0; j < d; j++) cr_assert_float_eq(out1[j], out2[j], 1e-6);
+    /* the callback has nothing: reported as unknown */
+    cr_assert_eq(vectors_arith_ex(&v, "prenses + kadın", unknown_kralice, &v, out1, used, &nused, 4, &e), TZ_E_NOTFOUND);
+    cr_assert(strstr(e.en, "'prenses'"), "%s", e.en);
+    free(q);
+    vectors_free(&v);
+}

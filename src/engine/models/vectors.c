@@ -219,33 +219,45 @@ size_t vectors_analogy(const Vectors *v, size_t a, size_t b, size_t c, int mul, 
                        Neighbor *out)
 {
     TZ_ASSERT(a < v->n && b < v->n && c < v->n);
+    size_t d = v->dim, ex[3] = {a, b, c};
+    float *q = tz_malloc(3 * (d ? d : 1) * sizeof(float));
+    vectors_unit_row(v, a, q);
+    vectors_unit_row(v, b, q + d);
+    vectors_unit_row(v, c, q + 2 * d);
+    size_t got = vectors_analogy_vec(v, q, q + d, q + 2 * d, ex, 3, mul, k, limit, out);
+    free(q);
+    return got;
+}
+
+size_t vectors_analogy_vec(const Vectors *v, const float *a, const float *b, const float *c, const size_t *ex,
+                           size_t nex, int mul, size_t k, size_t limit, Neighbor *out)
+{
     size_t rows = clamp_limit(v, limit), d = v->dim;
     if (!rows || !k || !d) return 0;
-    size_t ex[3] = {a, b, c};
     float *q = tz_malloc(3 * d * sizeof(float));
+    float *ua = q, *ub = q + d, *uc = q + 2 * d;
+    memcpy(ua, a, d * sizeof(float));
+    memcpy(ub, b, d * sizeof(float));
+    memcpy(uc, c, d * sizeof(float));
+    unitize(ua, d);
+    unitize(ub, d);
+    unitize(uc, d);
     float *scores = tz_malloc((mul ? 3 : 1) * rows * sizeof(float));
     size_t got = 0;
     if (!mul) {
-        float *ua = q, *ub = q + d, *uc = q + 2 * d;
-        vectors_unit_row(v, a, ua);
-        vectors_unit_row(v, b, ub);
-        vectors_unit_row(v, c, uc);
         for (size_t j = 0; j < d; j++) ua[j] = ua[j] - ub[j] + uc[j];
         if (unitize(ua, d)) {
             row_scores(v, ua, rows, scores);
-            got = top_k(scores, rows, ex, 3, k, out);
+            got = top_k(scores, rows, ex, nex, k, out);
         }
     } else {
-        vectors_unit_row(v, a, q);
-        vectors_unit_row(v, b, q + d);
-        vectors_unit_row(v, c, q + 2 * d);
         row_scores3(v, q, rows, scores);
         for (size_t i = 0; i < rows; i++) {
             const float *c3 = scores + 3 * i;   /* cosines with a, b, c */
             float pa = (1.0f + c3[0]) / 2.0f, pb = (1.0f + c3[1]) / 2.0f, pc = (1.0f + c3[2]) / 2.0f;
             scores[i] = pa * pc / (pb + 1e-6f);   /* i ≤ 3i: not yet read entries stay intact */
         }
-        got = top_k(scores, rows, ex, 3, k, out);
+        got = top_k(scores, rows, ex, nex, k, out);
     }
     free(q);
     free(scores);
@@ -257,11 +269,30 @@ size_t vectors_analogy(const Vectors *v, size_t a, size_t b, size_t c, int mul, 
 size_t vectors_odd(const Vectors *v, const size_t *ids, size_t n, float *score)
 {
     TZ_ASSERT(n >= 1);
-    size_t d = v->dim;
-    float *mean = tz_calloc(d ? d : 1, sizeof(float)), *u = tz_malloc((d ? d : 1) * sizeof(float));
+    size_t d = v->dim ? v->dim : 1;
+    float *rows = tz_malloc(n * d * sizeof(float));
+    const float **vecs = tz_malloc(n * sizeof *vecs);
+    const char **names = tz_malloc(n * sizeof *names);
     for (size_t i = 0; i < n; i++) {
         TZ_ASSERT(ids[i] < v->n);
-        vectors_unit_row(v, ids[i], u);
+        vectors_unit_row(v, ids[i], rows + i * d);
+        vecs[i] = rows + i * d;
+        names[i] = vocab_word(&v->words, ids[i]);
+    }
+    size_t best = vectors_odd_vec(vecs, names, n, v->dim, score);
+    free(rows);
+    free(vecs);
+    free(names);
+    return best;
+}
+
+size_t vectors_odd_vec(const float *const *vecs, const char *const *names, size_t n, size_t d, float *score)
+{
+    TZ_ASSERT(n >= 1);
+    float *mean = tz_calloc(d ? d : 1, sizeof(float)), *u = tz_malloc((d ? d : 1) * sizeof(float));
+    for (size_t i = 0; i < n; i++) {
+        memcpy(u, vecs[i], d * sizeof(float));
+        unitize(u, d);
         for (size_t j = 0; j < d; j++) mean[j] += u[j];
     }
     for (size_t j = 0; j < d; j++) mean[j] /= (float)n;
@@ -269,11 +300,11 @@ size_t vectors_odd(const Vectors *v, const size_t *ids, size_t n, float *score)
     size_t best = 0;
     float best_s = INFINITY;
     for (size_t i = 0; i < n; i++) {
-        vectors_unit_row(v, ids[i], u);
+        memcpy(u, vecs[i], d * sizeof(float));
+        unitize(u, d);
         float s = 0;
         for (size_t j = 0; j < d; j++) s += u[j] * mean[j];
-        if (s < best_s || (s == best_s && strcmp(vocab_word(&v->words, ids[i]),
-                                                 vocab_word(&v->words, ids[best])) < 0)) {
+        if (s < best_s || (s == best_s && strcmp(names[i], names[best]) < 0)) {
             best = i;
             best_s = s;
         }
@@ -316,6 +347,12 @@ static int word_char_end(char c) { return c == '\0' || is_ws(c) || c == '+' || c
 
 int vectors_arith(const Vectors *v, const char *expr, float *out, size_t *used, size_t *nused,
                   size_t max_used, TzErr *e)
+{
+    return vectors_arith_ex(v, expr, NULL, NULL, out, used, nused, max_used, e);
+}
+
+int vectors_arith_ex(const Vectors *v, const char *expr, VecUnknownFn unknown, void *ud, float *out, size_t *used,
+                     size_t *nused, size_t max_used, TzErr *e)
 {
     size_t d = v->dim, i = 0, terms = 0;
     float *u = tz_malloc((d ? d : 1) * sizeof(float));
@@ -371,10 +408,22 @@ int vectors_arith(const Vectors *v, const char *expr, float *out, size_t *used, 
             }
         }
         if (id < 0 || (size_t)id >= v->n) {
+            /* unknown: the caller may still have a vector for it (FastText: from its n-grams).
+             * A '-' inside an unknown word is an operator ("kitaplarımızdan-kitap"). */
+            const char *dash = memchr(expr + start + 1, '-', end - start > 1 ? end - start - 1 : 0);
+            if (dash) end = (size_t)(dash - expr);
             char *w = tz_strndup(expr + start, end - start);
-            rc = tz_errf(e, TZ_E_NOTFOUND, "'%s' sözcük dağarcığında yok", "'%s' is not in the vocabulary", w);
+            int have = unknown && unknown(w, u, ud);
+            if (!have)
+                rc = tz_errf(e, TZ_E_NOTFOUND, "'%s' sözcük dağarcığında yok", "'%s' is not in the vocabulary", w);
             free(w);
-            goto out;
+            if (!have) goto out;
+            i = end;
+            unitize(u, d);
+            float f = (float)(sign * coef);
+            for (size_t k = 0; k < d; k++) out[k] += f * u[k];
+            terms++;
+            continue;
         }
         i = end;
         vectors_unit_row(v, (size_t)id, u);

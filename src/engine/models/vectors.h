@@ -65,10 +65,18 @@ size_t vectors_nearest(const Vectors *v, const float *query, const size_t *exclu
 size_t vectors_analogy(const Vectors *v, size_t a, size_t b, size_t c, int mul, size_t k, size_t limit,
                        Neighbor *out);
 
+/* The same for any three vectors a, b, c (D floats each, any length: they are normalized here),
+ * for example the FastText vectors of words the table does not have; the nex ids in ex are
+ * left out of the answers. */
+size_t vectors_analogy_vec(const Vectors *v, const float *a, const float *b, const float *c, const size_t *ex,
+                           size_t nex, int mul, size_t k, size_t limit, Neighbor *out);
+
 /* The index (into ids) of the word that does not match: the one farthest (cosine) from the
  * mean of the unit vectors of all n (gensim's doesnt_match). n ≥ 2. *score (if not NULL)
  * receives its cosine to that mean. */
 size_t vectors_odd(const Vectors *v, const size_t *ids, size_t n, float *score);
+/* The same over n vectors of d floats (any length); names break ties. */
+size_t vectors_odd_vec(const float *const *vecs, const char *const *names, size_t n, size_t d, float *score);
 
 /* Evaluate "w1 + w2 - w3 + 0.5*w4 …" (words, + and -, optional real coefficients written
  * "2*w", "2 * w" or "0.5 w", decimal point '.' or ','; a leading '-' or '+'; quotes not
@@ -80,6 +88,13 @@ size_t vectors_odd(const Vectors *v, const size_t *ids, size_t n, float *score);
  * character position (1-based, in characters); out is then zero and *nused 0. */
 int vectors_arith(const Vectors *v, const char *expr, float *out, size_t *used, size_t *nused,
                   size_t max_used, TzErr *e);
+/* The same, asking unknown(word, vec, ud) for the vector (D floats, any length) of a word the
+ * table does not have (FastText: the mean of its n-gram rows); it returns 1 if it filled vec,
+ * 0 if there is none (then the word is reported as unknown). In an unknown word a '-' is an
+ * operator. unknown may be NULL. */
+typedef int (*VecUnknownFn)(const char *word, float *vec, void *ud);
+int vectors_arith_ex(const Vectors *v, const char *expr, VecUnknownFn unknown, void *ud, float *out, size_t *used,
+                     size_t *nused, size_t max_used, TzErr *e);
 
 /* Up to k vocabulary words closest in spelling (Damerau–Levenshtein distance ≤ 2 in
  * characters): distance 1 before distance 2, then frequent words (lower ids) first; the word
