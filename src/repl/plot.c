@@ -13,19 +13,26 @@
  *
  * `plot similarity W1 W2 …` is the cosine similarity of every pair as a heatmap (the
  * diverging colour map: red alike, blue opposite, white unrelated), `plot loss` the loss
- * curve. Every view goes to the window, or to a PNG when there is none (scene.c).
+ * curve.
+ *
+ * `plot subwords WORD` shows what each part of a FastText word vector contributes: one bar
+ * per subword row, c = (x · v̂) / n (models/ft_explain.h: the bars add up to |v|), with the
+ * words each part's row lies nearest to. Every view goes to the window, or to a PNG when
+ * there is none (scene.c).
  */
 #include "app.h"
 #include "i18n.h"
 #include "out.h"
 #include "scene.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
+#include "models/ft_explain.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
 
@@ -486,6 +493,225 @@ static int plot_analogy(Args *a)
     return rc ? 1 : 0;
 }
 
+/* --- plot subwords ----------------------------------------------------------------------- */
+
+/* The most bars a picture shows: at 800 pixels high, 40 rows of readable labels. */
+#define SUBWORDS_K_MAX 40
+/* Neighbours are looked for among this many of the most frequent words at most. */
+#define SUBWORDS_NEAR_MAX 200000
+
+/* "kitap, kitabı" — the first `most` neighbours' words (into buf). */
+static const char *near_words(const Model *m, const Neighbor *nb, size_t n, size_t most, const char *sep, char *buf,
+                              size_t cap)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && i < most; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, cap - len, "%s%s", i ? sep : "", vocab_word(&m->vec.words, nb[i].id));
+    }
+    return buf;
+}
+
+/* A part as the class reads it: "<kit", "ana ×2" (the same n-gram twice), "<ki = ları" (two
+ * n-grams in one bucket: each counts once), "kitap (own row)". */
+static void part_label(const FtPart *p, char *buf, size_t cap)
+{
+    int texts = 1;
+    for (const char *q = p->text; (q = strstr(q, " = ")) != NULL; q += 3) texts++;
+    if (p->is_word) snprintf(buf, cap, M("%s (kendi satırı)", "%s (own row)"), p->text);
+    else if (p->count > texts) snprintf(buf, cap, "%s \xC3\x97%d", p->text, p->count);
+    else snprintf(buf, cap, "%s", p->text);
+}
+
+static int cmp_abs_contrib(const void *pa, const void *pb)
+{
+    const FtPart *a = *(const FtPart *const *)pa, *b = *(const FtPart *const *)pb;
+    double x = fabs(a->contrib), y = fabs(b->contrib);
+    if (x != y) return x > y ? -1 : 1;
+    return a < b ? -1 : a > b;                 /* ties: the order of the list */
+}
+
+static int cmp_contrib(const void *pa, const void *pb)
+{
+    const FtPart *a = *(const FtPart *const *)pa, *b = *(const FtPart *const *)pb;
+    if (a->contrib != b->contrib) return a->contrib > b->contrib ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+static int plot_subwords(Args *a)
+{
+    if (a->argc != 3) {
+        say_error(M("kullanım: %s", "usage: %s"), M("plot subwords SÖZCÜK [k=20] [model=AD] [out=DOSYA.png]",
+                                                     "plot subwords WORD [k=20] [model=NAME] [out=FILE.png]"));
+        return 1;
+    }
+    Model *m = model_for(a);
+    if (!m) return 1;
+    if (!m->ft) {
+        say_error(M("%s bir %s modeli: alt sözcükleri yok, çizilecek n-gram katkısı da yok. "
+                    "'train fasttext corpus=…' ile bir FastText modeli eğitin ya da bir fastText .bin yükleyin.",
+                    "%s is a %s model: it has no subwords, so there are no n-gram contributions to draw. "
+                    "Train a FastText model with 'train fasttext corpus=…' or load a fastText .bin."),
+                  m->name, m->kind);
+        return 1;
+    }
+    TzErr e;
+    long k;
+    if (arg_long(a, "k", 20, 1, SUBWORDS_K_MAX, &k, &e)) {
+        say_tzerr(&e);
+        say("%s\n", M("(k, resimdeki çubuk sayısıdır; bütün parçalar terminalde özetlenir ve 'export DOSYA.tsv' ile yazılır.)",
+                      "(k is the number of bars in the picture; every part is summed up in the terminal and written by 'export FILE.tsv'.)"));
+        return 1;
+    }
+    /* the word as the vocabulary spells it (as typed, or lower-cased); else as typed, from
+     * its n-grams (as `similar` and `subwords` take it) */
+    const char *typed = a->argv[2];
+    int64_t id = model_word_lookup(m, typed);
+    const char *w = id >= 0 ? vocab_word(&m->vec.words, (size_t)id) : typed;
+    /* each part's neighbours cost one pass over the word table: on a table of millions of
+     * words (cc.tr.300.bin) search the most frequent ones only */
+    size_t near_limit = m->vec.n > SUBWORDS_NEAR_MAX ? SUBWORDS_NEAR_MAX : 0;
+    FtExplain x;
+    if (ft_explain(m->ft, &m->vec, w, near_limit, &x, &e)) { say_tzerr(&e); return 1; }
+    if (x.n == 0) {
+        say_error(M("'%s': hiçbir parçasının satırı yok (minn=%d maxn=%d); vektörü sıfır, çizilecek katkı yok.",
+                    "'%s': none of its parts has a row (minn=%d maxn=%d); its vector is zero, there is nothing to draw."),
+                  w, m->ft->args.minn, m->ft->args.maxn);
+        ft_explain_free(&x);
+        return 1;
+    }
+    char b1[32], b2[32], nb[512];
+    size_t nrows = 0;                       /* distinct rows: the parts with a bar */
+    while (nrows < x.nparts && x.parts[nrows].row >= 0) nrows++;
+
+    /* the terminal: the word, its length, its neighbours, then the parts by contribution */
+    if (x.in_vocab)
+        say(M("%s (model %s): sözlükte; vektörü kendi satırıyla %zu n-gram satırının ortalaması (n = %zu). |v| = %s\n",
+              "%s (model %s): in the vocabulary; its vector is the mean of its own row and %zu n-gram rows (n = %zu). |v| = %s\n"),
+            w, m->name, x.n - 1, x.n, fmt_real(x.norm, 4, b1));
+    else
+        say(M("%s (model %s): sözlükte yok; vektörü %zu n-gram satırının ortalaması (n = %zu). |v| = %s\n",
+              "%s (model %s): not in the vocabulary; its vector is the mean of its %zu n-gram rows (n = %zu). |v| = %s\n"),
+            w, m->name, x.n, x.n, fmt_real(x.norm, 4, b1));
+    if (x.nnear) {
+        say("  %s", M("en yakın sözcükleri:", "its nearest words:"));
+        for (size_t i = 0; i < x.nnear; i++)
+            say("%s %s %s", i ? "," : "", vocab_word(&m->vec.words, x.near[i].id), fmt_real(x.near[i].score, 3, b1));
+        say("\n");
+    }
+    if (near_limit) {
+        char b3[32];
+        say(M("  (komşular en sık %s sözcük arasından)\n", "  (neighbours among the %s most frequent words)\n"),
+            fmt_int((long long)near_limit, b3));
+    }
+    if (!(x.norm > 0))
+        say("  %s\n", M("vektör sıfır: yönü yok, her katkı 0.", "the vector is zero: it has no direction, every contribution is 0."));
+    say(M("  her parçanın katkısı c = (x · v̂) / n (x parçanın satırı, v̂ = v / |v|); katkıların toplamı |v|:\n",
+          "  each part's contribution c = (x · v̂) / n (x the part's row, v̂ = v / |v|); the contributions add up to |v|:\n"));
+    /* the k parts with the largest |c| (the rest summed up), in the order of c */
+    size_t shown = nrows < (size_t)k ? nrows : (size_t)k;
+    const FtPart **pick = tz_malloc((nrows ? nrows : 1) * sizeof *pick);
+    for (size_t i = 0; i < nrows; i++) pick[i] = &x.parts[i];
+    qsort(pick, nrows, sizeof *pick, cmp_abs_contrib);
+    /* the word's own row is always among the bars: it is what a word in the vocabulary has
+     * and an unseen word lacks */
+    for (size_t i = shown; i < nrows && shown > 0; i++)
+        if (pick[i]->is_word) {
+            const FtPart *t = pick[shown - 1];
+            pick[shown - 1] = pick[i];
+            pick[i] = t;
+        }
+    double rest = 0;
+    for (size_t i = shown; i < nrows; i++) rest += pick[i]->contrib;
+    qsort(pick, shown, sizeof *pick, cmp_contrib);
+    say("  %-20s %9s %10s %8s  %s\n", M("parça", "part"), M("satır", "row"), "c", "cos", M("yöneldiği sözcükler", "pulls towards"));
+    for (size_t i = 0; i < shown; i++) {
+        const FtPart *p = pick[i];
+        char lab[300], c3[32];
+        part_label(p, lab, sizeof lab);
+        fmt_real(p->contrib, 4, b1);
+        if (isnan(p->cosine)) snprintf(c3, sizeof c3, "-");
+        else fmt_real(p->cosine, 3, c3);
+        say("  %s%*s %9lld %10s %8s  %s\n", lab, pad(lab, 20), "", (long long)p->row, b1, c3,
+            near_words(m, p->near, p->nnear, FT_EXPLAIN_NEAR, ", ", nb, sizeof nb));
+    }
+    if (shown < nrows)
+        say(M("  … ve %zu parça daha (katkılarının toplamı %s); hepsi: export DOSYA.tsv\n",
+              "  … and %zu more parts (their contributions sum to %s); all of them: export FILE.tsv\n"),
+            nrows - shown, fmt_real(rest, 4, b1));
+    if (x.nnorow)
+        say(M("  %zu n-gram'ın satırı yok (budanmış model): katkıları 0, n'ye sayılmadılar.\n",
+              "  %zu n-grams have no row (a pruned model): they contribute 0 and are not counted in n.\n"), x.nnorow);
+    say(M("  Σ c = %s = |v| = %s\n", "  Σ c = %s = |v| = %s\n"), fmt_real(x.sum, 4, b1), fmt_real(x.norm, 4, b2));
+
+    /* the picture: the same bars; the word's own row outlined. Three decimals, more when
+     * the largest bar is small (a barely trained model), so that no bar reads 0.000 */
+    double big = 0;
+    for (size_t i = 0; i < shown; i++) big = fmax(big, fabs(pick[i]->contrib));
+    int dec = big > 0 && big < 0.1 ? (int)ceil(-log10(big)) + 2 : 3;
+    if (dec > 6) dec = 6;
+    char vfmt[16];
+    snprintf(vfmt, sizeof vfmt, "%%.%df", dec);
+    char **labels = tz_calloc(shown ? shown : 1, sizeof *labels), **notes = tz_calloc(shown ? shown : 1, sizeof *notes);
+    float *vals = tz_malloc((shown ? shown : 1) * sizeof *vals);
+    long hl = -1;
+    for (size_t i = 0; i < shown; i++) {
+        char lab[300];
+        part_label(pick[i], lab, sizeof lab);
+        labels[i] = tz_strdup(lab);
+        vals[i] = (float)pick[i]->contrib;
+        if (pick[i]->nnear) {
+            char nn[512];
+            snprintf(nn, sizeof nn, "\xE2\x86\x92 %s", near_words(m, pick[i]->near, pick[i]->nnear, 2, ", ", nb, sizeof nb));
+            notes[i] = tz_strdup(nn);
+        }
+        if (pick[i]->is_word) hl = (long)i;
+    }
+    char title[512], sub[1024], foot[512] = "", near[512];
+    snprintf(title, sizeof title, M("%s: parçalarının katkısı (FastText, model %s)", "%s: what its parts contribute (FastText, model %s)"),
+             w, m->name);
+    near_words(m, x.near, x.nnear, FT_EXPLAIN_NEAR, ", ", near, sizeof near);
+    snprintf(sub, sizeof sub, M("%s · |v| = %s · n = %zu satır · en yakın sözcükleri: %s", "%s · |v| = %s · n = %zu rows · nearest words: %s"),
+             x.in_vocab ? M("sözlükte", "in the vocabulary") : M("sözlükte yok (yalnız n-gram'ları)", "not in the vocabulary (n-grams only)"),
+             fmt_real(x.norm, dec, b1), x.n, x.nnear ? near : "—");
+    if (shown < nrows)
+        snprintf(foot, sizeof foot, M("en büyük |c| ile %zu parça gösteriliyor; %zu parça dışarıda (katkılarının toplamı %s) — hepsi: export DOSYA.tsv",
+                                      "the %zu parts with the largest |c| are shown; %zu are left out (their contributions sum to %s) — all of them: export FILE.tsv"),
+                 shown, nrows - shown, fmt_real(rest, dec, b2));
+    if (x.nnorow) {
+        size_t len = strlen(foot);
+        snprintf(foot + len, sizeof foot - len, M("%s%zu n-gram'ın satırı yok (budanmış)", "%s%zu n-grams have no row (pruned)"),
+                 len ? " · " : "", x.nnorow);
+    }
+    /* export: every part, the ones without a row too */
+    char **rows = tz_calloc(x.nparts ? x.nparts : 1, sizeof *rows);
+    for (size_t i = 0; i < x.nparts; i++) {
+        const FtPart *p = &x.parts[i];
+        char line[1024], cs[32] = "", nn[512];
+        if (!isnan(p->cosine)) snprintf(cs, sizeof cs, "%.6f", p->cosine);
+        snprintf(line, sizeof line, "%s\t%s\t%lld\t%d\t%.9g\t%s\t%s", p->text, p->is_word ? "word" : "ngram", (long long)p->row,
+                 p->count, p->contrib, cs, near_words(m, p->near, p->nnear, FT_EXPLAIN_NEAR, " ", nn, sizeof nn));
+        rows[i] = tz_strdup(line);
+    }
+    SceneBars sb = { .title = title, .subtitle = sub,
+                     .xlabel = M("katkı c = (x · v̂) / n — x parçanın satırı, v̂ sözcüğün yönü; çubukların toplamı |v|",
+                                 "contribution c = (x · v̂) / n — x the part's row, v̂ the word's direction; the bars add up to |v|"),
+                     .footer = foot[0] ? foot : NULL, .n = shown, .labels = (const char *const *)labels, .values = vals,
+                     .notes = (const char *const *)notes, .highlight = hl, .value_format = vfmt,
+                     .tsv_header = "part\tkind\trow\tcount\tcontribution\tcosine\tnearest", .tsv_rows = (const char *const *)rows,
+                     .tsv_n = x.nparts };
+    scene_bars_set(&sb);
+    for (size_t i = 0; i < shown; i++) { free(labels[i]); free(notes[i]); }
+    for (size_t i = 0; i < x.nparts; i++) free(rows[i]);
+    free(labels);
+    free(notes);
+    free(vals);
+    free(rows);
+    free(pick);
+    ft_explain_free(&x);
+    return scene_show(VIEW_BARS, arg_str(a, "out", NULL));
+}
+
 int cmd_plot(Args *a)
 {
     const char *what = a->argv[1];
@@ -494,8 +720,9 @@ int cmd_plot(Args *a)
     if (!strcmp(what, "analogy")) return plot_analogy(a);
     if (!strcmp(what, "similarity")) return plot_similarity(a);
     if (!strcmp(what, "loss")) return scene_show(VIEW_LOSS, arg_str(a, "out", NULL));
-    say_error(M("'plot %s' yok; plot analogy | pca | tsne | similarity | loss",
-                "there is no 'plot %s'; plot analogy | pca | tsne | similarity | loss"), what);
+    if (!strcmp(what, "subwords")) return plot_subwords(a);
+    say_error(M("'plot %s' yok; plot analogy | pca | tsne | similarity | loss | subwords",
+                "there is no 'plot %s'; plot analogy | pca | tsne | similarity | loss | subwords"), what);
     return 1;
 }
 
@@ -525,9 +752,10 @@ int cmd_views(Args *a)
 {
     (void)a;
     static const char *const tr[VIEW_COUNT] = { "sözcüklerin düzlemdeki haritası (plot pca|tsne|analogy)",
-                                                "eğitimin kayıp eğrisi, canlı", "bir matrisin ısı haritası (plot similarity)" };
+                                                "eğitimin kayıp eğrisi, canlı", "bir matrisin ısı haritası (plot similarity)",
+                                                "yatay çubuklar (plot subwords)" };
     static const char *const en[VIEW_COUNT] = { "words on a plane (plot pca|tsne|analogy)", "the loss curve of training, live",
-                                                "a matrix as a heatmap (plot similarity)" };
+                                                "a matrix as a heatmap (plot similarity)", "horizontal bars (plot subwords)" };
     for (int v = 0; v < VIEW_COUNT; v++)
         say("%s %-8s %s%s\n", v == scene_current() ? "*" : " ", view_name((ViewId)v), M(tr[v], en[v]),
             scene_has_data((ViewId)v) ? "" : M("  (boş)", "  (empty)"));
@@ -538,8 +766,8 @@ int cmd_view(Args *a)
 {
     int v = view_from_name(a->argv[1]);
     if (v < 0) {
-        say_error(M("'%s' diye bir görünüm yok; görünümler: scatter, loss, heatmap ('views' listeler).",
-                    "there is no view '%s'; the views are: scatter, loss, heatmap ('views' lists them)."), a->argv[1]);
+        say_error(M("'%s' diye bir görünüm yok; görünümler: scatter, loss, heatmap, bars ('views' listeler).",
+                    "there is no view '%s'; the views are: scatter, loss, heatmap, bars ('views' lists them)."), a->argv[1]);
         return 1;
     }
     return scene_show((ViewId)v, arg_str(a, "out", NULL));

@@ -28,7 +28,7 @@
 
 #define MAX_SERIES 4
 
-static const char *const VIEW_NAMES[VIEW_COUNT] = { "scatter", "loss", "heatmap" };
+static const char *const VIEW_NAMES[VIEW_COUNT] = { "scatter", "loss", "heatmap", "bars" };
 
 typedef struct {
     char *title, *xlabel, *ylabel;
@@ -73,10 +73,22 @@ typedef struct {
     long hl_row, hl_col;       /* the cell clicked last, or -1 */
 } HeatData;
 
+typedef struct {
+    char *title, *subtitle, *xlabel, *footer, *fmt;
+    size_t n;
+    char **labels, **notes;    /* notes: NULL when there are none */
+    float *values;
+    long highlight;
+    char *tsv_header;          /* NULL: label, value, note */
+    char **tsv_rows;
+    size_t tsv_n;
+} BarsData;
+
 static struct {
     ScatterData sc;
     LossData loss;
     HeatData heat;
+    BarsData bars;
     ViewId current;
     Window *win;
     int tried_window;          /* the automatic opening failed once: do not try again */
@@ -397,6 +409,66 @@ void scene_heatmap_set(const char *title, const float *values, size_t rows, size
     S.dirty = 1;
 }
 
+/* --- bars ------------------------------------------------------------------------------------ */
+
+static void bars_clear(BarsData *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->labels[i]);
+        if (b->notes) free(b->notes[i]);
+    }
+    for (size_t i = 0; i < b->tsv_n; i++) free(b->tsv_rows[i]);
+    free(b->labels);
+    free(b->notes);
+    free(b->values);
+    free(b->tsv_rows);
+    free(b->tsv_header);
+    free(b->title);
+    free(b->subtitle);
+    free(b->xlabel);
+    free(b->footer);
+    free(b->fmt);
+    memset(b, 0, sizeof *b);
+    b->highlight = -1;
+}
+
+void scene_bars_set(const SceneBars *in)
+{
+    BarsData *b = &S.bars;
+    bars_clear(b);
+    b->title = dup_or_null(in->title);
+    b->subtitle = dup_or_null(in->subtitle);
+    b->xlabel = dup_or_null(in->xlabel);
+    b->footer = dup_or_null(in->footer);
+    b->fmt = dup_or_null(in->value_format);
+    b->n = in->n;
+    b->labels = tz_calloc(in->n ? in->n : 1, sizeof *b->labels);
+    b->values = tz_calloc(in->n ? in->n : 1, sizeof *b->values);
+    if (in->notes) b->notes = tz_calloc(in->n ? in->n : 1, sizeof *b->notes);
+    for (size_t i = 0; i < in->n; i++) {
+        b->labels[i] = tz_strdup(in->labels && in->labels[i] ? in->labels[i] : "");
+        b->values[i] = in->values ? in->values[i] : NAN;
+        if (in->notes) b->notes[i] = dup_or_null(in->notes[i]);
+    }
+    b->highlight = in->highlight;
+    b->tsv_header = dup_or_null(in->tsv_header);
+    if (in->tsv_header && in->tsv_n) {
+        b->tsv_n = in->tsv_n;
+        b->tsv_rows = tz_calloc(in->tsv_n, sizeof *b->tsv_rows);
+        for (size_t i = 0; i < in->tsv_n; i++) b->tsv_rows[i] = tz_strdup(in->tsv_rows[i] ? in->tsv_rows[i] : "");
+    }
+    S.dirty = 1;
+}
+
+static void bars_scene(BarsScene *bs)
+{
+    BarsData *b = &S.bars;
+    *bs = (BarsScene){ .title = b->title, .subtitle = b->subtitle, .n = b->n, .labels = (const char *const *)b->labels,
+                       .values = b->values, .notes = (const char *const *)b->notes, .highlight = b->highlight,
+                       .xlabel = b->xlabel, .footer = b->footer, .value_format = b->fmt,
+                       .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
+}
+
 /* --- drawing --------------------------------------------------------------------------------- */
 
 int scene_has_data(ViewId v)
@@ -405,6 +477,7 @@ int scene_has_data(ViewId v)
     case VIEW_SCATTER: return S.sc.n > 0;
     case VIEW_LOSS: return S.loss.ns > 0 && S.loss.s[0].n > 0;
     case VIEW_HEATMAP: return S.heat.rows > 0;
+    case VIEW_BARS: return S.bars.n > 0;
     default: return 0;
     }
 }
@@ -430,8 +503,10 @@ static void draw_empty(Canvas *c, Font *f, float px, ViewId v)
                                             "nothing plotted yet: 'plot pca top=100', 'plot tsne …', 'plot analogy A B C'")
                       : v == VIEW_LOSS ? M("henüz kayıp eğrisi yok: bir eğitim başlatın ('train word2vec corpus=tr')",
                                            "no loss curve yet: start a training job ('train word2vec corpus=tr')")
-                                       : M("henüz ısı haritası yok: 'plot similarity S1 S2 S3 …'",
-                                           "no heatmap yet: 'plot similarity W1 W2 W3 …'");
+                      : v == VIEW_HEATMAP ? M("henüz ısı haritası yok: 'plot similarity S1 S2 S3 …'",
+                                              "no heatmap yet: 'plot similarity W1 W2 W3 …'")
+                                          : M("henüz çubuk grafik yok: 'plot subwords SÖZCÜK' (bir FastText modeliyle)",
+                                              "no bar chart yet: 'plot subwords WORD' (with a FastText model)");
     canvas_text(c, f, px * 1.5f, px * 1.6f, px * 1.15f, view_name(v), GREY);
     canvas_text(c, f, px * 1.5f, (float)c->h / 2, px * 0.9f, msg, GREY);
 }
@@ -466,6 +541,10 @@ static void draw_view(Canvas *c, ViewId v)
                           .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
         view_lines(c, f, &ls, px);
         for (int i = 0; i < ns; i++) { free(xs[i]); free(ys[i]); }
+    } else if (v == VIEW_BARS) {
+        BarsScene bs;
+        bars_scene(&bs);
+        view_bars(c, f, &bs, px);
     } else {
         HeatmapScene hs;
         heat_scene(&hs);
@@ -617,6 +696,16 @@ static int export_write(FILE *f, void *ud, TzErr *e)
         for (int k = S.loss.ns - 1; k >= 0; k--)
             for (size_t i = 0; i < S.loss.s[k].n; i++, (*lines)++)
                 fprintf(f, "%s\t%.0f\t%.6g\n", S.loss.s[k].what, S.loss.s[k].step[i], S.loss.s[k].loss[i]);
+    } else if (S.current == VIEW_BARS) {
+        BarsData *b = &S.bars;
+        if (b->tsv_header) {
+            fprintf(f, "%s\n", b->tsv_header);
+            for (size_t i = 0; i < b->tsv_n; i++, (*lines)++) fprintf(f, "%s\n", b->tsv_rows[i]);
+        } else {
+            fprintf(f, "label\tvalue\tnote\n");
+            for (size_t i = 0; i < b->n; i++, (*lines)++)
+                fprintf(f, "%s\t%.6g\t%s\n", b->labels[i], b->values[i], b->notes && b->notes[i] ? b->notes[i] : "");
+        }
     } else {
         HeatData *h = &S.heat;
         for (size_t j = 0; j < h->cols; j++) fprintf(f, "\t%s", h->clab[j]);
@@ -673,9 +762,29 @@ static void heat_click(int x, int y)
     ASYNC(say("%s × %s = %s\n", h->rlab[r], h->clab[c], fmt_real(h->values[(size_t)r * h->cols + (size_t)c], 4, b)));
 }
 
+/* A click on a bar prints its label, value and note, and outlines it. */
+static void bars_click(int x, int y)
+{
+    BarsData *b = &S.bars;
+    Font *f = font();
+    if (!b->n || !f) return;
+    BarsScene bs;
+    BarsFrame fr;
+    bars_scene(&bs);
+    bars_layout(&S.canvas, f, &bs, font_px(&S.canvas), &fr);
+    long i = bars_hit(&fr, b->n, (float)x, (float)y);
+    if (i < 0) return;
+    b->highlight = i;
+    S.dirty = 1;
+    char v[32];
+    ASYNC(say("%s: %s%s%s\n", b->labels[i], isnan(b->values[i]) ? "—" : fmt_real(b->values[i], 4, v),
+              b->notes && b->notes[i] ? "  " : "", b->notes && b->notes[i] ? b->notes[i] : ""));
+}
+
 static void on_click(int x, int y)
 {
     if (S.current == VIEW_HEATMAP) { heat_click(x, y); return; }
+    if (S.current == VIEW_BARS) { bars_click(x, y); return; }
     if (S.current != VIEW_SCATTER || !S.sc.n) return;
     long i = scatter_hit(S.sc.screen, S.sc.n, (float)x, (float)y, font_px(&S.canvas));
     if (i < 0) return;
@@ -780,6 +889,7 @@ void scene_free_all(void)
     for (int i = 0; i < S.loss.ns; i++) { free(S.loss.s[i].step); free(S.loss.s[i].loss); }
     memset(&S.loss, 0, sizeof S.loss);
     heat_clear(&S.heat);
+    bars_clear(&S.bars);
     font_free(S.font);
     S.font = NULL;
 }

@@ -15,9 +15,9 @@
 #include "models/word2vec.h"
 #include "viz/views.h"
 
-typedef enum { VIEW_SCATTER, VIEW_LOSS, VIEW_HEATMAP, VIEW_COUNT } ViewId;
+typedef enum { VIEW_SCATTER, VIEW_LOSS, VIEW_HEATMAP, VIEW_BARS, VIEW_COUNT } ViewId;
 
-/* "scatter", "loss", "heatmap" */
+/* "scatter", "loss", "heatmap", "bars" */
 const char *view_name(ViewId v);
 int view_from_name(const char *name);   /* -1 if unknown */
 
@@ -51,6 +51,25 @@ void scene_loss_point(double step, double loss);
 /* A matrix to show as a heatmap (values copied; labels copied); diverging for signed data. */
 void scene_heatmap_set(const char *title, const float *values, size_t rows, size_t cols, const char *const *row_labels,
                        const char *const *col_labels, int diverging, const char *caption);
+
+/* Labelled horizontal bars (plot subwords: a FastText word's n-gram contributions; later the
+ * probabilities of the next token). Everything is copied. The table `export` writes for this
+ * view is given separately — a header line and rows of tab-separated text — since it may
+ * hold more than the bars shown (all the parts of a word, where the picture shows the top
+ * k); with tsv_header NULL it is label, value, note of each bar. */
+typedef struct {
+    const char *title, *subtitle, *xlabel, *footer;   /* NULL for none */
+    size_t n;
+    const char *const *labels;
+    const float *values;             /* NaN: no bar */
+    const char *const *notes;        /* side notes, or NULL */
+    long highlight;                  /* -1 for none */
+    const char *value_format;        /* NULL → "%.3f" */
+    const char *tsv_header;          /* "part\trow\t…" without the newline, or NULL */
+    const char *const *tsv_rows;
+    size_t tsv_n;
+} SceneBars;
+void scene_bars_set(const SceneBars *b);
 
 /* Show a view: in the window when there is one (opening it if this session may), otherwise
  * written as a PNG to png (or a default name) — and say where it went. Returns 0 or 1. */

@@ -785,3 +785,196 @@ void view_lines(Canvas *c, Font *f, const LinesScene *sc, float px)
         j++;
     }
 }
+
+/* --- horizontal bars --------------------------------------------------------------------- */
+
+static const char *note_at(const BarsScene *s, size_t i) { return s->notes && s->notes[i] ? s->notes[i] : NULL; }
+
+static const char *bar_format(const BarsScene *s) { return s->value_format ? s->value_format : "%.3f"; }
+
+/* The text written at the end of bar i: its value, or "—" when it has none. */
+static void bar_text(const BarsScene *s, size_t i, char *out, size_t cap)
+{
+    float v = s->values ? s->values[i] : NAN;
+    if (isnan(v)) { snprintf(out, cap, "\xE2\x80\x94"); return; }      /* — */
+    if (!*bar_format(s)) { out[0] = '\0'; return; }
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, bar_format(s), (double)v);
+    tidy_number(tmp, s->decimal_mark ? s->decimal_mark : '.', out, cap);
+}
+
+/* The range the bars span: the finite values and 0, or the scene's own. */
+static void bars_range(const BarsScene *s, double *lo, double *hi)
+{
+    if (s->vmin < s->vmax) { *lo = s->vmin; *hi = s->vmax; return; }
+    double a = 0, b = 0;
+    for (size_t i = 0; s->values && i < s->n; i++)
+        if (isfinite(s->values[i])) { a = fmin(a, s->values[i]); b = fmax(b, s->values[i]); }
+    if (!(b > a)) b = a + 1;           /* all zero (or none): a unit axis to the right */
+    *lo = a;
+    *hi = b;
+}
+
+typedef struct {
+    BarsFrame fr;
+    float px, pad, vpx;
+    float title_y, subtitle_y;         /* baselines */
+    float label_w, note_w;
+    double lo, hi;                     /* the data range (0 included) */
+} BarsLayout;
+
+static void bars_layout_(const Canvas *c, Font *f, const BarsScene *s, float px, BarsLayout *L)
+{
+    memset(L, 0, sizeof *L);
+    BarsFrame *fr = &L->fr;
+    float W = (float)c->w, H = (float)c->h, pad = px * 0.6f;
+    L->px = px;
+    L->pad = pad;
+    size_t n = s->n;
+    /* above: the title and the subtitle; below: the tick labels, the axis caption, the footer */
+    float top = pad;
+    if (s->title) { L->title_y = px * 1.6f; top = px * 2.4f; }
+    if (s->subtitle) { L->subtitle_y = top + px * 0.55f; top += px * 1.35f; }
+    top += px * 0.3f;
+    float bottom = px * 0.8f * 1.9f + (s->xlabel ? px * 1.3f : 0) + (s->footer ? px * 1.3f : 0) + pad * 0.5f;
+    float rows_h = H - top - bottom;
+    if (rows_h < 1) rows_h = 1;
+    float row_h = n ? rows_h / (float)n : rows_h;
+    row_h = fminf(row_h, px * 2.0f);   /* a few bars stay bars, not slabs */
+    /* labels as large as the rows allow, between 0.55 and 0.8 font_px; thinner rows label
+     * every k-th bar */
+    float lpx = fminf(px * 0.8f, row_h / 1.25f);
+    if (lpx < px * 0.55f) lpx = fminf(px * 0.55f, px * 0.8f);
+    fr->label_every = row_h > 0 && row_h * 1.1f < lpx ? (int)ceilf(lpx / (row_h * 1.1f)) : 1;
+    fr->label_px = lpx;
+    L->vpx = lpx * 0.9f;
+    /* the columns: labels on the left, notes on the right, each at most a share of the width */
+    float lw = 0, nw = 0, vw = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s->labels && s->labels[i]) lw = fmaxf(lw, font_width(f, lpx, s->labels[i]));
+        if (note_at(s, i)) nw = fmaxf(nw, font_width(f, lpx, note_at(s, i)));
+        char b[64];
+        bar_text(s, i, b, sizeof b);
+        vw = fmaxf(vw, font_width(f, L->vpx, b));
+    }
+    L->label_w = fminf(lw, W * 0.26f);
+    L->note_w = fminf(nw, W * 0.3f);
+    fr->label_x1 = pad + L->label_w;
+    fr->note_x0 = nw > 0 ? W - pad - L->note_w : W;
+    fr->x0 = fr->label_x1 + (L->label_w > 0 ? px * 0.7f : 0);
+    fr->x1 = (nw > 0 ? fr->note_x0 - px * 0.9f : W - pad);
+    if (fr->x1 < fr->x0 + 10) fr->x1 = fr->x0 + 10;
+    /* the value scale: the bars and the numbers at their ends fit between x0 and x1 */
+    bars_range(s, &L->lo, &L->hi);
+    float gap = px * 0.3f, room_l = L->lo < 0 ? vw + gap : 0, room_r = L->hi > 0 ? vw + gap : 0;
+    float span = fr->x1 - fr->x0 - room_l - room_r;
+    if (span < (fr->x1 - fr->x0) * 0.3f) {             /* a narrow canvas: numbers over the bars */
+        room_l = room_r = 0;
+        span = fr->x1 - fr->x0;
+    }
+    fr->scale = (float)(span / (L->hi - L->lo));
+    fr->zero_x = fr->x0 + room_l + (float)(-L->lo) * fr->scale;
+    fr->vmin = (fr->x0 - fr->zero_x) / fr->scale;
+    fr->vmax = (fr->x1 - fr->zero_x) / fr->scale;
+    fr->row_h = row_h;
+    fr->bar_h = row_h * 0.68f;
+    fr->y0 = top;
+    fr->y1 = top + row_h * (float)n;
+}
+
+void bars_layout(const Canvas *c, Font *f, const BarsScene *s, float px, BarsFrame *out)
+{
+    BarsLayout L;
+    bars_layout_(c, f, s, px, &L);
+    *out = L.fr;
+}
+
+float bars_px_x(const BarsFrame *fr, double v) { return fr->zero_x + (float)v * fr->scale; }
+
+long bars_hit(const BarsFrame *fr, size_t n, float x, float y)
+{
+    (void)x;
+    if (!(fr->row_h > 0) || y < fr->y0 || y >= fr->y1) return -1;
+    long i = (long)floorf((y - fr->y0) / fr->row_h);
+    return i >= 0 && (size_t)i < n ? i : -1;
+}
+
+void view_bars(Canvas *c, Font *f, const BarsScene *s, float px)
+{
+    canvas_clear(c, BG);
+    BarsLayout L;
+    bars_layout_(c, f, s, px, &L);
+    const BarsFrame *fr = &L.fr;
+    float W = (float)c->w, pad = L.pad, lpx = fr->label_px, asc, desc;
+    char mark = s->decimal_mark ? s->decimal_mark : '.';
+    if (s->title) text_fit(c, f, pad, L.title_y, px * 1.15f, s->title, W - 2 * pad, 0, INK);
+    if (s->subtitle) text_fit(c, f, pad, L.subtitle_y, px * 0.8f, s->subtitle, W - 2 * pad, 0, GREY);
+    size_t n = s->n;
+    /* every other row lightly shaded, so the eye follows a row from its label to its note */
+    for (size_t i = 1; i < n; i += 2) {
+        float ya = fr->y0 + (float)i * fr->row_h;
+        canvas_fill_rect(c, pad * 0.5f, ya, W - pad * 0.5f, ya + fr->row_h, (Rgba){ 244, 244, 246, 255 });
+    }
+    /* the value axis: grid lines at 1-2-5 ticks, their labels below, a darker zero line */
+    double t[MAXTICKS], step;
+    int max_t = (int)((fr->x1 - fr->x0) / (px * 4));
+    int nt = ticks_linear(L.lo, L.hi, max_t < 2 ? 2 : max_t > 10 ? 10 : max_t, t, &step);
+    float tpx = px * 0.8f;
+    font_vmetrics(f, tpx, &asc, &desc);
+    for (int i = 0; i < nt; i++) {
+        float x = bars_px_x(fr, t[i]);
+        if (x < fr->x0 - 0.5f || x > fr->x1 + 0.5f) continue;
+        canvas_line(c, x, fr->y0, x, fr->y1, 1, GRID);
+        char b[64];
+        fmt_tick(b, sizeof b, t[i], step, mark);
+        float w = font_width(f, tpx, b);
+        canvas_line(c, x, fr->y1, x, fr->y1 + px * 0.25f, 1.2f, FRAME);
+        canvas_text(c, f, x - w / 2, fr->y1 + px * 0.35f + asc, tpx, b, TICK_INK);
+    }
+    canvas_line(c, fr->x0, fr->y1, fr->x1, fr->y1, 1.2f, FRAME);
+    float below = fr->y1 + px * 0.35f + asc + desc;
+    if (s->xlabel) {
+        below += px * 1.15f;
+        text_fit(c, f, (fr->x0 + fr->x1) / 2, below, px * 0.8f, s->xlabel, fr->x1 - fr->x0, 1, GREY);
+    }
+    if (s->footer) {
+        below += px * 1.3f;
+        text_fit(c, f, pad, below, px * 0.8f, s->footer, W - 2 * pad, 0, GREY);
+    }
+    /* the bars */
+    Rgba pos = s->pos_colour.a ? s->pos_colour : cmap_div(0.88f);
+    Rgba neg = s->neg_colour.a ? s->neg_colour : cmap_div(0.12f);
+    float va, vd;
+    font_vmetrics(f, L.vpx, &va, &vd);
+    font_vmetrics(f, lpx, &asc, &desc);
+    for (size_t i = 0; i < n; i++) {
+        float cy = fr->y0 + ((float)i + 0.5f) * fr->row_h;
+        float v = s->values ? s->values[i] : NAN;
+        int hl = (long)i == s->highlight;
+        char b[64];
+        bar_text(s, i, b, sizeof b);
+        float bw = font_width(f, L.vpx, b), gap = px * 0.3f;
+        if (isnan(v)) {
+            canvas_text(c, f, fr->zero_x + gap, cy + (va - vd) / 2, L.vpx, b, GREY);
+        } else {
+            float xe = bars_px_x(fr, fmax(fmin(v, fr->vmax), fr->vmin));
+            float xa = fminf(fr->zero_x, xe), xb = fmaxf(fr->zero_x, xe);
+            if (xb - xa < 1) { xa = xe - 0.5f; xb = xe + 0.5f; }      /* a zero still shows */
+            float ya = cy - fr->bar_h / 2, yb = cy + fr->bar_h / 2;
+            canvas_fill_rect(c, xa, ya, xb, yb, v < 0 ? neg : pos);
+            if (hl) rect_outline(c, xa - 1, ya - 1, xb + 1, yb + 1, fmaxf(2, px * 0.1f), INK);
+            /* the number just beyond the bar's end: right of a positive bar, left of a
+             * negative one; over the bar's end when there is no room outside */
+            float tx = v < 0 ? xa - gap - bw : xb + gap;
+            if (tx < fr->x0 - pad * 0.5f) tx = fr->x0;
+            if (tx + bw > fr->x1 + pad * 0.5f) tx = fr->x1 - bw;
+            canvas_text(c, f, tx, cy + (va - vd) / 2, L.vpx, b, TICK_INK);
+        }
+        if (s->labels && s->labels[i] && (i % (size_t)fr->label_every == 0 || hl))
+            text_fit(c, f, fr->label_x1, cy + (asc - desc) / 2, lpx, s->labels[i], L.label_w, 2, hl ? ACCENT : INK);
+        if (note_at(s, i) && (i % (size_t)fr->label_every == 0 || hl))
+            text_fit(c, f, fr->note_x0, cy + (asc - desc) / 2, lpx, note_at(s, i), L.note_w, 0, hl ? ACCENT : TICK_INK);
+    }
+    /* the zero line on top of the bars' starts */
+    canvas_line(c, fr->zero_x, fr->y0 - px * 0.2f, fr->zero_x, fr->y1, 1.6f, TICK_INK);
+}

@@ -12,6 +12,9 @@
  *    causal model given as NaN); gate activations (units × time steps).
  *  - view_lines: the live loss curve of a training job (step → loss); gradient flow
  *    (|∂L/∂h_t| against t on a log axis, one line per model).
+ *  - view_bars: labelled horizontal bars, positive to the right of a zero line and negative
+ *    to the left: the n-gram contributions of a FastText word vector (with where each
+ *    n-gram pulls as a side note); later the probabilities of the next token.
  */
 #ifndef TZ_PLOTS_H
 #define TZ_PLOTS_H
@@ -105,5 +108,50 @@ float plot_px_y(const PlotFrame *fr, double y);   /* NaN for y <= 0 on a log axi
  * points falling in one column are drawn as the span from their minimum to their maximum,
  * so that spikes stay visible. */
 void view_lines(Canvas *c, Font *f, const LinesScene *s, float font_px);
+
+/* --- horizontal bars --------------------------------------------------------------------- */
+
+typedef struct {
+    const char *title;                 /* first line, large; NULL for none */
+    const char *subtitle;              /* a second, smaller grey line under it; NULL */
+    size_t n;                          /* bars, drawn top to bottom in the order given */
+    const char *const *labels;         /* n strings, right-aligned left of the bars; NULL */
+    const float *values;               /* n values; NaN = no value: no bar, "—" written */
+    const char *const *notes;          /* n side notes ("→ kitap") in a column on the right;
+                                          NULL, or NULL entries, for none */
+    long highlight;                    /* this bar outlined and its label in the accent
+                                          colour; -1 for none */
+    const char *xlabel;                /* caption under the value axis; NULL */
+    const char *footer;                /* a last grey line ("34 more left out"); NULL */
+    const char *value_format;          /* printf format for one double written at the end of
+                                          each bar; NULL → "%.3f"; "" writes no values */
+    char decimal_mark;                 /* '.' or ','; 0 → '.' */
+    Rgba pos_colour, neg_colour;       /* alpha 0 → the diverging map's red (> 0) and blue
+                                          (< 0): "along" and "against", as in the heatmap */
+    float vmin, vmax;                  /* the axis range; vmin >= vmax: from the values, 0
+                                          always included */
+} BarsScene;
+
+/* Where view_bars puts things (hit-testing, tests). Bar i's row is the band
+ * [y0 + i·row_h, y0 + (i+1)·row_h); the bar itself is bar_h tall, centred in it, and runs
+ * from zero_x to bars_px_x(value). */
+typedef struct {
+    float x0, x1;                      /* the plot area across: left and right, pixels */
+    float y0, y1;                      /* the rows: top of the first, bottom of the last */
+    float zero_x;                      /* where the value 0 is */
+    float scale;                       /* pixels per unit of value */
+    double vmin, vmax;                 /* the values at x0 and x1 */
+    float row_h, bar_h;
+    float label_px;                    /* the size of labels, values and notes */
+    float label_x1;                    /* the right edge of the labels */
+    float note_x0;                     /* the left edge of the notes (the canvas width if none) */
+    int label_every;                   /* 1, or k when rows are too thin for every label */
+} BarsFrame;
+
+void bars_layout(const Canvas *c, Font *f, const BarsScene *s, float font_px, BarsFrame *out);
+float bars_px_x(const BarsFrame *fr, double v);
+/* The bar whose row contains (x, y) (anywhere across the canvas), or -1. */
+long bars_hit(const BarsFrame *fr, size_t n, float x, float y);
+void view_bars(Canvas *c, Font *f, const BarsScene *s, float font_px);
 
 #endif

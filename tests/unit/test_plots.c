@@ -478,3 +478,129 @@ Test(plots, lines_with_no_points_one_point_and_a_legend)
     canvas_free(&c);
     font_free(f);
 }
+
+/* --- horizontal bars --------------------------------------------------------------------- */
+
+/* The pixels of one colour in the band of bar i, left and right of x (exclusive). */
+static void count_in_row(const Canvas *c, const BarsFrame *fr, size_t i, Rgba col, float x, int *left, int *right)
+{
+    *left = *right = 0;
+    int ya = (int)(fr->y0 + (float)i * fr->row_h) + 1, yb = (int)(fr->y0 + (float)(i + 1) * fr->row_h) - 1;
+    for (int y = ya; y < yb; y++)
+        for (int X = 0; X < c->w; X++)
+            if (same(px_at(c, X, y), col)) {
+                if ((float)X < x - 1) (*left)++;
+                else if ((float)X > x + 1) (*right)++;
+            }
+}
+
+Test(plots, bars_grow_right_for_positive_and_left_for_negative)
+{
+    Font *f = font_or_fail();
+    TzErr e;
+    Canvas c;
+    canvas_init(&c, 1000, 600, &e);
+    float v[5] = { 0.4f, 0.2f, 0.1f, -0.05f, -0.2f };
+    const char *lab[5] = { "<kit", "ları", "kitap (kendi satırı)", "dan>", "ımız" };
+    const char *notes[5] = { "→ kitap, kitabı", "→ yolları", NULL, "→ okuldan", "→ dostlarımız" };
+    BarsScene s = { .title = "kitaplarımızdan", .subtitle = "sözlükte yok · |v| = 0,45", .n = 5, .labels = lab, .values = v,
+                    .notes = notes, .highlight = -1, .xlabel = "katkı", .decimal_mark = ',' };
+    view_bars(&c, f, &s, 20);
+    BarsFrame fr;
+    bars_layout(&c, f, &s, 20, &fr);
+    cr_assert(fr.zero_x > fr.x0 + 20 && fr.zero_x < fr.x1 - 100, "zero inside the plot area: %g in %g..%g", fr.zero_x, fr.x0, fr.x1);
+    cr_assert(fr.vmin <= -0.2 && fr.vmax >= 0.4, "the range holds the values: %g..%g", fr.vmin, fr.vmax);
+    cr_assert(fr.label_x1 < fr.x0 && fr.x1 < fr.note_x0, "labels | bars | notes, side by side");
+    Rgba pos = cmap_div(0.88f), neg = cmap_div(0.12f);
+    for (size_t i = 0; i < 5; i++) {
+        int pl, pr, nl, nr;
+        count_in_row(&c, &fr, i, pos, fr.zero_x, &pl, &pr);
+        count_in_row(&c, &fr, i, neg, fr.zero_x, &nl, &nr);
+        if (v[i] > 0) cr_assert(pr > 50 && pl == 0 && nl + nr == 0, "bar %zu (+): %d right, %d left, %d blue", i, pr, pl, nl + nr);
+        else cr_assert(nl > 50 && nr == 0 && pl + pr == 0, "bar %zu (−): %d left, %d right, %d red", i, nl, nr, pl + pr);
+        /* the length is the value: the bar's far end where bars_px_x puts it (±2 px) */
+        int y = (int)(fr.y0 + ((float)i + 0.5f) * fr.row_h);
+        float end = bars_px_x(&fr, v[i]);
+        Rgba col = v[i] > 0 ? pos : neg;
+        int inside = (int)(v[i] > 0 ? end - 2 : end + 2), outside = (int)(v[i] > 0 ? end + 3 : end - 3);
+        cr_assert(same(px_at(&c, inside, y), col), "bar %zu reaches %g", i, end);
+        cr_assert(!same(px_at(&c, outside, y), col), "bar %zu stops at %g", i, end);
+    }
+    cr_assert_float_eq(bars_px_x(&fr, 0.4) - fr.zero_x, 2 * (bars_px_x(&fr, 0.2) - fr.zero_x), 0.01f, "lengths in proportion");
+    /* labels: dark ink right-aligned before label_x1, in every row; notes after note_x0 */
+    for (size_t i = 0; i < 5; i++) {
+        int ya = (int)(fr.y0 + (float)i * fr.row_h) + 1, yb = (int)(fr.y0 + (float)(i + 1) * fr.row_h) - 1;
+        int lab_ink = 0, note_ink = 0;
+        for (int y = ya; y < yb; y++) {
+            for (int X = (int)fr.label_x1 - 30; X < (int)fr.label_x1; X++) lab_ink += L_of(px_at(&c, X, y)) < 0.5;
+            for (int X = (int)fr.note_x0; X < c.w; X++) note_ink += L_of(px_at(&c, X, y)) < 0.6;
+        }
+        cr_assert(lab_ink > 15, "label %zu drawn (%d dark pixels)", i, lab_ink);
+        if (notes[i]) cr_assert(note_ink > 15, "note %zu drawn (%d)", i, note_ink);
+        else cr_assert(note_ink == 0, "no note %zu, no ink (%d)", i, note_ink);
+    }
+    /* the highlighted bar: outlined in dark ink, its label red */
+    s.highlight = 1;
+    view_bars(&c, f, &s, 20);
+    int y1 = (int)(fr.y0 + 1.5f * fr.row_h - fr.bar_h / 2) - 1, red = 0;
+    cr_assert(L_of(px_at(&c, (int)((fr.zero_x + bars_px_x(&fr, 0.2)) / 2), y1)) < 0.3, "an outline along the top of bar 1");
+    for (int y = (int)(fr.y0 + fr.row_h); y < (int)(fr.y0 + 2 * fr.row_h); y++)
+        for (int X = 0; X < (int)fr.label_x1; X++) red += is_red(at(&c, X, y));
+    cr_assert(red > 10, "the highlighted bar's label is red (%d px)", red);
+    canvas_free(&c);
+    font_free(f);
+}
+
+Test(plots, bars_nan_zero_long_labels_and_many_rows)
+{
+    Font *f = font_or_fail();
+    TzErr e;
+    Canvas c;
+    canvas_init(&c, 800, 500, &e);
+    Rgba pos = cmap_div(0.88f), neg = cmap_div(0.12f);
+    /* NaN: no bar of either colour in its row, the others drawn; all values ≥ 0 put zero at
+     * the left of the plot area */
+    float v[3] = { 0.3f, NAN, 0.1f };
+    const char *lab[3] = { "Derin Öğrenme Tabanlı Modern Dil Modelleri ve Türkçe Sözcükler", "ışık", "İstanbul" };
+    BarsScene s = { .n = 3, .labels = lab, .values = v, .highlight = -1 };
+    view_bars(&c, f, &s, 16);
+    BarsFrame fr;
+    bars_layout(&c, f, &s, 16, &fr);
+    cr_assert_float_eq(fr.zero_x, fr.x0, 0.5f, "no negatives: zero at the left edge");
+    int l, r, l2, r2;
+    count_in_row(&c, &fr, 1, pos, fr.zero_x, &l, &r);
+    count_in_row(&c, &fr, 1, neg, fr.zero_x, &l2, &r2);
+    cr_assert(l + r + l2 + r2 == 0, "a NaN value draws no bar");
+    count_in_row(&c, &fr, 2, pos, fr.zero_x, &l, &r);
+    cr_assert(r > 30, "the bar after it is drawn");
+    /* the long label is shortened to its column: nothing at the canvas edge */
+    for (int y = 0; y < c.h; y++) cr_assert(same(px_at(&c, 0, y), BG) || L_of(px_at(&c, 0, y)) > 0.9, "ink at the edge, row %d", y);
+    cr_assert(fr.label_x1 < 0.3f * (float)c.w, "the label column keeps to its share: %g", fr.label_x1);
+    /* all zeros: a unit axis, 1-px marks at zero, no crash */
+    float z[2] = { 0, 0 };
+    BarsScene sz = { .n = 2, .values = z, .highlight = -1 };
+    view_bars(&c, f, &sz, 16);
+    bars_layout(&c, f, &sz, 16, &fr);
+    cr_assert(fr.vmax > fr.vmin && isfinite(fr.scale) && fr.scale > 0);
+    /* nothing at all */
+    BarsScene s0 = { .title = "boş", .n = 0, .highlight = -1 };
+    view_bars(&c, f, &s0, 16);
+    cr_assert_eq(bars_hit(&fr, 0, 10, 10), -1);
+    /* 300 bars in 500 pixels: labels every k-th row, hit-testing still finds each row */
+    enum { N = 300 };
+    float *many = malloc(N * sizeof *many);
+    const char **ml = malloc(N * sizeof *ml);
+    for (int i = 0; i < N; i++) { many[i] = (float)(i % 7) - 3; ml[i] = "ğ"; }
+    BarsScene sm = { .n = N, .values = many, .labels = ml, .highlight = 5 };
+    view_bars(&c, f, &sm, 16);
+    bars_layout(&c, f, &sm, 16, &fr);
+    cr_assert_gt(fr.label_every, 1);
+    cr_assert(fr.y1 <= (float)c.h, "the rows fit the canvas");
+    for (int i = 0; i < N; i += 37) cr_assert_eq(bars_hit(&fr, N, 500, fr.y0 + ((float)i + 0.5f) * fr.row_h), i);
+    cr_assert_eq(bars_hit(&fr, N, 500, fr.y0 - 2), -1);
+    cr_assert_eq(bars_hit(&fr, N, 500, fr.y1 + 2), -1);
+    free(many);
+    free(ml);
+    canvas_free(&c);
+    font_free(f);
+}
