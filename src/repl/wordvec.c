@@ -367,11 +367,19 @@ int cmd_models(Args *a)
         say("%s\n", M("henüz bir model yok.", "no models yet."));
         return 0;
     }
-    char b[32];
+    char b[32], mb[32], mem[64];
     for (int i = 0; i < g_app.nmodels; i++) {
         Model *m = g_app.models[i];
-        say("%s %s%*s %-9s %8s × %-4zu %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
-            m->kind, fmt_int((long long)m->vec.n, b), m->vec.dim, m->source, m->info);
+        /* memory: the query table (V × D floats), and a FastText model's own matrices — the
+         * input rows of words and n-gram buckets, (V + bucket) × D, are most of it. A model
+         * read from a .bin maps them from the file: the pages are read as queries touch them. */
+        double bytes = (double)m->vec.n * (double)m->vec.dim * 4.0, ft_bytes = 0;
+        if (m->ft) ft_bytes = ((double)m->ft->in_rows + (double)m->ft->out_rows) * (double)m->ft->args.dim * 4.0;
+        int mapped = m->ft && m->ft->file.data != NULL;
+        if (!mapped) bytes += ft_bytes;
+        snprintf(mem, sizeof mem, "%s MB%s", fmt_real(bytes / 1e6, 1, mb), mapped ? M(" (+ dosyadan eşlenen)", " (+ mapped file)") : "");
+        say("%s %s%*s %-12s %8s × %-4zu %s%*s %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
+            m->kind, fmt_int((long long)m->vec.n, b), m->vec.dim, mem, pad(mem, 10), "", m->source, m->info);
     }
     return 0;
 }
