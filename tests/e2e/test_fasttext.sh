@@ -39,6 +39,19 @@ theirs: ${theirs:0:200}"
 fi
 has "a fastText .bin loads as a fasttext model" "loaded: 1,432 words × 100 dims (model name back)"
 
+# fastText's own `nn` on our .bin finds our neighbours with our cosines
+theirs=$(printf 'kitap\n' | fasttext nn "$TMP/tr.bin" 5 2>/dev/null | sed 's/^Query word? //' | awk 'NF == 2 { printf "%s %.3f\n", $1, $2 }')
+tz -c "load $TMP/tr.bin as nnq; similar kitap k=5"
+ours=$(printf '%s\n' "$out" | awk '$1 ~ /^[1-5]$/ && NF == 3 { printf "%s %.3f\n", $2, $3 }')
+if [ -n "$theirs" ] && [ "$theirs" = "$ours" ]; then
+  ok "fasttext nn on our .bin = our similar (5 words and cosines to 3 decimals)"
+else
+  bad "fasttext nn on our .bin = our similar" "theirs:
+$theirs
+ours:
+$ours"
+fi
+
 # a model fastText trained (the committed fixture) answers too
 tz -c "load $ROOT/tests/ref/fasttext/tiny.bin; models; similar xyzq k=2; subwords ağ"
 match "models lists it as fasttext, with its n-gram settings" 'tiny +fasttext .*skipgram dim=10 minn=3 maxn=6 bucket=2000'
