@@ -29,7 +29,7 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 # The REPL objects except main.o, so unit tests can call the parser and the command table.
 REPL_LIBOBJ := $(filter-out $(BUILD)/src/main.o,$(REPL_OBJ))
 
-.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec bench-viz fuzz clean distclean
+.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec bench-fasttext bench-viz fuzz clean distclean
 
 all: tezgah
 
@@ -54,6 +54,7 @@ $(BUILD)/src/%.o: src/%.c | $(BUILD)/layers.ok
 
 # The training loops are where the time goes: let the compiler unroll and vectorise them.
 $(BUILD)/src/engine/models/word2vec.o: OPT = -O3
+$(BUILD)/src/engine/models/ft_train.o: OPT = -O3
 
 $(LIB): $(ENGINE_OBJ)
 	@rm -f $@
@@ -100,6 +101,12 @@ bench: tezgah
 
 bench-word2vec: tezgah
 	@bash bench/word2vec.sh
+
+# FastText against Debian's fasttext and gensim (tr, en), and loading a cc.tr.300-sized .bin;
+# the classifier against fasttext supervised
+bench-fasttext: tezgah
+	@bash bench/fasttext.sh
+	@bash bench/ft_sup.sh
 
 # t-SNE (ours vs scikit-learn's Barnes-Hut) and PCA (ours vs numpy): a small driver that
 # links only the engine, so its time and memory are the engine's.

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "core/io.h"
 #include "core/utf8.h"
@@ -385,6 +387,14 @@ int ft_bin_load(FastText *ft, const char *path, size_t limit, TzErr *e)
         return rc;
     }
     ft->file = f;     /* ft->input/output point into it: ft_free unmaps */
+    /* The dictionary was read front to back (tz_file_map asked for read-ahead); the matrices
+     * are read a few rows at a time, wherever a query's n-grams land: tell the kernel not to
+     * read ahead there, or a 7 GB cc.tr.300.bin on disk would pull in far more than it uses. */
+    if (f.mapped && ft->input) {
+        uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+        uintptr_t a = ((uintptr_t)ft->input) & ~(page - 1), end = (uintptr_t)f.data + f.size;
+        if (end > a) madvise((void *)a, end - a, MADV_RANDOM);
+    }
     return 0;
 }
 
