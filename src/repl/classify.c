@@ -189,17 +189,25 @@ static Model *classifier_for(Args *a)
     return m;
 }
 
-int cmd_predict(Args *a)
+/* The classifier and the k= and threshold= options that predict and test share. */
+static Model *classifier_opts(Args *a, long *k, double *threshold)
 {
     Model *m = classifier_for(a);
-    if (!m) return 1;
+    if (!m) return NULL;
     TzErr e;
+    if (arg_long(a, "k", 1, 1, 1000000, k, &e) || arg_double(a, "threshold", 0, 0, 1, threshold, &e)) {
+        say_tzerr(&e);
+        return NULL;
+    }
+    return m;
+}
+
+int cmd_predict(Args *a)
+{
     long k;
     double threshold;
-    if (arg_long(a, "k", 1, 1, 1000000, &k, &e) || arg_double(a, "threshold", 0, 0, 1, &threshold, &e)) {
-        say_tzerr(&e);
-        return 1;
-    }
+    Model *m = classifier_opts(a, &k, &threshold);
+    if (!m) return 1;
     /* the text: one quoted argument, or the words typed after the command */
     size_t len = 0;
     for (int i = 1; i < a->argc; i++) len += strlen(a->argv[i]) + 1;
@@ -302,15 +310,10 @@ static void test_done(int rc, const TzErr *e, void *arg)
 
 int cmd_test(Args *a)
 {
-    Model *m = classifier_for(a);
-    if (!m) return 1;
-    TzErr e;
     long k;
     double threshold;
-    if (arg_long(a, "k", 1, 1, 1000000, &k, &e) || arg_double(a, "threshold", 0, 0, 1, &threshold, &e)) {
-        say_tzerr(&e);
-        return 1;
-    }
+    Model *m = classifier_opts(a, &k, &threshold);
+    if (!m) return 1;
     TestJob *T = tz_calloc(1, sizeof *T);
     if (labelled_path(a->argv[1], 1, T->path)) { free(T); return 1; }
     if (strcmp(T->path, a->argv[1]) != 0)

@@ -300,6 +300,16 @@ static Span *split_lines(const char *d, size_t n, size_t *nlines)
     return s;
 }
 
+/* Map a labelled file, check that it is text, and find its lines. */
+static int map_lines(const char *path, TzFile *f, Span **lines, size_t *nlines, TzErr *e)
+{
+    int rc = tz_file_map(f, path, e);
+    if (rc) return rc;
+    if ((rc = tz_check_text(path, f->data, f->size, e))) { tz_file_unmap(f); return rc; }
+    *lines = split_lines(f->data, f->size, nlines);
+    return 0;
+}
+
 static int no_labels(const char *path, const char *prefix, TzErr *e)
 {
     return tz_errf(e, TZ_E_FORMAT,
@@ -528,13 +538,12 @@ int ft_sup_train(const char *path, const FtSupConfig *cfg, FastText *out, FtSupS
         (cfg->loss != FT_LOSS_SOFTMAX && cfg->loss != FT_LOSS_HS && cfg->loss != FT_LOSS_OVA))
         return tz_errf(e, TZ_E_ARG, "sınıflandırıcı ayarları geçersiz (dim, epochs, lr, wordNgrams, minn/maxn, loss).",
                        "the classifier settings are not valid (dim, epochs, lr, wordNgrams, minn/maxn, loss).");
-    TzFile f;
-    int rc = tz_file_map(&f, path, e);
-    if (rc) return rc;
-    if ((rc = tz_check_text(path, f.data, f.size, e))) { tz_file_unmap(&f); return rc; }
     double t0 = tz_now();
+    TzFile f;
+    Span *lines;
     size_t nlines;
-    Span *lines = split_lines(f.data, f.size, &nlines);
+    int rc = map_lines(path, &f, &lines, &nlines, e);
+    if (rc) return rc;
     FastText *ft = out;
     ft_args_default(&ft->args);
     ft->args.dim = cfg->dim;
@@ -654,11 +663,10 @@ int ft_sup_test(const FastText *ft, const char *path, size_t k, float threshold,
         return tz_errf(e, TZ_E_ARG, "bu model bir sınıflandırıcı değil (denetimli değil).",
                        "this model is not a classifier (not supervised).");
     TzFile f;
-    int rc = tz_file_map(&f, path, e);
-    if (rc) return rc;
-    if ((rc = tz_check_text(path, f.data, f.size, e))) { tz_file_unmap(&f); return rc; }
+    Span *lines;
     size_t nlines;
-    Span *lines = split_lines(f.data, f.size, &nlines);
+    int rc = map_lines(path, &f, &lines, &nlines, e);
+    if (rc) return rc;
     size_t L = ft->nlabels;
     t->nlabels = L;
     t->label_gold = tz_calloc(L ? L : 1, sizeof *t->label_gold);
