@@ -1,0 +1,72 @@
+/* recurrent.h — the recurrent cells of the chapter: Elman RNN, LSTM and GRU, each run over a
+ * whole sequence for a batch (forward), then back through time (backward, full BPTT).
+ *
+ * Shapes: T time steps, B sequences in the batch, I inputs, H hidden units, G gate blocks
+ * (RNN 1, LSTM 4, GRU 3). Sequences are time-major: x is T × B × I (x[t][b][i]).
+ * Weights follow PyTorch's nn.RNN / nn.LSTM / nn.GRU exactly (so its numbers can be checked
+ * against ours): W is (G·H) × I, U is (G·H) × H, two biases b (input side) and bu
+ * (recurrent side), gate blocks in PyTorch's order:
+ *
+ *   RNN   a_t = W x_t + b + U h_{t−1} + bu                      h_t = tanh(a_t)
+ *   LSTM  [i f g o] = W x_t + b + U h_{t−1} + bu  (4 blocks of H)
+ *         i = σ(·)  f = σ(·)  g = tanh(·)  o = σ(·)
+ *         c_t = f ⊙ c_{t−1} + i ⊙ g                            h_t = o ⊙ tanh(c_t)
+ *   GRU   [r z n]: r = σ(W_r x + b_r + U_r h + bu_r)   z = σ(W_z x + b_z + U_z h + bu_z)
+ *         n = tanh(W_n x + b_n + r ⊙ (U_n h + bu_n))
+ *         h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+ *
+ * (Two biases where one would do for RNN and LSTM: PyTorch keeps both, and the GRU needs bu_n
+ * apart because r multiplies it. The forget-gate bias is where an LSTM starts remembering:
+ * cell_init sets b_f = 1.)
+ */
+#ifndef TZ_RECURRENT_H
+#define TZ_RECURRENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { TZ_CELL_RNN = 0, TZ_CELL_LSTM = 1, TZ_CELL_GRU = 2 } CellKind;
+
+typedef struct {
+    CellKind kind;
+    int In, H, G;       /* inputs (I), hidden units, gate blocks (not `I`: complex.h, which
+                           cblas.h includes, defines I as the imaginary unit) */
+    float *W;           /* G·H × I */
+    float *U;           /* G·H × H */
+    float *b;           /* G·H */
+    float *bu;          /* G·H */
+} Cell;
+
+/* Allocate a cell (weights zero). cell_init fills them uniform in ±1/√H from seed (PyTorch's
+ * rule) and sets the LSTM forget bias b_f to 1. */
+void cell_alloc(Cell *c, CellKind kind, int I, int H);
+void cell_init(Cell *c, uint64_t seed);
+void cell_zero(Cell *c);                 /* all weights (and so all gradients) to 0 */
+void cell_free(Cell *c);                 /* safe on a zeroed struct */
+size_t cell_nparams(const Cell *c);
+
+/* What the forward pass keeps for the backward pass (and for `step`: the gates to show). */
+typedef struct {
+    int T, B, H, G, kind;
+    float *h;           /* (T+1) × B × H: h[0] = h0, h[t] the output at step t */
+    float *c;           /* LSTM: (T+1) × B × H cell states (c[0] = c0); else NULL */
+    float *gate;        /* T × B × G·H gate values after their non-linearity (LSTM i f g o,
+                           GRU r z n, RNN h itself) */
+    float *un;          /* GRU: T × B × H  U_n h_{t−1} + bu_n (before r multiplies it) */
+    size_t cap;         /* capacity the buffers were allocated for (in T·B) */
+} CellCache;
+
+void cell_cache_free(CellCache *k);      /* safe on a zeroed struct */
+
+/* Run the cell over x (T × B × I) from h0 (B × H; NULL = zeros) and, for an LSTM, c0 (NULL =
+ * zeros). The cache grows as needed. The outputs are k->h + B·H (T × B × H). */
+void cell_forward(const Cell *c, const float *x, int T, int B, const float *h0, const float *c0, CellCache *k);
+
+/* Back through time. dh: T × B × H, the loss gradient w.r.t. each output h_t (not counting
+ * what flows back from later steps — that is added here); dhT/dcT: extra gradient on the last
+ * h and c (NULL = none). Adds the weight gradients into g (a cell of the same shape); writes
+ * dx (T × B × I, may be NULL), dh0 and dc0 (B × H each, may be NULL). */
+void cell_backward(const Cell *c, const float *x, const CellCache *k, const float *dh, const float *dhT,
+                   const float *dcT, Cell *g, float *dx, float *dh0, float *dc0);
+
+#endif
