@@ -1,0 +1,206 @@
+/* rnnlm.c — see rnnlm.h. */
+#include "models/rnnlm.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+
+static void fill(float *p, size_t n, float a, uint64_t *r)
+{
+    for (size_t i = 0; i < n; i++) {
+        *r = *r * 6364136223846793005ULL + 1442695040888963407ULL;
+        p[i] = a * ((float)((*r >> 40) & 0xFFFFFF) / 8388608.0f - 1.0f);
+    }
+}
+
+void rnnlm_init(RnnLM *m, CellKind kind, int V, int E, int H, int L, uint64_t seed)
+{
+    TZ_ASSERT(V > 0 && E > 0 && H > 0 && L >= 1 && L <= RNNLM_MAX_LAYERS);
+    memset(m, 0, sizeof *m);
+    m->kind = kind;
+    m->V = V; m->E = E; m->H = H; m->L = L;
+    uint64_t r = seed * 0x9E3779B97F4A7C15ULL + 5;
+    m->emb = tz_malloc((size_t)V * (size_t)E * sizeof *m->emb);
+    fill(m->emb, (size_t)V * (size_t)E, 0.5f, &r);
+    m->Wo = tz_malloc((size_t)V * (size_t)H * sizeof *m->Wo);
+    fill(m->Wo, (size_t)V * (size_t)H, 1.0f / sqrtf((float)H), &r);
+    m->bo = tz_calloc((size_t)V, sizeof *m->bo);
+    for (int l = 0; l < L; l++) {
+        cell_alloc(&m->cell[l], kind, l == 0 ? E : H, H);
+        cell_init(&m->cell[l], seed + 1000 * (uint64_t)(l + 1));
+    }
+}
+
+void rnnlm_free(RnnLM *m)
+{
+    free(m->emb);
+    free(m->Wo);
+    free(m->bo);
+    for (int l = 0; l < RNNLM_MAX_LAYERS; l++) cell_free(&m->cell[l]);
+    memset(m, 0, sizeof *m);
+}
+
+size_t rnnlm_nparams(const RnnLM *m)
+{
+    size_t n = (size_t)m->V * (size_t)m->E + (size_t)m->V * (size_t)m->H + (size_t)m->V;
+    for (int l = 0; l < m->L; l++) n += cell_nparams(&m->cell[l]);
+    return n;
+}
+
+void rnnlm_work_init(RnnLMWork *w, const RnnLM *m)
+{
+    memset(w, 0, sizeof *w);
+    w->emb = tz_calloc((size_t)m->V * (size_t)m->E, sizeof *w->emb);
+    w->Wo = tz_calloc((size_t)m->V * (size_t)m->H, sizeof *w->Wo);
+    w->bo = tz_calloc((size_t)m->V, sizeof *w->bo);
+    for (int l = 0; l < m->L; l++) cell_alloc(&w->cell[l], m->kind, m->cell[l].In, m->H);
+}
+
+void rnnlm_work_free(RnnLMWork *w)
+{
+    free(w->emb); free(w->Wo); free(w->bo);
+    for (int l = 0; l < RNNLM_MAX_LAYERS; l++) { cell_free(&w->cell[l]); cell_cache_free(&w->cache[l]); }
+    free(w->x0); free(w->probs); free(w->dh); free(w->dx);
+    memset(w, 0, sizeof *w);
+}
+
+void rnnlm_zero_grad(RnnLMWork *w, const RnnLM *m)
+{
+    memset(w->emb, 0, (size_t)m->V * (size_t)m->E * sizeof *w->emb);
+    memset(w->Wo, 0, (size_t)m->V * (size_t)m->H * sizeof *w->Wo);
+    memset(w->bo, 0, (size_t)m->V * sizeof *w->bo);
+    for (int l = 0; l < m->L; l++) cell_zero(&w->cell[l]);
+}
+
+static void work_fit(RnnLMWork *w, const RnnLM *m, size_t TB)
+{
+    if (w->cap >= TB) return;
+    size_t D = (size_t)(m->E > m->H ? m->E : m->H);
+    free(w->x0); free(w->probs); free(w->dh); free(w->dx);
+    w->x0 = tz_malloc(TB * (size_t)m->E * sizeof *w->x0);
+    w->probs = tz_malloc(TB * (size_t)m->V * sizeof *w->probs);
+    w->dh = tz_malloc(TB * D * sizeof *w->dh);
+    w->dx = tz_malloc(TB * D * sizeof *w->dx);
+    w->cap = TB;
+}
+
+/* Row-wise softmax in place (n rows of V). */
+static void softmax_rows(float *p, size_t n, int V)
+{
+    for (size_t r = 0; r < n; r++) {
+        float *x = p + r * (size_t)V, mx = x[0];
+        for (int j = 1; j < V; j++) if (x[j] > mx) mx = x[j];
+        double s = 0;
+        for (int j = 0; j < V; j++) { x[j] = expf(x[j] - mx); s += x[j]; }
+        float inv = (float)(1.0 / s);
+        for (int j = 0; j < V; j++) x[j] *= inv;
+    }
+}
+
+double rnnlm_loss(const RnnLM *m, RnnLMWork *w, const int32_t *tokens, const int32_t *targets, int T, int B,
+                  const float *h0, const float *c0, int grad, float *hT, float *cT)
+{
+    const size_t TB = (size_t)T * (size_t)B, BH = (size_t)B * (size_t)m->H;
+    const int V = m->V, E = m->E, H = m->H, L = m->L;
+    work_fit(w, m, TB);
+    for (size_t i = 0; i < TB; i++) {
+        TZ_ASSERT(tokens[i] >= 0 && tokens[i] < V && targets[i] >= 0 && targets[i] < V);
+        memcpy(w->x0 + i * (size_t)E, m->emb + (size_t)tokens[i] * (size_t)E, (size_t)E * sizeof *w->x0);
+    }
+    /* up the stack: each layer reads the outputs of the one below */
+    for (int l = 0; l < L; l++) {
+        const float *in = l == 0 ? w->x0 : w->cache[l - 1].h + BH;
+        cell_forward(&m->cell[l], in, T, B, h0 ? h0 + (size_t)l * BH : NULL,
+                     c0 && m->kind == TZ_CELL_LSTM ? c0 + (size_t)l * BH : NULL, &w->cache[l]);
+        if (hT) memcpy(hT + (size_t)l * BH, w->cache[l].h + TB * (size_t)H, BH * sizeof *hT);
+        if (cT && m->kind == TZ_CELL_LSTM) memcpy(cT + (size_t)l * BH, w->cache[l].c + TB * (size_t)H, BH * sizeof *cT);
+    }
+    const float *top = w->cache[L - 1].h + BH;
+    /* logits = top · Woᵀ + bo, then the softmax */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)TB, V, H, 1.0f, top, H, m->Wo, H, 0.0f, w->probs, V);
+    for (size_t i = 0; i < TB; i++)
+        for (int j = 0; j < V; j++) w->probs[i * (size_t)V + (size_t)j] += m->bo[j];
+    softmax_rows(w->probs, TB, V);
+    double loss = 0;
+    for (size_t i = 0; i < TB; i++) {
+        float p = w->probs[i * (size_t)V + (size_t)targets[i]];
+        loss -= log(p > 1e-30f ? p : 1e-30f);
+    }
+    loss /= (double)TB;
+    if (!grad) return loss;
+
+    /* ∂loss/∂logits = (p − onehot) / TB, in place */
+    const float inv = 1.0f / (float)TB;
+    for (size_t i = 0; i < TB; i++) {
+        float *d = w->probs + i * (size_t)V;
+        d[targets[i]] -= 1.0f;
+        for (int j = 0; j < V; j++) { d[j] *= inv; w->bo[j] += d[j]; }
+    }
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, V, H, (int)TB, 1.0f, w->probs, V, top, H, 1.0f, w->Wo, H);
+    float *dh = w->dh, *dx = w->dx;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)TB, H, V, 1.0f, w->probs, V, m->Wo, H, 0.0f, dh, H);
+    /* down the stack: a layer's dx is the dh of the layer below */
+    for (int l = L - 1; l >= 0; l--) {
+        const float *in = l == 0 ? w->x0 : w->cache[l - 1].h + BH;
+        cell_backward(&m->cell[l], in, &w->cache[l], dh, NULL, NULL, &w->cell[l], dx, NULL, NULL);
+        float *t = dh; dh = dx; dx = t;
+    }
+    for (size_t i = 0; i < TB; i++) {   /* the embedding rows that were looked up */
+        float *g = w->emb + (size_t)tokens[i] * (size_t)E;
+        const float *d = dh + i * (size_t)E;
+        for (int j = 0; j < E; j++) g[j] += d[j];
+    }
+    return loss;
+}
+
+void rnnlm_step(const RnnLM *m, RnnLMWork *w, int32_t tok, float *h, float *c, float *logits)
+{
+    const int H = m->H, V = m->V;
+    TZ_ASSERT(tok >= 0 && tok < V);
+    work_fit(w, m, 1);
+    const float *in = m->emb + (size_t)tok * (size_t)m->E;
+    for (int l = 0; l < m->L; l++) {
+        float *hl = h + (size_t)l * (size_t)H, *cl = c ? c + (size_t)l * (size_t)H : NULL;
+        cell_forward(&m->cell[l], in, 1, 1, hl, m->kind == TZ_CELL_LSTM ? cl : NULL, &w->cache[l]);
+        memcpy(hl, w->cache[l].h + H, (size_t)H * sizeof *hl);
+        if (cl && m->kind == TZ_CELL_LSTM) memcpy(cl, w->cache[l].c + H, (size_t)H * sizeof *cl);
+        in = hl;
+    }
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, V, H, 1.0f, m->Wo, H, in, 1, 0.0f, logits, 1);
+    for (int j = 0; j < V; j++) logits[j] += m->bo[j];
+}
+
+int32_t rnnlm_sample(const float *logits, int V, float temperature, int topk, uint64_t *r)
+{
+    /* temperature 0 (or below): the most probable token (greedy) */
+    int best = 0;
+    for (int j = 1; j < V; j++) if (logits[j] > logits[best]) best = j;
+    if (temperature <= 0) return best;
+    /* the k-th largest logit is the cut (ties at the cut are kept) */
+    float cut = -INFINITY;
+    if (topk > 0 && topk < V) {
+        float *s = tz_malloc((size_t)V * sizeof *s);
+        memcpy(s, logits, (size_t)V * sizeof *s);
+        for (int i = 0; i < topk; i++) {      /* partial selection: k passes, k is small */
+            int a = i;
+            for (int j = i + 1; j < V; j++) if (s[j] > s[a]) a = j;
+            float t = s[i]; s[i] = s[a]; s[a] = t;
+        }
+        cut = s[topk - 1];
+        free(s);
+    }
+    double sum = 0;
+    for (int j = 0; j < V; j++)
+        if (logits[j] >= cut) sum += exp((logits[j] - logits[best]) / temperature);
+    *r = *r * 6364136223846793005ULL + 1442695040888963407ULL;
+    double u = (double)(*r >> 11) / 9007199254740992.0 * sum, acc = 0;
+    for (int j = 0; j < V; j++) {
+        if (logits[j] < cut) continue;
+        acc += exp((logits[j] - logits[best]) / temperature);
+        if (u < acc) return j;
+    }
+    return best;
+}

@@ -1,0 +1,63 @@
+/* rnnlm.h — a recurrent language model: embedding → L stacked cells (RNN, LSTM or GRU) →
+ * a softmax over the vocabulary, trained to predict the next token (Elman 1990; Graves 2013
+ * for the character-level LSTM; Karpathy's char-rnn made it a classic first demo).
+ *
+ * Shapes (T steps, B sequences, V tokens, E embedding size, H hidden units, L layers):
+ *     tokens   T × B          ids
+ *     x0       T × B × E      emb[tokens]
+ *     h^l      T × B × H      the output of layer l (the input of layer l + 1)
+ *     logits   T·B × V        h^L · Woᵀ + bo
+ *     loss     mean over T·B of −log softmax(logits)[next token]
+ * Backward is exact (full BPTT over the T steps of a batch; the state carried from one batch
+ * to the next is a constant, as in truncated BPTT).
+ */
+#ifndef TZ_RNNLM_H
+#define TZ_RNNLM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "nn/recurrent.h"
+
+#define RNNLM_MAX_LAYERS 4
+
+typedef struct {
+    CellKind kind;
+    int V, E, H, L;
+    float *emb;                     /* V × E */
+    float *Wo;                      /* V × H */
+    float *bo;                      /* V */
+    Cell cell[RNNLM_MAX_LAYERS];
+} RnnLM;
+
+/* Gradients (same shapes) and the forward pass's memory. */
+typedef struct {
+    float *emb, *Wo, *bo;
+    Cell cell[RNNLM_MAX_LAYERS];
+    CellCache cache[RNNLM_MAX_LAYERS];
+    float *x0;                      /* T × B × E */
+    float *probs;                   /* T·B × V softmax */
+    float *dh, *dx;                 /* scratch: T × B × max(E, H) */
+    size_t cap;                     /* T·B the buffers hold */
+} RnnLMWork;
+
+void rnnlm_init(RnnLM *m, CellKind kind, int V, int E, int H, int L, uint64_t seed);
+void rnnlm_free(RnnLM *m);                          /* safe on a zeroed struct */
+size_t rnnlm_nparams(const RnnLM *m);
+void rnnlm_work_init(RnnLMWork *w, const RnnLM *m);
+void rnnlm_work_free(RnnLMWork *w);                 /* safe on a zeroed struct */
+void rnnlm_zero_grad(RnnLMWork *w, const RnnLM *m);
+
+/* The loss of predicting targets (T × B) from tokens (T × B), starting each layer from the
+ * states in h0/c0 (L × B × H each; NULL = zeros). With grad, the gradients are added into w.
+ * hT/cT (may be NULL) receive the final states, to carry into the next batch. */
+double rnnlm_loss(const RnnLM *m, RnnLMWork *w, const int32_t *tokens, const int32_t *targets, int T, int B,
+                  const float *h0, const float *c0, int grad, float *hT, float *cT);
+
+/* One step of generation: the logits (V) after feeding token tok with states h/c (L × H each,
+ * updated in place). */
+void rnnlm_step(const RnnLM *m, RnnLMWork *w, int32_t tok, float *h, float *c, float *logits);
+
+/* Sample from logits / temperature, keeping the top k (0 = all); r is a PRNG state. */
+int32_t rnnlm_sample(const float *logits, int V, float temperature, int topk, uint64_t *r);
+
+#endif

@@ -1,0 +1,143 @@
+/* test_rnnlm.c — the recurrent language model of src/engine/models/rnnlm.c: the gradient of
+ * the whole model (embedding, two stacked layers, softmax) against central differences for
+ * each cell kind; training with Adam learns a repeating sequence; sampling follows its
+ * temperature and top-k; a fixed seed generates the same text every time. */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/rnnlm.h"
+#include "nn/optim.h"
+
+enum { V = 7, E = 3, H = 4, L = 2, T = 5, B = 2 };
+
+static const int32_t tok[T * B] = { 1, 2, 3, 4, 5, 6, 0, 1, 2, 3 };
+static const int32_t tgt[T * B] = { 2, 3, 4, 5, 6, 0, 1, 2, 3, 4 };
+
+static double loss_of(const RnnLM *m, const float *h0, const float *c0)
+{
+    RnnLMWork w;
+    rnnlm_work_init(&w, m);
+    double l = rnnlm_loss(m, &w, tok, tgt, T, B, h0, c0, 0, NULL, NULL);
+    rnnlm_work_free(&w);
+    return l;
+}
+
+static void check_param(const RnnLM *m, float *p, const float *g, size_t n, const char *what, const float *h0,
+                        const float *c0)
+{
+    const float eps = 1e-2f;
+    for (size_t i = 0; i < n; i++) {
+        float keep = p[i];
+        p[i] = keep + eps;
+        double lp = loss_of(m, h0, c0);
+        p[i] = keep - eps;
+        double lm = loss_of(m, h0, c0);
+        p[i] = keep;
+        double num = (lp - lm) / (2.0 * eps);
+        cr_assert(fabs(num - g[i]) <= 1e-3 + 1e-2 * fabs(num), "%s[%zu]: backward %.6f, central difference %.6f", what,
+                  i, g[i], num);
+    }
+}
+
+static void check_kind(CellKind kind)
+{
+    RnnLM m;
+    rnnlm_init(&m, kind, V, E, H, L, 7);
+    float h0[L * B * H], c0[L * B * H];
+    for (int i = 0; i < L * B * H; i++) { h0[i] = 0.1f * (float)((i % 7) - 3); c0[i] = 0.05f * (float)((i % 5) - 2); }
+    RnnLMWork w;
+    rnnlm_work_init(&w, &m);
+    rnnlm_zero_grad(&w, &m);
+    double l = rnnlm_loss(&m, &w, tok, tgt, T, B, h0, c0, 1, NULL, NULL);
+    cr_assert(l > 0 && l < 10);
+    check_param(&m, m.emb, w.emb, (size_t)V * E, "emb", h0, c0);
+    check_param(&m, m.Wo, w.Wo, (size_t)V * H, "Wo", h0, c0);
+    check_param(&m, m.bo, w.bo, V, "bo", h0, c0);
+    for (int layer = 0; layer < L; layer++) {
+        Cell *c = &m.cell[layer], *g = &w.cell[layer];
+        size_t GH = (size_t)c->G * H;
+        check_param(&m, c->W, g->W, GH * (size_t)c->In, "W", h0, c0);
+        check_param(&m, c->U, g->U, GH * H, "U", h0, c0);
+        check_param(&m, c->b, g->b, GH, "b", h0, c0);
+        check_param(&m, c->bu, g->bu, GH, "bu", h0, c0);
+    }
+    rnnlm_work_free(&w);
+    rnnlm_free(&m);
+}
+
+Test(rnnlm, rnn_model_gradient) { check_kind(TZ_CELL_RNN); }
+Test(rnnlm, lstm_model_gradient) { check_kind(TZ_CELL_LSTM); }
+Test(rnnlm, gru_model_gradient) { check_kind(TZ_CELL_GRU); }
+
+/* A repeating sequence 0 1 2 … 6 0 1 …: every kind learns it with Adam, and greedy
+ * generation from 3 continues it. */
+Test(rnnlm, learns_a_cycle_and_continues_it)
+{
+    CellKind kinds[3] = { TZ_CELL_RNN, TZ_CELL_LSTM, TZ_CELL_GRU };
+    enum { TT = 14, BB = 4 };
+    int32_t x[TT * BB], y[TT * BB];
+    for (int t = 0; t < TT; t++)
+        for (int b = 0; b < BB; b++) { x[t * BB + b] = (t + 2 * b) % V; y[t * BB + b] = (t + 2 * b + 1) % V; }
+    for (int k = 0; k < 3; k++) {
+        RnnLM m;
+        rnnlm_init(&m, kinds[k], V, 8, 16, 1, 3);
+        RnnLMWork w;
+        rnnlm_work_init(&w, &m);
+        Optim o;
+        optim_init(&o, OPT_ADAM, 0.02f);
+        optim_add(&o, m.emb, w.emb, (size_t)V * 8);
+        optim_add(&o, m.Wo, w.Wo, (size_t)V * 16);
+        optim_add(&o, m.bo, w.bo, V);
+        Cell *c = &m.cell[0], *g = &w.cell[0];
+        size_t GH = (size_t)c->G * 16;
+        optim_add(&o, c->W, g->W, GH * 8);
+        optim_add(&o, c->U, g->U, GH * 16);
+        optim_add(&o, c->b, g->b, GH);
+        optim_add(&o, c->bu, g->bu, GH);
+        double first = 0, last = 0;
+        for (int s = 0; s < 300; s++) {
+            optim_zero_grad(&o);
+            last = rnnlm_loss(&m, &w, x, y, TT, BB, NULL, NULL, 1, NULL, NULL);
+            if (s == 0) first = last;
+            optim_clip(&o, 1.0);
+            optim_step(&o, 0.02f);
+        }
+        cr_assert(first > 1.5 && last < 0.05, "kind %d: loss %f → %f", kinds[k], first, last);
+        float h[16] = { 0 }, cc[16] = { 0 }, logits[V];
+        int32_t t = 3;
+        for (int i = 0; i < 10; i++) {
+            rnnlm_step(&m, &w, t, h, cc, logits);
+            int32_t n = rnnlm_sample(logits, V, 0, 0, NULL);
+            cr_assert_eq(n, (t + 1) % V, "kind %d: after %d came %d", kinds[k], t, n);
+            t = n;
+        }
+        optim_free(&o);
+        rnnlm_work_free(&w);
+        rnnlm_free(&m);
+    }
+}
+
+Test(rnnlm, sampling_temperature_and_topk)
+{
+    float logits[4] = { 2.0f, 1.0f, 0.5f, -1.0f };
+    uint64_t r = 1;
+    int count[4] = { 0 };
+    for (int i = 0; i < 20000; i++) count[rnnlm_sample(logits, 4, 1.0f, 0, &r)]++;
+    /* softmax(2, 1, 0.5, −1) = 0.609, 0.224, 0.136, 0.030 */
+    cr_assert(fabs(count[0] / 20000.0 - 0.609) < 0.02 && fabs(count[3] / 20000.0 - 0.030) < 0.01, "%d %d %d %d",
+              count[0], count[1], count[2], count[3]);
+    memset(count, 0, sizeof count);
+    for (int i = 0; i < 5000; i++) count[rnnlm_sample(logits, 4, 1.0f, 2, &r)]++;
+    cr_assert_eq(count[2] + count[3], 0, "top-2 keeps only the two best");
+    cr_assert(count[1] > 1000);
+    memset(count, 0, sizeof count);
+    for (int i = 0; i < 5000; i++) count[rnnlm_sample(logits, 4, 0.1f, 0, &r)]++;
+    cr_assert_gt(count[0], 4900, "a low temperature is almost greedy");
+    cr_assert_eq(rnnlm_sample(logits, 4, 0, 0, &r), 0, "temperature 0: greedy");
+    /* the same seed, the same draws */
+    uint64_t r1 = 42, r2 = 42;
+    for (int i = 0; i < 100; i++) cr_assert_eq(rnnlm_sample(logits, 4, 1, 0, &r1), rnnlm_sample(logits, 4, 1, 0, &r2));
+}
