@@ -141,3 +141,54 @@ Test(rnnlm, sampling_temperature_and_topk)
     uint64_t r1 = 42, r2 = 42;
     for (int i = 0; i < 100; i++) cr_assert_eq(rnnlm_sample(logits, 4, 1, 0, &r1), rnnlm_sample(logits, 4, 1, 0, &r2));
 }
+
+#include "tmpdir.h"
+
+Test(rnnlm, char_stream_of_a_corpus)
+{
+    Corpus c;
+    corpus_from(&c, "ağaç dalı\nkedi ağaç\n");
+    CharStream s;
+    TzErr e;
+    cr_assert_eq(charstream_from_corpus(&c, &s, &e), 0);
+    /* "ağaç dalı\nkedi ağaç\n": 20 characters */
+    cr_assert_eq(s.n, 20);
+    cr_assert_str_eq(vocab_word(&s.chars, (size_t)s.ids[1]), "ğ", "ğ is one character");
+    cr_assert_str_eq(vocab_word(&s.chars, (size_t)s.ids[4]), " ");
+    cr_assert_str_eq(vocab_word(&s.chars, (size_t)s.ids[9]), "\n");
+    cr_assert_str_eq(vocab_word(&s.chars, 0), "a", "the most frequent first (a: 4 times)");
+    int32_t ids[8];
+    cr_assert_eq(charstream_encode(&s, "dağ!", ids, 8), 4);
+    cr_assert_str_eq(vocab_word(&s.chars, (size_t)ids[2]), "ğ");
+    cr_assert_eq(ids[3], -1, "an unknown character");
+    charstream_free(&s);
+    corpus_free(&c);
+}
+
+Test(rnnlm, trains_on_a_text_and_holds_out_a_part)
+{
+    Corpus c;
+    corpus_from(&c, "the cat sat on the mat\nthe dog sat on the log\nthe cat saw the dog\n"
+                    "the dog saw the cat\nthe cat sat on the log\nthe dog sat on the mat\n");
+    CharStream s;
+    TzErr e;
+    cr_assert_eq(charstream_from_corpus(&c, &s, &e), 0);
+    RnnLM m;
+    rnnlm_init(&m, TZ_CELL_LSTM, (int)s.chars.size, 8, 32, 1, 1);
+    RnnTrainConfig cfg = { .T = 8, .B = 4, .epochs = 60, .lr = 0.01f, .clip = 1, .val_frac = 0.1 };
+    RnnTrainStats st;
+    cr_assert_eq(rnnlm_train(&m, s.ids, s.n, &cfg, &st, NULL, &e), 0, "%s", e.en);
+    cr_assert(st.finished);
+    /* uniform over the characters would be log V ≈ 2.7 nats */
+    cr_assert_lt(st.train_loss, 1.0, "train loss %f", st.train_loss);
+    cr_assert(isfinite(st.val_loss), "a held-out loss");
+    /* too short for the settings: refused with a reason */
+    RnnTrainConfig big = cfg;
+    big.B = 64;
+    big.T = 64;
+    cr_assert_eq(rnnlm_train(&m, s.ids, s.n, &big, &st, NULL, &e), TZ_E_ARG);
+    cr_assert(strstr(e.en, "too short"), "%s", e.en);
+    rnnlm_free(&m);
+    charstream_free(&s);
+    corpus_free(&c);
+}

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/utf8.h"
+#include "nn/optim.h"
 
 static void fill(float *p, size_t n, float a, uint64_t *r)
 {
@@ -203,4 +205,183 @@ int32_t rnnlm_sample(const float *logits, int V, float temperature, int topk, ui
         if (u < acc) return j;
     }
     return best;
+}
+
+/* --- character-level training ---------------------------------------------------------------- */
+
+int charstream_from_corpus(const Corpus *c, CharStream *s, TzErr *e)
+{
+    memset(s, 0, sizeof *s);
+    if (!c || c->ntokens == 0)
+        return tz_errf(e, TZ_E_ARG, "derlem boş.", "the corpus is empty.");
+    /* first the characters of every word type, counted by the word's frequency, and ' ', '\n' */
+    size_t *wcount = tz_calloc(c->vocab.size ? c->vocab.size : 1, sizeof *wcount);
+    for (size_t i = 0; i < c->ntokens; i++) wcount[c->ids[i]]++;
+    Vocab raw;
+    vocab_init(&raw);
+    size_t n = 0;
+    for (size_t w = 0; w < c->vocab.size; w++) {
+        const char *word = vocab_word(&c->vocab, w);
+        size_t len = strlen(word), i = 0;
+        while (i < len) {
+            uint32_t cp;
+            int k = utf8_decode(word + i, len - i, &cp);
+            if (k <= 0) k = 1;
+            vocab_add(&raw, word + i, (size_t)k, (int64_t)wcount[w]);
+            n += wcount[w];
+            i += (size_t)k;
+        }
+    }
+    size_t spaces = c->ntokens - c->nsent;   /* between words */
+    if (spaces) vocab_add(&raw, " ", 1, (int64_t)spaces);
+    vocab_add(&raw, "\n", 1, (int64_t)c->nsent);
+    n += spaces + c->nsent;
+    vocab_sort(&raw, 1, NULL);
+    s->chars = raw;
+    /* then the stream */
+    s->ids = tz_malloc(n * sizeof *s->ids);
+    int32_t sp = (int32_t)vocab_find(&s->chars, " ", 1), nl = (int32_t)vocab_find(&s->chars, "\n", 1);
+    for (size_t st = 0; st < c->nsent; st++) {
+        for (size_t t = c->sent[st]; t < c->sent[st + 1]; t++) {
+            if (t > c->sent[st]) s->ids[s->n++] = sp;
+            const char *word = vocab_word(&c->vocab, c->ids[t]);
+            size_t len = strlen(word), i = 0;
+            while (i < len) {
+                uint32_t cp;
+                int k = utf8_decode(word + i, len - i, &cp);
+                if (k <= 0) k = 1;
+                s->ids[s->n++] = (int32_t)vocab_find(&s->chars, word + i, (size_t)k);
+                i += (size_t)k;
+            }
+        }
+        s->ids[s->n++] = nl;
+    }
+    free(wcount);
+    TZ_ASSERT(s->n <= n);
+    return 0;
+}
+
+void charstream_free(CharStream *s)
+{
+    vocab_free(&s->chars);
+    free(s->ids);
+    memset(s, 0, sizeof *s);
+}
+
+size_t charstream_encode(const CharStream *s, const char *text, int32_t *out, size_t cap)
+{
+    size_t len = strlen(text), i = 0, n = 0;
+    while (i < len && n < cap) {
+        uint32_t cp;
+        int k = utf8_decode(text + i, len - i, &cp);
+        if (k <= 0) k = 1;
+        out[n++] = (int32_t)vocab_find(&s->chars, text + i, (size_t)k);
+        i += (size_t)k;
+    }
+    return n;
+}
+
+/* The parameters of m and their gradients in w, for the optimiser. */
+static void add_params(Optim *o, RnnLM *m, RnnLMWork *w)
+{
+    optim_add(o, m->emb, w->emb, (size_t)m->V * (size_t)m->E);
+    optim_add(o, m->Wo, w->Wo, (size_t)m->V * (size_t)m->H);
+    optim_add(o, m->bo, w->bo, (size_t)m->V);
+    for (int l = 0; l < m->L; l++) {
+        Cell *c = &m->cell[l], *g = &w->cell[l];
+        size_t GH = (size_t)c->G * (size_t)c->H;
+        optim_add(o, c->W, g->W, GH * (size_t)c->In);
+        optim_add(o, c->U, g->U, GH * (size_t)c->H);
+        optim_add(o, c->b, g->b, GH);
+        optim_add(o, c->bu, g->bu, GH);
+    }
+}
+
+/* B streams over ids[0..n): stream b is the b-th of B equal slices; step s reads T tokens of
+ * each (time-major) and their next tokens as targets. */
+static void batch_at(const int32_t *ids, size_t slice, int T, int B, size_t s, int32_t *x, int32_t *y)
+{
+    for (int t = 0; t < T; t++)
+        for (int b = 0; b < B; b++) {
+            size_t p = (size_t)b * slice + s * (size_t)T + (size_t)t;
+            x[t * B + b] = ids[p];
+            y[t * B + b] = ids[p + 1];
+        }
+}
+
+/* Mean loss over a part of the stream, B streams carried through, no gradient. */
+static double eval_loss(const RnnLM *m, RnnLMWork *w, const int32_t *ids, size_t n, int T, int B)
+{
+    size_t slice = n / (size_t)B;
+    if (slice < (size_t)T + 1) { B = 1; slice = n; }
+    if (slice < 2) return NAN;
+    int Tn = slice - 1 < (size_t)T ? (int)(slice - 1) : T;
+    size_t steps = (slice - 1) / (size_t)Tn, LBH = (size_t)m->L * (size_t)B * (size_t)m->H;
+    int32_t *x = tz_malloc((size_t)Tn * (size_t)B * sizeof *x), *y = tz_malloc((size_t)Tn * (size_t)B * sizeof *y);
+    float *h = tz_calloc(LBH, sizeof *h), *c = tz_calloc(LBH, sizeof *c);
+    double sum = 0;
+    for (size_t s = 0; s < steps; s++) {
+        batch_at(ids, slice, Tn, B, s, x, y);
+        sum += rnnlm_loss(m, w, x, y, Tn, B, h, c, 0, h, c);
+    }
+    free(x); free(y); free(h); free(c);
+    return steps ? sum / (double)steps : NAN;
+}
+
+int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cfg, RnnTrainStats *st, Job *job,
+                TzErr *e)
+{
+    memset(st, 0, sizeof *st);
+    const int T = cfg->T, B = cfg->B;
+    size_t nval = (size_t)((double)n * cfg->val_frac), ntrain = n - nval;
+    size_t slice = ntrain / (size_t)(B > 0 ? B : 1);
+    if (T < 1 || B < 1 || cfg->epochs < 1 || slice < (size_t)T + 1)
+        return tz_errf(e, TZ_E_ARG, "metin bu ayarlar için çok kısa: %zu karakter, batch=%d × seq=%d gerekir.",
+                       "the text is too short for these settings: %zu characters, batch=%d × seq=%d needed.", ntrain,
+                       B, T + 1);
+    for (size_t i = 0; i < n; i++) TZ_ASSERT(ids[i] >= 0 && ids[i] < m->V);
+    double t0 = tz_now();
+    RnnLMWork w;
+    rnnlm_work_init(&w, m);
+    Optim o;
+    optim_init(&o, OPT_ADAM, cfg->lr);
+    add_params(&o, m, &w);
+    size_t steps = (slice - 1) / (size_t)T, LBH = (size_t)m->L * (size_t)B * (size_t)m->H;
+    long total = (long)steps * cfg->epochs;
+    int32_t *x = tz_malloc((size_t)T * (size_t)B * sizeof *x), *y = tz_malloc((size_t)T * (size_t)B * sizeof *y);
+    float *h = tz_malloc(LBH * sizeof *h), *c = tz_malloc(LBH * sizeof *c);
+    double recent = 0;
+    long nrecent = 0;
+    for (int ep = 0; ep < cfg->epochs && !job_cancelled(job); ep++) {
+        memset(h, 0, LBH * sizeof *h);     /* each epoch starts every stream from zero */
+        memset(c, 0, LBH * sizeof *c);
+        double sum = 0;
+        size_t s;
+        for (s = 0; s < steps; s++) {
+            if (job_cancelled(job)) break;
+            batch_at(ids, slice, T, B, s, x, y);
+            optim_zero_grad(&o);
+            /* the states carry over from the previous step (a constant for the gradient) */
+            double l = rnnlm_loss(m, &w, x, y, T, B, h, c, 1, h, c);
+            if (cfg->clip > 0) optim_clip(&o, cfg->clip);
+            optim_step(&o, cfg->lr);
+            sum += l;
+            recent += l;
+            nrecent++;
+            st->steps++;
+            if (nrecent == 10 || s + 1 == steps) {
+                job_report_loss(job, st->steps, total, recent / (double)nrecent);
+                recent = 0;
+                nrecent = 0;
+            }
+        }
+        if (s) st->train_loss = sum / (double)s;
+    }
+    st->finished = st->steps == total;
+    st->val_loss = nval > (size_t)T ? eval_loss(m, &w, ids + ntrain, nval, T, B) : NAN;
+    st->seconds = tz_now() - t0;
+    free(x); free(y); free(h); free(c);
+    optim_free(&o);
+    rnnlm_work_free(&w);
+    return 0;
 }

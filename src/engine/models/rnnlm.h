@@ -16,6 +16,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "core/corpus.h"
+#include "core/err.h"
+#include "core/job.h"
+#include "core/vocab.h"
 #include "nn/recurrent.h"
 
 #define RNNLM_MAX_LAYERS 4
@@ -59,5 +63,41 @@ void rnnlm_step(const RnnLM *m, RnnLMWork *w, int32_t tok, float *h, float *c, f
 
 /* Sample from logits / temperature, keeping the top k (0 = all); r is a PRNG state. */
 int32_t rnnlm_sample(const float *logits, int V, float temperature, int topk, uint64_t *r);
+
+/* --- character-level training -------------------------------------------------------------- */
+
+/* A corpus as a stream of characters: its sentences, words joined by one space, each
+ * sentence ended by '\n'. chars holds every character (its UTF-8 bytes) by frequency, the
+ * id of a character is its index there. */
+typedef struct {
+    Vocab chars;
+    int32_t *ids;
+    size_t n;
+} CharStream;
+
+int charstream_from_corpus(const Corpus *c, CharStream *s, TzErr *e);
+void charstream_free(CharStream *s);          /* safe on a zeroed struct */
+/* The ids of a UTF-8 text; a character the stream never had is -1. Returns how many. */
+size_t charstream_encode(const CharStream *s, const char *text, int32_t *out, size_t cap);
+
+typedef struct {
+    int T, B;               /* steps of back-propagation through time, parallel streams */
+    int epochs;
+    float lr, clip;         /* Adam's learning rate; global-norm clip (0 = none) */
+    double val_frac;        /* the last part of the stream held out for perplexity */
+} RnnTrainConfig;
+
+typedef struct {
+    double train_loss;      /* mean over the last epoch's steps (nats per character) */
+    double val_loss;        /* on the held-out part; exp of it is the perplexity */
+    long steps;
+    double seconds;
+    int finished;           /* 0 when stopped early */
+} RnnTrainStats;
+
+/* Train m on ids[0..n) (the first (1 − val_frac) of it; the rest is for validation) with
+ * Adam, as a job: progress in steps with the loss; Ctrl-C keeps the model reached so far. */
+int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cfg, RnnTrainStats *st, Job *job,
+                TzErr *e);
 
 #endif
