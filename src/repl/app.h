@@ -143,6 +143,20 @@ int64_t model_word_id(const Model *m, const char *w);
 void model_print_similar(const Model *m, size_t id, size_t k);
 /* The same without reporting (-1 if unknown). */
 int64_t model_word_lookup(const Model *m, const char *w);
+/* The corpus a training runs on (wordvec.c): corpus=NAME, loaded by the job, or the current
+ * one. train_corpus reads the options (reports and returns 1 on a problem); the job calls
+ * train_corpus_load; its done function calls train_corpus_keep (a corpus it loaded becomes
+ * the current one) and train_corpus_free. */
+typedef struct {
+    char path[4096], name[64];
+    TzLang lang;
+    int prepared, load;     /* load: the job loads it (else it is g_app.corpus) */
+    Corpus *corpus;
+} TrainCorpus;
+int train_corpus(Args *a, TrainCorpus *tc);
+int train_corpus_load(TrainCorpus *tc, TzErr *e);
+void train_corpus_keep(TrainCorpus *tc, int rc);
+void train_corpus_free(TrainCorpus *tc);
 /* Install m under its name (replacing a model of the same name) and make it current. */
 void model_install(Model *m);
 /* fastText's classifier (classify.c): train fasttext-sup, predict, test. */

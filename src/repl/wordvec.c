@@ -388,10 +388,8 @@ int cmd_models(Args *a)
 
 typedef struct {
     W2VConfig cfg;
-    char name[64], corpus_name[64], corpus_path[4096];
-    TzLang lang;
-    int prepared, load_corpus;
-    Corpus *corpus;        /* the corpus trained on (loaded by the job if load_corpus) */
+    char name[64];
+    TrainCorpus tc;        /* the corpus trained on */
     Word2Vec m;
     double t0, seconds;    /* seconds: building the vocabulary and training */
     W2VWatch *watch;       /* for `plot … live` while this job trains */
@@ -405,36 +403,77 @@ static TrainJob *g_training;   /* the Word2Vec job running now, or NULL */
 W2VWatch *wordvec_live(TzLang *lang)
 {
     if (!g_training) return NULL;
-    if (lang) *lang = g_training->lang;
+    if (lang) *lang = g_training->tc.lang;
     return g_training->watch;
+}
+
+/* The corpus a training runs on: corpus=NAME (loaded by the job) or the current one. */
+int train_corpus(Args *a, TrainCorpus *tc)
+{
+    memset(tc, 0, sizeof *tc);
+    const char *corpus = arg_str(a, "corpus", NULL);
+    if (corpus && !(g_app.corpus && !strcmp(g_app.corpus->name, corpus))) {
+        if (corpus_resolve(corpus, arg_str(a, "lang", NULL), tc->path, tc->name, &tc->lang, &tc->prepared)) return 1;
+        tc->load = 1;
+        tc->corpus = tz_calloc(1, sizeof *tc->corpus);
+    } else if (g_app.corpus) {
+        tc->corpus = g_app.corpus;
+        tc->lang = g_app.corpus->lang;
+        snprintf(tc->name, sizeof tc->name, "%s", g_app.corpus->name);
+    } else {
+        say_error("%s", M("hangi derlem? corpus=AD verin (örnek: train word2vec corpus=mini-tr) ya da önce 'corpus AD'.",
+                          "which corpus? give corpus=NAME (for example: train word2vec corpus=mini-en) or load one first with 'corpus NAME'."));
+        return 1;
+    }
+    return 0;
+}
+
+int train_corpus_load(TrainCorpus *tc, TzErr *e)
+{
+    if (!tc->load) return 0;
+    int rc = corpus_load(tc->corpus, tc->path, tc->lang, tc->prepared, NULL, e);
+    if (!rc) snprintf(tc->corpus->name, sizeof tc->corpus->name, "%s", tc->name);
+    return rc;
+}
+
+void train_corpus_keep(TrainCorpus *tc, int rc)
+{
+    if (tc->load && (rc == 0 || tc->corpus->ntokens)) {
+        if (g_app.corpus) { corpus_free(g_app.corpus); free(g_app.corpus); }
+        g_app.corpus = tc->corpus;      /* the corpus trained on becomes the current one */
+        tc->corpus = NULL;
+    }
+}
+
+void train_corpus_free(TrainCorpus *tc)
+{
+    if (tc->corpus && tc->load) { corpus_free(tc->corpus); free(tc->corpus); }
+    tc->corpus = NULL;
 }
 
 static int train_work(Job *job, void *arg, TzErr *e)
 {
     TrainJob *T = arg;
-    if (T->load_corpus) {
-        int rc = corpus_load(T->corpus, T->corpus_path, T->lang, T->prepared, NULL, e);
-        if (rc) return rc;
-        snprintf(T->corpus->name, sizeof T->corpus->name, "%s", T->corpus_name);
-    }
+    int rc0 = train_corpus_load(&T->tc, e);
+    if (rc0) return rc0;
     double t0 = tz_now();   /* the vocabulary and tables count too, as in gensim's timing */
     int rc;
     if (T->fasttext) {
         /* the vocabulary, then each word's rows (its own and its n-grams'), then training */
         FtRows rows;
-        if ((rc = ft_model_init(&T->ft, &T->cfg, T->corpus, e))) return rc;
+        if ((rc = ft_model_init(&T->ft, &T->cfg, T->tc.corpus, e))) return rc;
         if ((rc = ft_rows_for_ngrams(&T->ft.w2v.vocab, T->minn, T->maxn, T->bucket, &rows, e))) return rc;
         rc = ft_model_set_rows(&T->ft, &rows, e);
         ft_rows_free(&rows);
         if (rc) return rc;
         w2v_watch_attach(T->watch, &T->ft.w2v);
-        rc = ft_train(&T->ft, T->corpus, job, e);
+        rc = ft_train(&T->ft, T->tc.corpus, job, e);
         T->seconds = tz_now() - t0;
         return rc;
     }
-    if ((rc = w2v_init(&T->m, &T->cfg, T->corpus, e))) return rc;
+    if ((rc = w2v_init(&T->m, &T->cfg, T->tc.corpus, e))) return rc;
     w2v_watch_attach(T->watch, &T->m);
-    rc = w2v_train(&T->m, T->corpus, job, e);
+    rc = w2v_train(&T->m, T->tc.corpus, job, e);
     T->seconds = tz_now() - t0;
     return rc;
 }
@@ -442,20 +481,14 @@ static int train_work(Job *job, void *arg, TzErr *e)
 static void train_done(int rc, const TzErr *e, void *arg)
 {
     TrainJob *T = arg;
-    if (T->load_corpus) {
-        if (rc == 0 || T->corpus->ntokens) {
-            if (g_app.corpus) { corpus_free(g_app.corpus); free(g_app.corpus); }
-            g_app.corpus = T->corpus;      /* the corpus trained on becomes the current one */
-            T->corpus = NULL;
-        }
-    }
+    train_corpus_keep(&T->tc, rc);
     if (rc) {
         say_tzerr(e);
     } else {
         Model *md = tz_calloc(1, sizeof *md);
         snprintf(md->name, sizeof md->name, "%s", T->name);
         snprintf(md->kind, sizeof md->kind, "%s", T->fasttext ? "fasttext" : "word2vec");
-        snprintf(md->source, sizeof md->source, "corpus %s", T->corpus_name);
+        snprintf(md->source, sizeof md->source, "corpus %s", T->tc.name);
         if (T->fasttext)
             snprintf(md->info, sizeof md->info, "%s dim=%d window=%d neg=%d epochs=%d minn=%d maxn=%d bucket=%d",
                      T->cfg.sg ? "skipgram" : "cbow", T->cfg.dim, T->cfg.window, T->cfg.neg, T->cfg.epochs, T->minn,
@@ -464,7 +497,7 @@ static void train_done(int rc, const TzErr *e, void *arg)
             snprintf(md->info, sizeof md->info, "%s dim=%d window=%d neg=%d hs=%d epochs=%d",
                      T->cfg.sg ? "skipgram" : "cbow", T->cfg.dim, T->cfg.window, T->cfg.neg,
                      T->cfg.hs, T->cfg.epochs);
-        md->lang = T->lang;
+        md->lang = T->tc.lang;
         const Word2Vec *tw = T->fasttext ? &T->ft.w2v : &T->m;
         double wps = tw->seconds > 0 ? (double)tw->words_trained / tw->seconds : 0;
         double last_loss = tw->last_loss;
@@ -506,7 +539,7 @@ static void train_done(int rc, const TzErr *e, void *arg)
     w2v_watch_free(T->watch);
     w2v_free(&T->m);
     ft_model_free(&T->ft);
-    if (T->corpus && T->load_corpus) { corpus_free(T->corpus); free(T->corpus); }
+    train_corpus_free(&T->tc);
     free(T);
 }
 
@@ -584,35 +617,21 @@ int cmd_train(Args *a)
         free(T);
         return 1;
     }
-    const char *corpus = arg_str(a, "corpus", NULL);
-    if (corpus && !(g_app.corpus && !strcmp(g_app.corpus->name, corpus))) {
-        if (corpus_resolve(corpus, arg_str(a, "lang", NULL), T->corpus_path, T->corpus_name, &T->lang, &T->prepared)) {
-            free(T);
-            return 1;
-        }
-        T->load_corpus = 1;
-        T->corpus = tz_calloc(1, sizeof *T->corpus);
-    } else if (g_app.corpus) {
-        T->corpus = g_app.corpus;
-        T->lang = g_app.corpus->lang;
-        snprintf(T->corpus_name, sizeof T->corpus_name, "%s", g_app.corpus->name);
-    } else {
-        say_error("%s", M("hangi derlem? corpus=AD verin (örnek: train word2vec corpus=mini-tr) ya da önce 'corpus AD'.",
-                          "which corpus? give corpus=NAME (for example: train word2vec corpus=mini-en) or load one first with 'corpus NAME'."));
+    if (train_corpus(a, &T->tc)) {
         free(T);
         return 1;
     }
     const char *name = arg_str(a, "name", NULL);
     if (name) snprintf(T->name, sizeof T->name, "%s", name);
-    else snprintf(T->name, sizeof T->name, "%s-%.55s", fasttext ? "ft" : "w2v", T->corpus_name);
+    else snprintf(T->name, sizeof T->name, "%s-%.55s", fasttext ? "ft" : "w2v", T->tc.name);
     T->t0 = tz_now();
     char what_s[160];
-    snprintf(what_s, sizeof what_s, "word2vec %s %s", sg ? "skipgram" : "cbow", T->corpus_name);
+    snprintf(what_s, sizeof what_s, "word2vec %s %s", sg ? "skipgram" : "cbow", T->tc.name);
     /* a few frames a second is live enough for a class, and costs the trainer nothing */
     T->watch = w2v_watch_new(0.3);
     g_training = T;
     char curve[128];
-    snprintf(curve, sizeof curve, "%.40s (%s, %.40s)", T->name, T->cfg.sg ? "skipgram" : "cbow", T->corpus_name);
+    snprintf(curve, sizeof curve, "%.40s (%s, %.40s)", T->name, T->cfg.sg ? "skipgram" : "cbow", T->tc.name);
     app_job_curve(curve);
     return app_start_job(what_s, M("sözcük", "word"), train_work, T, train_done);
 }
