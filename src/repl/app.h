@@ -18,6 +18,7 @@
 typedef void (*JobDoneFn)(int rc, const TzErr *e, void *arg);
 
 typedef struct Lesson Lesson;
+typedef struct LmModel LmModel;     /* a recurrent language model (rnn.c) */
 
 /* A named table of word vectors: trained here (word2vec) or loaded from a file. */
 typedef struct Model {
@@ -28,6 +29,7 @@ typedef struct Model {
     TzLang lang;            /* the language of its words, for lower-casing queries */
     Vectors vec;            /* the vectors, unit rows ready for queries */
     FastText *ft;           /* FastText: the subword model (unseen words, subwords), or NULL */
+    LmModel *lm;            /* a recurrent language model (train lstm|gru|rnn), or NULL */
 } Model;
 
 #define MAX_MODELS 16
@@ -159,6 +161,11 @@ void train_corpus_keep(TrainCorpus *tc, int rc);
 void train_corpus_free(TrainCorpus *tc);
 /* Install m under its name (replacing a model of the same name) and make it current. */
 void model_install(Model *m);
+/* Recurrent language models (rnn.c): train lstm|gru|rnn, generate. */
+int cmd_train_rnn(Args *a);
+int cmd_generate(Args *a);
+void lm_model_free(LmModel *lm);
+void lm_model_describe(const LmModel *lm, char *buf, size_t n);
 /* fastText's classifier (classify.c): train fasttext-sup, predict, test. */
 int cmd_train_sup(Args *a);
 int cmd_predict(Args *a);

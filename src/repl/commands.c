@@ -69,20 +69,32 @@ const Command g_commands[] = {
       "N saniye süren örnek bir iş başlatır: ilerleme satırını ve Ctrl-C ile durdurmayı denemek için",
       "starts a sample job that takes N seconds: to try the progress line and stopping it with Ctrl-C",
       cmd_demo, 0 },
-    { "train", "word2vec fasttext fasttext-sup", 1, 1,
+    { "train", "word2vec fasttext fasttext-sup lstm gru rnn", 1, 1,
       "corpus lang mode dim window neg hs sample min_count epochs alpha threads seed name minn maxn bucket "
-      "file lr epoch wordNgrams loss", COMP_NONE,
+      "file lr epoch wordNgrams loss level hidden layers seq batch embed clip", COMP_NONE,
       "train word2vec|fasttext corpus=AD [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
-      "       train fasttext-sup file=DOSYA|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]",
+      "       train fasttext-sup file=DOSYA|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
+      "       train lstm|gru|rnn corpus=AD [level=char] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [lr=0.002] [epochs=1] [clip=1] [seed=1] [name=…]",
       "train word2vec|fasttext corpus=NAME [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
-      "       train fasttext-sup file=FILE|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]",
+      "       train fasttext-sup file=FILE|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
+      "       train lstm|gru|rnn corpus=NAME [level=char] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [lr=0.002] [epochs=1] [clip=1] [seed=1] [name=…]",
       "bir derlem üzerinde Word2Vec ya da FastText (CBOW ya da skip-gram; FastText sözcükleri karakter n-gram'larıyla "
       "birlikte öğrenir) eğitir; 'fasttext-sup' etiketli satırlardan (__label__pos …) fastText'in metin sınıflandırıcısını "
-      "eğitir; bir iş olarak çalışır, Ctrl-C o ana kadar eğitileni saklar",
+      "eğitir; 'lstm|gru|rnn' karakter düzeyinde bir dil modeli eğitir (Adam, kırpma); bir iş olarak çalışır, Ctrl-C o "
+      "ana kadar eğitileni saklar",
       "trains Word2Vec or FastText (CBOW or skip-gram; FastText learns words together with their character n-grams) "
-      "on a corpus; 'fasttext-sup' trains fastText's text classifier on labelled lines (__label__pos …); runs as a "
-      "job, Ctrl-C keeps what was trained so far",
+      "on a corpus; 'fasttext-sup' trains fastText's text classifier on labelled lines (__label__pos …); "
+      "'lstm|gru|rnn' trains a character-level language model (Adam, clipping); runs as a job, Ctrl-C keeps what "
+      "was trained so far",
       cmd_train, 0 },
+    { "generate", NULL, 1, 2, "n temp topk seed model", COMP_NONE,
+      "generate [MODEL] \"BAŞLANGIÇ\" [n=200] [temp=0.8] [topk=0] [seed=1]",
+      "generate [MODEL] \"PROMPT\" [n=200] [temp=0.8] [topk=0] [seed=1]",
+      "bir dil modeliyle (train lstm|gru|rnn) metni sürdürür: her adımda bir sonraki karakteri sıcaklık (temp) ve "
+      "en iyi k (topk) ile örnekler; aynı tohum aynı metni verir",
+      "continues a text with a language model (train lstm|gru|rnn): each step samples the next character with a "
+      "temperature (temp) and the top k (topk); the same seed gives the same text",
+      cmd_generate, 0 },
     { "predict", NULL, 1, -1, "k threshold model", COMP_NONE,
       "predict \"METİN\" [k=1] [threshold=0] [model=AD]", "predict \"TEXT\" [k=1] [threshold=0] [model=NAME]",
       "bir sınıflandırıcının (train fasttext-sup) metin için en olası k etiketi ve olasılıkları",

@@ -45,6 +45,7 @@ static void model_free(Model *m)
         ft_free(m->ft);
         free(m->ft);
     }
+    lm_model_free(m->lm);
     free(m);
 }
 
@@ -378,6 +379,13 @@ int cmd_models(Args *a)
         int mapped = m->ft && m->ft->file.data != NULL;
         if (!mapped) bytes += ft_bytes;
         snprintf(mem, sizeof mem, "%s MB%s", fmt_real(bytes / 1e6, 1, mb), mapped ? M(" (+ dosyadan eşlenen)", " (+ mapped file)") : "");
+        if (m->lm) {   /* a language model: its characters and parameters, 4 bytes each */
+            char d[96];
+            lm_model_describe(m->lm, d, sizeof d);
+            say("%s %s%*s %-12s %s  %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
+                m->kind, d, m->source, m->info);
+            continue;
+        }
         say("%s %s%*s %-12s %8s × %-4zu %s%*s %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
             m->kind, fmt_int((long long)m->vec.n, b), m->vec.dim, mem, pad(mem, 10), "", m->source, m->info);
     }
@@ -547,10 +555,11 @@ int cmd_train(Args *a)
 {
     const char *what = a->argv[1];
     if (!strcmp(what, "fasttext-sup")) return cmd_train_sup(a);
+    if (!strcmp(what, "lstm") || !strcmp(what, "gru") || !strcmp(what, "rnn")) return cmd_train_rnn(a);
     int fasttext = !strcmp(what, "fasttext");
     if (strcmp(what, "word2vec") != 0 && !fasttext) {
-        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext | fasttext-sup",
-                    "cannot train '%s'; for now: train word2vec | fasttext | fasttext-sup"), what);
+        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn",
+                    "cannot train '%s'; for now: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn"), what);
         return 1;
     }
     TzErr e;

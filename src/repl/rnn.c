@@ -1,0 +1,215 @@
+/* rnn.c — recurrent language models in the REPL: `train lstm|gru|rnn`, `generate`.
+ *
+ * A recurrent model is a Model (kind "lstm", "gru" or "rnn") whose `lm` holds the network and
+ * the characters it knows; it has no word vectors. Character level for now: the corpus is
+ * read as its sentences, words joined by spaces, one line each.
+ */
+#include "app.h"
+#include "i18n.h"
+#include "out.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/rnnlm.h"
+
+struct LmModel {
+    RnnLM m;
+    CharStream cs;          /* the characters (cs.ids is freed after training) */
+    RnnTrainConfig cfg;
+    RnnTrainStats st;
+};
+
+void lm_model_free(LmModel *lm)
+{
+    if (!lm) return;
+    rnnlm_free(&lm->m);
+    charstream_free(&lm->cs);
+    free(lm);
+}
+
+static const char *kind_name(CellKind k) { return k == TZ_CELL_LSTM ? "lstm" : k == TZ_CELL_GRU ? "gru" : "rnn"; }
+
+void lm_model_describe(const LmModel *lm, char *buf, size_t n)
+{
+    char b1[32], b2[32], b3[32];
+    size_t np = rnnlm_nparams(&lm->m);
+    snprintf(buf, n, "%s %s, %s %s, %s MB", fmt_int((long long)lm->cs.chars.size, b1), M("karakter", "characters"),
+             fmt_int((long long)np, b2), M("parametre", "parameters"), fmt_real((double)np * 4 / 1e6, 1, b3));
+}
+
+/* --- train lstm|gru|rnn ------------------------------------------------------------------------ */
+
+typedef struct {
+    char name[64];
+    TrainCorpus tc;
+    CellKind kind;
+    int E, H, L;
+    uint64_t seed;
+    LmModel *lm;
+} RnnJob;
+
+static int rnn_work(Job *job, void *arg, TzErr *e)
+{
+    RnnJob *R = arg;
+    int rc = train_corpus_load(&R->tc, e);
+    if (rc) return rc;
+    LmModel *lm = R->lm;
+    if ((rc = charstream_from_corpus(R->tc.corpus, &lm->cs, e))) return rc;
+    rnnlm_init(&lm->m, R->kind, (int)lm->cs.chars.size, R->E, R->H, R->L, R->seed);
+    rc = rnnlm_train(&lm->m, lm->cs.ids, lm->cs.n, &lm->cfg, &lm->st, job, e);
+    free(lm->cs.ids);            /* the stream was for training; the characters stay */
+    lm->cs.ids = NULL;
+    lm->cs.n = 0;
+    return rc;
+}
+
+static void rnn_done(int rc, const TzErr *e, void *arg)
+{
+    RnnJob *R = arg;
+    train_corpus_keep(&R->tc, rc);
+    if (rc) {
+        say_tzerr(e);
+        lm_model_free(R->lm);
+    } else {
+        LmModel *lm = R->lm;
+        Model *md = tz_calloc(1, sizeof *md);
+        snprintf(md->name, sizeof md->name, "%s", R->name);
+        snprintf(md->kind, sizeof md->kind, "%s", kind_name(R->kind));
+        snprintf(md->source, sizeof md->source, "corpus %s", R->tc.name);
+        snprintf(md->info, sizeof md->info, "char embed=%d hidden=%d layers=%d seq=%d batch=%d epochs=%d lr=%g clip=%g",
+                 R->E, R->H, R->L, lm->cfg.T, lm->cfg.B, lm->cfg.epochs, lm->cfg.lr, lm->cfg.clip);
+        md->lang = R->tc.lang;
+        md->lm = lm;
+        char b1[32], b2[32], b3[32], b4[32], b5[32];
+        if (lm->st.finished)
+            say(M("%s eğitildi: %s karakter, %s parametre; son kayıp %s nat/karakter, ayrılmış metinde şaşkınlık (perplexity) %s (%s sn). "
+                  "Deneyin: generate \"...\"\n",
+                  "%s trained: %s characters, %s parameters; final loss %s nats/character, held-out perplexity %s (%s s). "
+                  "Try: generate \"...\"\n"),
+                md->name, fmt_int((long long)lm->cs.chars.size, b1), fmt_int((long long)rnnlm_nparams(&lm->m), b2),
+                fmt_real(lm->st.train_loss, 3, b3), fmt_real(exp(lm->st.val_loss), 2, b4),
+                fmt_real(lm->st.seconds, 1, b5));
+        else
+            say(M("eğitim durduruldu (%ld adım); o ana kadar eğitilen model %s adıyla saklandı.\n",
+                  "training stopped (%ld steps); the model trained so far is kept as %s.\n"),
+                lm->st.steps, md->name);
+        model_install(md);
+    }
+    train_corpus_free(&R->tc);
+    free(R);
+}
+
+int cmd_train_rnn(Args *a)
+{
+    const char *what = a->argv[1];
+    CellKind kind = !strcmp(what, "lstm") ? TZ_CELL_LSTM : !strcmp(what, "gru") ? TZ_CELL_GRU : TZ_CELL_RNN;
+    const char *level = arg_str(a, "level", "char");
+    if (strcmp(level, "char") != 0) {
+        say_error(M("level=%s: şimdilik yalnızca level=char (karakter düzeyi).", "level=%s: only level=char (characters) for now."),
+                  level);
+        return 1;
+    }
+    TzErr e;
+    long hidden, layers, seq, batch, epochs, embed, seed;
+    double lr, clip;
+    if (arg_long(a, "hidden", 256, 1, 4096, &hidden, &e) || arg_long(a, "layers", 1, 1, RNNLM_MAX_LAYERS, &layers, &e) ||
+        arg_long(a, "seq", 64, 1, 4096, &seq, &e) || arg_long(a, "batch", 32, 1, 4096, &batch, &e) ||
+        arg_long(a, "epochs", 1, 1, 1000, &epochs, &e) || arg_long(a, "embed", 64, 1, 4096, &embed, &e) ||
+        arg_long(a, "seed", 1, 0, 2147483647L, &seed, &e) || arg_double(a, "lr", 0.002, 1e-6, 10, &lr, &e) ||
+        arg_double(a, "clip", 1.0, 0, 1e6, &clip, &e)) {
+        say_tzerr(&e);
+        return 1;
+    }
+    RnnJob *R = tz_calloc(1, sizeof *R);
+    if (train_corpus(a, &R->tc)) { free(R); return 1; }
+    R->kind = kind;
+    R->E = (int)embed; R->H = (int)hidden; R->L = (int)layers; R->seed = (uint64_t)seed;
+    R->lm = tz_calloc(1, sizeof *R->lm);
+    R->lm->cfg = (RnnTrainConfig){ .T = (int)seq, .B = (int)batch, .epochs = (int)epochs, .lr = (float)lr,
+                                   .clip = (float)clip, .val_frac = 0.05 };
+    const char *name = arg_str(a, "name", NULL);
+    if (name) snprintf(R->name, sizeof R->name, "%s", name);
+    else snprintf(R->name, sizeof R->name, "%s-%.55s", kind_name(kind), R->tc.name);
+    char what_s[160], curve[128];
+    snprintf(what_s, sizeof what_s, "%s %s", kind_name(kind), R->tc.name);
+    snprintf(curve, sizeof curve, "%.40s (%s, char)", R->name, kind_name(kind));
+    app_job_curve(curve);
+    return app_start_job(what_s, M("adım", "step"), rnn_work, R, rnn_done);
+}
+
+/* --- generate --------------------------------------------------------------------------------- */
+
+/* generate [MODEL] "prompt" [n=200] [temp=0.8] [topk=0] [seed=1] [model=NAME] */
+int cmd_generate(Args *a)
+{
+    Model *m = NULL;
+    const char *prompt = NULL;
+    if (a->argc == 3) {
+        m = model_find(a->argv[1]);
+        if (!m) {
+            say_error(M("'%s' diye bir model yok; 'models' yüklü modelleri listeler.",
+                        "there is no model '%s'; 'models' lists the loaded ones."), a->argv[1]);
+            return 1;
+        }
+        prompt = a->argv[2];
+    } else {
+        m = model_for(a);
+        if (!m) return 1;
+        prompt = a->argv[1];
+    }
+    if (!m->lm) {
+        say_error(M("%s bir dil modeli değil (%s). Önce birini eğitin: train lstm corpus=mini-tr",
+                    "%s is not a language model (%s). Train one first: train lstm corpus=mini-en"), m->name, m->kind);
+        return 1;
+    }
+    TzErr e;
+    long n, topk, seed;
+    double temp;
+    if (arg_long(a, "n", 200, 1, 100000, &n, &e) || arg_long(a, "topk", 0, 0, 100000, &topk, &e) ||
+        arg_long(a, "seed", 1, 0, 2147483647L, &seed, &e) || arg_double(a, "temp", 0.8, 0, 100, &temp, &e)) {
+        say_tzerr(&e);
+        return 1;
+    }
+    LmModel *lm = m->lm;
+    size_t plen = strlen(prompt), L = (size_t)lm->m.L, H = (size_t)lm->m.H, V = (size_t)lm->m.V;
+    int32_t *ids = tz_malloc((plen + 1) * sizeof *ids);
+    size_t np = charstream_encode(&lm->cs, prompt, ids, plen + 1);
+    for (size_t i = 0; i < np; i++)
+        if (ids[i] < 0) {
+            /* the character the model never saw: name it */
+            size_t off = 0;
+            uint32_t cp;
+            int k = 1;
+            for (size_t j = 0; j <= i; j++) {
+                if (j) off += (size_t)(k > 0 ? k : 1);
+                k = utf8_decode(prompt + off, plen - off, &cp);
+            }
+            say_error(M("'%.*s' karakteri %s modelinin bildiği %zu karakterden biri değil (eğitim metninde yoktu).",
+                        "the character '%.*s' is unknown to model %s, which knows %zu characters (it was not in the training text)."),
+                      k > 0 ? k : 1, prompt + off, m->name, lm->cs.chars.size);
+            free(ids);
+            return 1;
+        }
+    if (np == 0) {   /* an empty prompt starts after a line end */
+        ids[0] = (int32_t)vocab_find(&lm->cs.chars, "\n", 1);
+        np = 1;
+    }
+    RnnLMWork w;
+    rnnlm_work_init(&w, &lm->m);
+    float *h = tz_calloc(L * H, sizeof *h), *c = tz_calloc(L * H, sizeof *c), *logits = tz_malloc(V * sizeof *logits);
+    for (size_t i = 0; i < np; i++) rnnlm_step(&lm->m, &w, ids[i], h, c, logits);
+    uint64_t r = (uint64_t)seed * 0x9E3779B97F4A7C15ULL + 1;
+    say("%s%s%s", col_bold(), prompt, col_off());
+    for (long i = 0; i < n; i++) {
+        int32_t t = rnnlm_sample(logits, (int)V, (float)temp, (int)topk, &r);
+        say("%s", vocab_word(&lm->cs.chars, (size_t)t));
+        if (i + 1 < n) rnnlm_step(&lm->m, &w, t, h, c, logits);
+    }
+    say("\n");
+    free(h); free(c); free(logits); free(ids);
+    rnnlm_work_free(&w);
+    return 0;
+}

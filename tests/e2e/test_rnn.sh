@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Recurrent language models at the prompt (the first part of issue 6): train a character-level
+# LSTM/GRU/RNN on a tiny corpus, generate from it (a fixed seed gives the same text in every
+# run: the golden test), and the bad input around them.
+. "$(dirname "$0")/lib.sh"
+cd "$TMP"
+
+run='train lstm corpus=tiny-en hidden=48 embed=16 seq=32 batch=8 epochs=15 lr=0.01 seed=2; generate "the " n=120 seed=5; models'
+tz -c "$run"
+status_is "train lstm and generate: exit 0" 0
+match "training reports characters, parameters, loss and held-out perplexity" 'lstm-tiny-en trained: [0-9]+ characters, [0-9,]+ parameters; final loss [0-9.]+ nats/character, held-out perplexity [0-9.]+'
+match "models lists it with its size" 'lstm-tiny-en +lstm +[0-9]+ characters, [0-9,]+ parameters'
+first=$(printf '%s\n' "$out" | sed -n '/^the /,/^\* /p' | sed '$d')
+[ "$(printf '%s' "$first" | wc -m)" -ge 100 ] && ok "generate wrote the prompt and 120 characters" || bad "generated text" "$out"
+tz -c "$run"
+second=$(printf '%s\n' "$out" | sed -n '/^the /,/^\* /p' | sed '$d')
+[ -n "$first" ] && [ "$first" = "$second" ] && ok "golden: the same seed and corpus give the same text in a second run" \
+  || bad "golden: same text twice" "first:
+$first
+second:
+$second"
+l1=$(printf '%s\n' "$out" | sed -n 's/.*final loss \([0-9.]*\).*/\1/p')
+awk -v l="$l1" 'BEGIN { exit !(l < 2.5) }' && ok "the loss fell below log(26) ≈ 3.26 (to $l1)" || bad "loss fell" "$out"
+
+tz -c "train gru corpus=tiny-en hidden=32 embed=8 seq=16 batch=4 epochs=2; generate \"a\" n=20 temp=0; train rnn corpus=tiny-en hidden=32 embed=8 seq=16 batch=4 epochs=2 name=elman; generate elman \"a\" n=20 topk=3"
+match "a GRU trains" 'gru-tiny-en trained'
+match "an Elman RNN trains, under its own name" 'elman trained'
+
+# --- bad input ---------------------------------------------------------------------------
+tz -c "generate \"a\"; train word2vec corpus=tiny-en epochs=1; generate \"a\"; train lstm corpus=tiny-en level=word; train lstm corpus=tiny-en batch=4000 seq=100; train lstm corpus=tiny-en hidden=0; train lstm corpus=tiny-en layers=9"
+has "generate with no language model" "w2v-tiny-en is not a language model (word2vec)"
+has "level=word is not there yet, and says so" "level=word: only level=char (characters) for now."
+has "a corpus too short for batch × seq" "the text is too short for these settings"
+match "hidden=0" 'hidden=0: must be between 1 and'
+match "too many layers" 'layers=9: must be between 1 and 4'
+tz -c "train lstm corpus=tiny-en hidden=16 embed=8 seq=8 batch=4 epochs=1; generate \"ğ\"; generate nothere \"a\"; generate \"a\" n=0"
+has "a character the model never saw is named" "the character 'ğ' is unknown to model lstm-tiny-en"
+has "an unknown model" "there is no model 'nothere'"
+match "n=0" 'n=0: must be between 1 and'
+tz --lang tr -c "train lstm corpus=tiny-en hidden=16 embed=8 seq=8 batch=4 epochs=1; generate \"ğ\""
+has "the same in Turkish" "'ğ' karakteri lstm-tiny-en modelinin bildiği"
+
+finish
