@@ -166,6 +166,10 @@ int cmd_train_rnn(Args *a);
 int cmd_generate(Args *a);
 void lm_model_free(LmModel *lm);
 void lm_model_describe(const LmModel *lm, char *buf, size_t n);
+const char *lm_model_kind(const LmModel *lm);                  /* "lstm", "gru", "rnn" */
+/* tezgah checkpoints (engine/models/rnnlm.h): NULL / non-zero with e filled on a problem. */
+LmModel *lm_model_load(const char *path, TzErr *e);
+int lm_model_save(const LmModel *lm, const char *path, TzErr *e);
 /* fastText's classifier (classify.c): train fasttext-sup, predict, test. */
 int cmd_train_sup(Args *a);
 int cmd_predict(Args *a);

@@ -40,6 +40,17 @@ void lm_model_describe(const LmModel *lm, char *buf, size_t n)
              fmt_int((long long)np, b2), M("parametre", "parameters"), fmt_real((double)np * 4 / 1e6, 1, b3));
 }
 
+LmModel *lm_model_load(const char *path, TzErr *e)
+{
+    LmModel *lm = tz_calloc(1, sizeof *lm);
+    if (rnnlm_load(&lm->m, &lm->cs.chars, path, e)) { free(lm); return NULL; }
+    return lm;
+}
+
+int lm_model_save(const LmModel *lm, const char *path, TzErr *e) { return rnnlm_save(&lm->m, &lm->cs.chars, path, e); }
+
+const char *lm_model_kind(const LmModel *lm) { return kind_name(lm->m.kind); }
+
 /* --- train lstm|gru|rnn ------------------------------------------------------------------------ */
 
 typedef struct {

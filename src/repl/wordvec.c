@@ -21,6 +21,7 @@
 #include "formats/w2v.h"
 #include "models/ft_train.h"
 #include "models/eval.h"
+#include "models/rnnlm.h"
 #include "models/word2vec.h"
 
 /* --- the registry ---------------------------------------------------------------------- */
@@ -699,6 +700,7 @@ typedef struct {
     size_t limit;
     Vectors vec;
     FastText *ft;          /* a fastText .bin: the subword model too */
+    LmModel *lm;           /* a tezgah language-model checkpoint */
 } LoadVecJob;
 
 /* Does the file start with fastText's magic number (int32 793712314, little-endian)? */
@@ -715,6 +717,10 @@ static int is_fasttext_bin(const char *path)
 static int loadvec_work(Job *job, void *arg, TzErr *e)
 {
     LoadVecJob *L = arg;
+    if (rnnlm_is_checkpoint(L->path)) {
+        L->lm = lm_model_load(L->path, e);
+        return L->lm ? 0 : TZ_E_FORMAT;
+    }
     if (!is_fasttext_bin(L->path)) return w2v_load(&L->vec, L->path, L->limit, job, e);
     L->ft = tz_calloc(1, sizeof *L->ft);
     int rc = ft_bin_load(L->ft, L->path, L->limit, e);
@@ -731,6 +737,18 @@ static void loadvec_done(int rc, const TzErr *e, void *arg)
         else say_tzerr(e);
         vectors_free(&L->vec);
         if (L->ft) { ft_free(L->ft); free(L->ft); }
+    } else if (L->lm) {
+        Model *m = tz_calloc(1, sizeof *m);
+        snprintf(m->name, sizeof m->name, "%s", L->name);
+        snprintf(m->kind, sizeof m->kind, "%s", lm_model_kind(L->lm));
+        snprintf(m->source, sizeof m->source, "%.250s", L->path);
+        snprintf(m->info, sizeof m->info, "char");
+        m->lm = L->lm;
+        char d[96];
+        lm_model_describe(m->lm, d, sizeof d);
+        say(M("%s yüklendi: %s dil modeli, %s (model adı %s).\n", "%s loaded: %s language model, %s (model name %s).\n"),
+            L->path, m->kind, d, m->name);
+        model_install(m);
     } else {
         Model *m = tz_calloc(1, sizeof *m);
         snprintf(m->name, sizeof m->name, "%s", L->name);
@@ -794,6 +812,7 @@ static int save_work(Job *job, void *arg, TzErr *e)
     if (!strcmp(S->fmt, "w2v-txt")) return w2v_save_text(&S->m->vec, S->path, e);
     if (!strcmp(S->fmt, "fasttext-bin")) return ft_bin_save(S->m->ft, S->path, e);
     if (!strcmp(S->fmt, "fasttext-vec")) return ft_vec_save(S->m->ft, S->path, e);
+    if (!strcmp(S->fmt, "tezgah-lm")) return lm_model_save(S->m->lm, S->path, e);
     return projector_save(&S->m->vec, S->prefix, e);
 }
 
@@ -806,6 +825,8 @@ static void save_done(int rc, const TzErr *e, void *arg)
         say(M("Embedding Projector için: %s.vectors.tsv ve %s.metadata.tsv (projector.tensorflow.org → Load)\n",
               "for the Embedding Projector: %s.vectors.tsv and %s.metadata.tsv (projector.tensorflow.org → Load)\n"),
             S->prefix, S->prefix);
+    else if (S->m->lm)
+        say(M("%s kaydedildi: %s (%s)\n", "%s saved: %s (%s)\n"), S->m->name, S->path, S->fmt);
     else
         say(M("%s kaydedildi: %s (%s, %s sözcük)\n", "%s saved: %s (%s, %s words)\n"), S->m->name, S->path, S->fmt,
             fmt_int((long long)S->m->vec.n, b));
@@ -823,15 +844,28 @@ int cmd_save(Args *a)
     const char *path = a->argv[2];
     size_t n = strlen(path);
     const char *fmt = arg_str(a, "format", NULL);
+    if (m->lm) {   /* a language model has one format: tezgah's checkpoint */
+        if (fmt && strcmp(fmt, "tezgah-lm") != 0) {
+            say_error(M("%s bir dil modeli: yalnızca format=tezgah-lm ile kaydedilir.",
+                        "%s is a language model: it is saved only as format=tezgah-lm."), m->name);
+            return 1;
+        }
+        fmt = "tezgah-lm";
+    }
     int is_bin = n > 4 && !strcmp(path + n - 4, ".bin"), is_vec = n > 4 && !strcmp(path + n - 4, ".vec");
     if (!fmt)   /* from the extension: .bin binary (fastText's for a FastText model), .vec fastText
                  * text, .tsv projector, anything else word2vec text */
         fmt = is_bin ? (m->ft ? "fasttext-bin" : "w2v-bin") : is_vec && m->ft ? "fasttext-vec"
               : (n > 4 && !strcmp(path + n - 4, ".tsv")) ? "projector" : "w2v-txt";
     if (strcmp(fmt, "w2v-bin") && strcmp(fmt, "w2v-txt") && strcmp(fmt, "projector") && strcmp(fmt, "fasttext-bin") &&
-        strcmp(fmt, "fasttext-vec")) {
-        say_error(M("format=%s: w2v-bin, w2v-txt, projector, fasttext-bin ya da fasttext-vec olmalı.",
-                    "format=%s: must be w2v-bin, w2v-txt, projector, fasttext-bin or fasttext-vec."), fmt);
+        strcmp(fmt, "fasttext-vec") && strcmp(fmt, "tezgah-lm")) {
+        say_error(M("format=%s: w2v-bin, w2v-txt, projector, fasttext-bin, fasttext-vec ya da tezgah-lm olmalı.",
+                    "format=%s: must be w2v-bin, w2v-txt, projector, fasttext-bin, fasttext-vec or tezgah-lm."), fmt);
+        return 1;
+    }
+    if (!strcmp(fmt, "tezgah-lm") && !m->lm) {
+        say_error(M("%s bir dil modeli değil; tezgah-lm biçimi 'train lstm|gru|rnn' modelleri içindir.",
+                    "%s is not a language model; format tezgah-lm is for 'train lstm|gru|rnn' models."), m->name);
         return 1;
     }
     if (!strncmp(fmt, "fasttext", 8) && !m->ft) {

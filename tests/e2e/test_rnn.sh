@@ -26,6 +26,20 @@ tz -c "train gru corpus=tiny-en hidden=32 embed=8 seq=16 batch=4 epochs=2; gener
 match "a GRU trains" 'gru-tiny-en trained'
 match "an Elman RNN trains, under its own name" 'elman trained'
 
+# a checkpoint: saved, loaded back, the same text from the same seed
+tz -c "train lstm corpus=tiny-en hidden=32 embed=8 seq=16 batch=4 epochs=3; generate \"the \" n=50 seed=4; save lstm-tiny-en $TMP/m.tzm; load $TMP/m.tzm as back; generate back \"the \" n=50 seed=4"
+has "saved as a tezgah checkpoint" "lstm-tiny-en saved: $TMP/m.tzm (tezgah-lm)"
+has "loads back as a language model" "loaded: lstm language model, 26 characters"
+n=$(printf '%s\n' "$out" | grep -c '^the ')
+g=$(printf '%s\n' "$out" | grep '^the ' | sort -u | wc -l)
+[ "$n" -ge 2 ] && [ "$g" = 1 ] && ok "the loaded model generates the same text" || bad "same text after load" "$out"
+head -c 100 "$TMP/m.tzm" > "$TMP/cut.tzm"
+cp "$TMP/m.tzm" "$TMP/flip.tzm"; printf 'X' | dd of="$TMP/flip.tzm" bs=1 seek=500 conv=notrunc 2>/dev/null
+tz -c "load $TMP/cut.tzm; load $TMP/flip.tzm; train word2vec corpus=tiny-en epochs=1; save w2v-tiny-en $TMP/w.tzm format=tezgah-lm"
+match "a truncated checkpoint names the byte" "cut.tzm', byte 84: the tensors should take [0-9]+ bytes"
+has "a damaged checkpoint fails its CRC" "CRC mismatch"
+has "tezgah-lm is only for language models" "w2v-tiny-en is not a language model; format tezgah-lm"
+
 # --- bad input ---------------------------------------------------------------------------
 tz -c "generate \"a\"; train word2vec corpus=tiny-en epochs=1; generate \"a\"; train lstm corpus=tiny-en level=word; train lstm corpus=tiny-en batch=4000 seq=100; train lstm corpus=tiny-en hidden=0; train lstm corpus=tiny-en layers=9"
 has "generate with no language model" "w2v-tiny-en is not a language model (word2vec)"

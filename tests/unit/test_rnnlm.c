@@ -192,3 +192,58 @@ Test(rnnlm, trains_on_a_text_and_holds_out_a_part)
     charstream_free(&s);
     corpus_free(&c);
 }
+
+#include "core/io.h"
+
+Test(rnnlm, checkpoint_round_trip_and_damage)
+{
+    cr_assert_eq(tz_crc32(0, "123456789", 9), 0xCBF43926u, "the standard CRC-32 check value");
+    tmp_setup();
+    RnnLM m;
+    rnnlm_init(&m, TZ_CELL_GRU, 3, 2, 4, 2, 9);
+    Vocab chars;
+    vocab_init(&chars);
+    vocab_add(&chars, "a", 1, 1);
+    vocab_add(&chars, "ğ", 2, 1);
+    vocab_add(&chars, "\n", 1, 1);
+    TzErr e;
+    char *p = tmp_path("m.tzm");
+    cr_assert_eq(rnnlm_save(&m, &chars, p, &e), 0, "%s", e.en);
+    cr_assert(rnnlm_is_checkpoint(p));
+    RnnLM back;
+    Vocab bc;
+    cr_assert_eq(rnnlm_load(&back, &bc, p, &e), 0, "%s", e.en);
+    cr_assert_eq(back.kind, TZ_CELL_GRU);
+    cr_assert_eq(back.L, 2);
+    cr_assert_str_eq(vocab_word(&bc, 1), "ğ");
+    cr_assert_eq(memcmp(back.cell[1].U, m.cell[1].U, 3 * 4 * 4 * sizeof(float)), 0, "bit for bit");
+    cr_assert_eq(memcmp(back.Wo, m.Wo, 3 * 4 * sizeof(float)), 0);
+    rnnlm_free(&back);
+    vocab_free(&bc);
+    /* damage: every truncation, a flipped byte, a wrong version */
+    size_t n;
+    char *data = tmp_slurp(p, &n);
+    char *q = tmp_path("bad.tzm");
+    for (size_t cut = 0; cut < n; cut += 7) {
+        tmp_write(q, data, cut);
+        cr_assert_eq(rnnlm_load(&back, &bc, q, &e), TZ_E_FORMAT, "cut at %zu", cut);
+    }
+    data[n / 2] ^= 0x40;
+    tmp_write(q, data, n);
+    cr_assert_eq(rnnlm_load(&back, &bc, q, &e), TZ_E_FORMAT);
+    cr_assert(strstr(e.en, "CRC mismatch"), "%s", e.en);
+    data[n / 2] ^= 0x40;
+    data[8] = 2;
+    tmp_write(q, data, n);
+    cr_assert_eq(rnnlm_load(&back, &bc, q, &e), TZ_E_FORMAT);
+    cr_assert(strstr(e.en, "version 2"), "%s", e.en);
+    data[8] = 1;
+    data[16] = (char)0xFF; data[17] = (char)0xFF; data[18] = (char)0xFF; data[19] = (char)0x7F;   /* V absurd */
+    tmp_write(q, data, n);
+    cr_assert_eq(rnnlm_load(&back, &bc, q, &e), TZ_E_FORMAT);
+    cr_assert(strstr(e.en, "byte 16"), "%s", e.en);
+    free(data);
+    vocab_free(&chars);
+    rnnlm_free(&m);
+    tmp_teardown();
+}

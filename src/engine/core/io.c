@@ -151,3 +151,15 @@ int tz_save_atomic(const char *path, TzWriteFn fn, void *ud, TzErr *e)
     free(tmp);
     return rc;
 }
+
+uint32_t tz_crc32(uint32_t crc, const void *data, size_t n)
+{
+    /* bit by bit with the reflected polynomial 0xEDB88320; fast enough for checkpoints */
+    const unsigned char *p = data;
+    crc = ~crc;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}

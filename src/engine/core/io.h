@@ -11,6 +11,7 @@
 #define TZ_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "err.h"
 
@@ -32,6 +33,9 @@ int tz_check_text(const char *path, const char *data, size_t n, TzErr *e);
  * non-zero (the temporary file is then removed and the old file is untouched). */
 typedef int (*TzWriteFn)(FILE *f, void *ud, TzErr *e);
 int tz_save_atomic(const char *path, TzWriteFn fn, void *ud, TzErr *e);
+
+/* CRC-32 (the IEEE polynomial of zip and PNG), continued from crc (start with 0). */
+uint32_t tz_crc32(uint32_t crc, const void *data, size_t n);
 
 /* Is path a directory? (1 yes, 0 no or missing) */
 int tz_is_dir(const char *path);

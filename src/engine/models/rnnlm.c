@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/io.h"
 #include "core/utf8.h"
 #include "nn/optim.h"
 
@@ -384,4 +385,171 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
     optim_free(&o);
     rnnlm_work_free(&w);
     return 0;
+}
+
+/* --- checkpoints ------------------------------------------------------------------------------- */
+
+static const char CK_MAGIC[8] = "TZRNNLM";   /* with its NUL: 8 bytes */
+
+typedef struct {
+    unsigned char *b;
+    size_t n, cap;
+} Buf;
+
+static void put(Buf *b, const void *p, size_t n)
+{
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2;
+        b->b = tz_realloc(b->b, b->cap);
+    }
+    memcpy(b->b + b->n, p, n);
+    b->n += n;
+}
+
+static void put_u32(Buf *b, uint32_t v)
+{
+    unsigned char x[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+    put(b, x, 4);
+}
+
+static void put_f32s(Buf *b, const float *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v;
+        memcpy(&v, &p[i], 4);
+        put_u32(b, v);
+    }
+}
+
+/* Each tensor of the model, in the file's order. */
+typedef struct { float *p; size_t n; const char *name; } Tensor;
+
+static int tensors_of(const RnnLM *m, Tensor *t)
+{
+    int k = 0;
+    t[k++] = (Tensor){ m->emb, (size_t)m->V * (size_t)m->E, "emb" };
+    t[k++] = (Tensor){ m->Wo, (size_t)m->V * (size_t)m->H, "Wo" };
+    t[k++] = (Tensor){ m->bo, (size_t)m->V, "bo" };
+    for (int l = 0; l < m->L; l++) {
+        const Cell *c = &m->cell[l];
+        size_t GH = (size_t)c->G * (size_t)c->H;
+        t[k++] = (Tensor){ c->W, GH * (size_t)c->In, "W" };
+        t[k++] = (Tensor){ c->U, GH * (size_t)c->H, "U" };
+        t[k++] = (Tensor){ c->b, GH, "b" };
+        t[k++] = (Tensor){ c->bu, GH, "bu" };
+    }
+    return k;
+}
+
+static int write_buf(FILE *f, void *ud, TzErr *e)
+{
+    (void)e;
+    const Buf *b = ud;
+    fwrite(b->b, 1, b->n, f);
+    return 0;
+}
+
+int rnnlm_save(const RnnLM *m, const Vocab *chars, const char *path, TzErr *e)
+{
+    TZ_ASSERT(chars->size == (size_t)m->V);
+    Buf b = { 0 };
+    put(&b, CK_MAGIC, 8);
+    put_u32(&b, 1);
+    put_u32(&b, (uint32_t)m->kind);
+    put_u32(&b, (uint32_t)m->V);
+    put_u32(&b, (uint32_t)m->E);
+    put_u32(&b, (uint32_t)m->H);
+    put_u32(&b, (uint32_t)m->L);
+    for (size_t i = 0; i < chars->size; i++) {
+        const char *w = vocab_word(chars, i);
+        unsigned char len = (unsigned char)strlen(w);
+        put(&b, &len, 1);
+        put(&b, w, len);
+    }
+    Tensor t[3 + 4 * RNNLM_MAX_LAYERS];
+    int nt = tensors_of(m, t);
+    for (int i = 0; i < nt; i++) put_f32s(&b, t[i].p, t[i].n);
+    put_u32(&b, tz_crc32(0, b.b, b.n));
+    int rc = tz_save_atomic(path, write_buf, &b, e);
+    free(b.b);
+    return rc;
+}
+
+int rnnlm_is_checkpoint(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    char head[8] = { 0 };
+    size_t got = fread(head, 1, 8, f);
+    fclose(f);
+    return got == 8 && memcmp(head, CK_MAGIC, 8) == 0;
+}
+
+static uint32_t get_u32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+
+int rnnlm_load(RnnLM *m, Vocab *chars, const char *path, TzErr *e)
+{
+    memset(m, 0, sizeof *m);
+    memset(chars, 0, sizeof *chars);
+    TzFile f;
+    int rc = tz_file_map(&f, path, e);
+    if (rc) return rc;
+    const unsigned char *d = (const unsigned char *)f.data;
+    size_t n = f.size;
+#define BAD(off, tr, en, ...)                                                                                          \
+    do {                                                                                                               \
+        rc = tz_errf(e, TZ_E_FORMAT, "'%s', %zu. bayt: " tr, "'%s', byte %zu: " en, path, (size_t)(off), __VA_ARGS__); \
+        goto fail;                                                                                                     \
+    } while (0)
+    if (n < 32 || memcmp(d, CK_MAGIC, 8) != 0) {
+        rc = tz_errf(e, TZ_E_FORMAT, "'%s' bir tezgah dil modeli dosyası değil (baştaki TZRNNLM imzası yok ya da dosya %zu bayt).",
+                     "'%s' is not a tezgah language-model file (no TZRNNLM magic at the start, or only %zu bytes).", path, n);
+        goto fail;
+    }
+    uint32_t version = get_u32(d + 8), kind = get_u32(d + 12), V = get_u32(d + 16), E = get_u32(d + 20),
+             H = get_u32(d + 24), L = get_u32(d + 28);
+    if (version != 1) BAD(8, "sürüm %u; bu tezgah yalnızca 1'i okur.", "version %u; this tezgah reads version 1 only.", version);
+    if (kind > 2) BAD(12, "hücre türü %u (0 rnn, 1 lstm, 2 gru olmalı).", "cell kind %u (must be 0 rnn, 1 lstm, 2 gru).", kind);
+    if (V < 1 || V > 1000000) BAD(16, "V = %u, 1 ile 1.000.000 arasında değil.", "V = %u, not between 1 and 1,000,000.", V);
+    if (E < 1 || E > 4096) BAD(20, "E = %u, 1 ile 4096 arasında değil.", "E = %u, not between 1 and 4096.", E);
+    if (H < 1 || H > 4096) BAD(24, "H = %u, 1 ile 4096 arasında değil.", "H = %u, not between 1 and 4096.", H);
+    if (L < 1 || L > RNNLM_MAX_LAYERS) BAD(28, "L = %u, 1 ile %d arasında değil.", "L = %u, not between 1 and %d.", L, RNNLM_MAX_LAYERS);
+    /* the characters */
+    size_t off = 32;
+    vocab_init(chars);
+    for (uint32_t i = 0; i < V; i++) {
+        if (off >= n) BAD(off, "%u. karakterde dosya bitti.", "the file ends at character %u.", i);
+        size_t len = d[off];
+        uint32_t cp;
+        if (len < 1 || len > 4 || off + 1 + len > n ||
+            utf8_decode((const char *)d + off + 1, len, &cp) != (int)len)
+            BAD(off, "%u. karakter geçerli tek bir UTF-8 karakteri değil.", "character %u is not one valid UTF-8 character.", i);
+        if (vocab_find(chars, (const char *)d + off + 1, len) >= 0)
+            BAD(off, "%u. karakter iki kez var.", "character %u appears twice.", i);
+        vocab_add(chars, (const char *)d + off + 1, len, 1);
+        off += 1 + len;
+    }
+    /* the tensors: their total size must be exactly what is left, before the CRC */
+    size_t G = kind == TZ_CELL_LSTM ? 4 : kind == TZ_CELL_GRU ? 3 : 1, floats = (size_t)V * E + (size_t)V * H + V;
+    for (uint32_t l = 0; l < L; l++) floats += G * H * (l ? H : E) + G * H * H + 2 * G * H;
+    if (n - off != floats * 4 + 4)
+        BAD(off, "tensörler %zu bayt olmalı, dosyada %zu bayt kaldı (kesik ya da fazla).",
+            "the tensors should take %zu bytes, the file has %zu left (truncated or extra).", floats * 4 + 4, n - off);
+    uint32_t want = get_u32(d + n - 4), got = tz_crc32(0, d, n - 4);
+    if (want != got) BAD(n - 4, "CRC uymuyor (%08x, hesaplanan %08x): dosya bozulmuş.", "CRC mismatch (%08x, computed %08x): the file is damaged.", want, got);
+    rnnlm_init(m, (CellKind)kind, (int)V, (int)E, (int)H, (int)L, 0);
+    Tensor t[3 + 4 * RNNLM_MAX_LAYERS];
+    int nt = tensors_of(m, t);
+    for (int i = 0; i < nt; i++)
+        for (size_t j = 0; j < t[i].n; j++, off += 4) {
+            uint32_t v = get_u32(d + off);
+            memcpy(&t[i].p[j], &v, 4);
+        }
+#undef BAD
+    tz_file_unmap(&f);
+    return 0;
+fail:
+    vocab_free(chars);
+    tz_file_unmap(&f);
+    return rc;
 }

@@ -100,4 +100,18 @@ typedef struct {
 int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cfg, RnnTrainStats *st, Job *job,
                 TzErr *e);
 
+/* --- checkpoints ------------------------------------------------------------------------------- */
+
+/* tezgah's own checkpoint of a character-level model, little-endian:
+ *   "TZRNNLM\0"  u32 version (1)  u32 kind, V, E, H, L
+ *   V characters: u8 length (1–4), the UTF-8 bytes
+ *   float32 tensors in order: emb (V×E), Wo (V×H), bo (V), then per layer W, U, b, bu
+ *   u32 CRC-32 of everything before it
+ * Written atomically (a crash leaves the old file). Loading checks every field against the file
+ * size before allocating and names the field and offset of anything wrong. */
+int rnnlm_save(const RnnLM *m, const Vocab *chars, const char *path, TzErr *e);
+int rnnlm_load(RnnLM *m, Vocab *chars, const char *path, TzErr *e);
+/* Does the file start with the checkpoint's magic? */
+int rnnlm_is_checkpoint(const char *path);
+
 #endif
