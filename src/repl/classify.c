@@ -208,15 +208,7 @@ int cmd_predict(Args *a)
     double threshold;
     Model *m = classifier_opts(a, &k, &threshold);
     if (!m) return 1;
-    /* the text: one quoted argument, or the words typed after the command */
-    size_t len = 0;
-    for (int i = 1; i < a->argc; i++) len += strlen(a->argv[i]) + 1;
-    char *text = tz_malloc(len + 1);
-    text[0] = '\0';
-    for (int i = 1; i < a->argc; i++) {
-        if (i > 1) strcat(text, " ");
-        strcat(text, a->argv[i]);
-    }
+    char *text = args_join(a, 1);   /* one quoted argument, or the words typed after the command */
     size_t bad = utf8_validate(text, strlen(text));
     if (bad != strlen(text)) {
         say_error(M("metin geçerli UTF-8 değil (%zu. bayt).", "the text is not valid UTF-8 (byte %zu)."), bad);
@@ -230,16 +222,11 @@ int cmd_predict(Args *a)
     FtPred *p = tz_malloc((kk ? kk : 1) * sizeof *p);
     size_t n = ft_sup_predict(ft, l.feat, l.nfeat, kk, (float)threshold, p);
     /* "</s>" is a feature of every line: say how many of the text's own words the model knew */
-    size_t known = 0, words = 0;
-    {
-        const char *s = text;
-        while (*s) {
-            while (*s == ' ' || *s == '\t') s++;
-            const char *b = s;
-            while (*s && *s != ' ' && *s != '\t') s++;
-            if (s > b) { words++; known += vocab_find(&ft->dict, b, (size_t)(s - b)) >= 0; }
-        }
-    }
+    /* read off the line as fastText read it: every word left a hash (the last one is "</s>"),
+     * and every word the model knows left its own row, a row below nwords */
+    size_t words = l.nhash - 1, known = 0;
+    for (size_t i = 0; i < l.nfeat; i++) known += (size_t)l.feat[i] < ft->nwords;
+    if (vocab_find(&ft->dict, "</s>", 4) >= 0) known--;
     if (n == 0) {
         say(M("tahmin yok: metnin hiçbir özelliği modelde yok.\n", "no prediction: none of the text's features are in the model.\n"));
     } else {

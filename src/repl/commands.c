@@ -488,10 +488,7 @@ static int cmd_tokenize(Args *a)
     TzLang lang = g_lang;
     if (lang_option(arg_str(a, "lang", NULL), &lang)) return 1;
     /* Several words without quotes are joined: tokenize Türkiye'de yaşıyorum */
-    size_t len = 0;
-    for (int i = 1; i < a->argc; i++) len += strlen(a->argv[i]) + 1;
-    char *text = tz_calloc(len + 1, 1);
-    for (int i = 1; i < a->argc; i++) { if (i > 1) strcat(text, " "); strcat(text, a->argv[i]); }
+    char *text = args_join(a, 1);
     if (utf8_validate(text, strlen(text)) != strlen(text)) {
         say_error("%s", M("metin geçerli UTF-8 değil.", "the text is not valid UTF-8."));
         free(text);

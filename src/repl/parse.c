@@ -132,6 +132,20 @@ void free_strv(char **v)
     free(v);
 }
 
+char *args_join(const Args *a, int from)
+{
+    size_t len = 0;
+    for (int i = from; i < a->argc; i++) len += strlen(a->argv[i]) + 1;
+    char *s = tz_calloc(len + 1, 1), *p = s;
+    for (int i = from; i < a->argc; i++) {
+        size_t n = strlen(a->argv[i]);
+        if (i > from) *p++ = ' ';
+        memcpy(p, a->argv[i], n);
+        p += n;
+    }
+    return s;
+}
+
 const char *arg_str(Args *a, const char *key, const char *def)
 {
     for (int i = a->nkv - 1; i >= 0; i--)          /* the last one given wins */

@@ -34,6 +34,10 @@ void args_free(Args *a);
 char **split_commands(const char *line);
 void free_strv(char **v);
 
+/* The positional arguments from index `from` on, joined by single spaces (malloc'd): a text
+ * may come as one quoted argument or as the words typed after the command. */
+char *args_join(const Args *a, int from);
+
 /* Options: the value of key (or def), marking it used. */
 const char *arg_str(Args *a, const char *key, const char *def);
 /* Integer and real options: 0 on success; TZ_E_ARG with a message naming the key if the

@@ -336,10 +336,7 @@ int cmd_arith(Args *a)
     Model *m = model_for(a);
     if (!m || opt_k(a, &k)) return 1;
     /* the expression may come quoted or as several words */
-    size_t len = 0;
-    for (int i = 1; i < a->argc; i++) len += strlen(a->argv[i]) + 1;
-    char *expr = tz_calloc(len + 1, 1);
-    for (int i = 1; i < a->argc; i++) { if (i > 1) strcat(expr, " "); strcat(expr, a->argv[i]); }
+    char *expr = args_join(a, 1);
     /* lower-case it for the model's language, as words are looked up lower-case */
     char *low = tz_malloc(2 * strlen(expr) + 1);
     tz_lower(expr, strlen(expr), m->lang, low);

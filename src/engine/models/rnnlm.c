@@ -11,14 +11,6 @@
 #include "core/utf8.h"
 #include "nn/optim.h"
 
-static void fill(float *p, size_t n, float a, uint64_t *r)
-{
-    for (size_t i = 0; i < n; i++) {
-        *r = *r * 6364136223846793005ULL + 1442695040888963407ULL;
-        p[i] = a * ((float)((*r >> 40) & 0xFFFFFF) / 8388608.0f - 1.0f);
-    }
-}
-
 void rnnlm_init(RnnLM *m, CellKind kind, int V, int E, int H, int L, uint64_t seed)
 {
     TZ_ASSERT(V > 0 && E > 0 && H > 0 && L >= 1 && L <= RNNLM_MAX_LAYERS);
@@ -27,9 +19,9 @@ void rnnlm_init(RnnLM *m, CellKind kind, int V, int E, int H, int L, uint64_t se
     m->V = V; m->E = E; m->H = H; m->L = L;
     uint64_t r = seed * 0x9E3779B97F4A7C15ULL + 5;
     m->emb = tz_malloc((size_t)V * (size_t)E * sizeof *m->emb);
-    fill(m->emb, (size_t)V * (size_t)E, 0.5f, &r);
+    nn_fill_uniform(m->emb, (size_t)V * (size_t)E, 0.5f, &r);
     m->Wo = tz_malloc((size_t)V * (size_t)H * sizeof *m->Wo);
-    fill(m->Wo, (size_t)V * (size_t)H, 1.0f / sqrtf((float)H), &r);
+    nn_fill_uniform(m->Wo, (size_t)V * (size_t)H, 1.0f / sqrtf((float)H), &r);
     m->bo = tz_calloc((size_t)V, sizeof *m->bo);
     for (int l = 0; l < L; l++) {
         cell_alloc(&m->cell[l], kind, l == 0 ? E : H, H);

@@ -40,7 +40,7 @@ size_t cell_nparams(const Cell *c)
     return GH * (size_t)c->In + GH * (size_t)c->H + 2 * GH;
 }
 
-static void fill_uniform(float *p, size_t n, float a, uint64_t *r)
+void nn_fill_uniform(float *p, size_t n, float a, uint64_t *r)
 {
     for (size_t i = 0; i < n; i++) {
         *r = *r * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -53,10 +53,10 @@ void cell_init(Cell *c, uint64_t seed)
     size_t GH = (size_t)c->G * (size_t)c->H;
     float a = 1.0f / sqrtf((float)c->H);
     uint64_t r = seed * 0x9E3779B97F4A7C15ULL + 11;
-    fill_uniform(c->W, GH * (size_t)c->In, a, &r);
-    fill_uniform(c->U, GH * (size_t)c->H, a, &r);
-    fill_uniform(c->b, GH, a, &r);
-    fill_uniform(c->bu, GH, a, &r);
+    nn_fill_uniform(c->W, GH * (size_t)c->In, a, &r);
+    nn_fill_uniform(c->U, GH * (size_t)c->H, a, &r);
+    nn_fill_uniform(c->b, GH, a, &r);
+    nn_fill_uniform(c->bu, GH, a, &r);
     if (c->kind == TZ_CELL_LSTM)   /* remember by default: f = σ(1 + …) ≈ 0.73 at the start */
         for (int j = 0; j < c->H; j++) { c->b[c->H + j] = 1.0f; c->bu[c->H + j] = 0.0f; }
 }

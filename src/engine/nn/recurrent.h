@@ -40,6 +40,9 @@ typedef struct {
 /* Allocate a cell (weights zero). cell_init fills them uniform in ±1/√H from seed (PyTorch's
  * rule) and sets the LSTM forget bias b_f to 1. */
 void cell_alloc(Cell *c, CellKind kind, int I, int H);
+/* n floats uniform in [−a, a) from the 64-bit LCG state *r (advanced): the initialiser the
+ * cells and the language model share, so a seed means the same numbers everywhere. */
+void nn_fill_uniform(float *p, size_t n, float a, uint64_t *r);
 void cell_init(Cell *c, uint64_t seed);
 void cell_zero(Cell *c);                 /* all weights (and so all gradients) to 0 */
 void cell_free(Cell *c);                 /* safe on a zeroed struct */
