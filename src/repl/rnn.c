@@ -13,14 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/rnnlm.h"
-
-struct LmModel {
-    RnnLM m;
-    CharStream cs;          /* the characters (cs.ids is freed after training) */
-    RnnTrainConfig cfg;
-    RnnTrainStats st;
-};
+#include "lm.h"
 
 void lm_model_free(LmModel *lm)
 {
@@ -151,6 +144,59 @@ int cmd_train_rnn(Args *a)
     return app_start_job(what_s, M("adım", "step"), rnn_work, R, rnn_done);
 }
 
+/* --- tokens ------------------------------------------------------------------------------------ */
+
+int lm_tokens(const LmModel *lm, const char *model_name, const char *text, LmTokens *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t len = strlen(text), cap = len + 1;
+    out->ids = tz_malloc(cap * sizeof *out->ids);
+    out->piece = tz_malloc(cap * sizeof *out->piece);
+    char unknown[256] = "";
+    size_t ulen = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int k = utf8_decode(text + i, len - i, &cp);
+        if (k <= 0) {
+            say_error(M("metin %zu. baytta geçerli UTF-8 değil; metni UTF-8 olarak yazın.",
+                        "the text is not valid UTF-8 at byte %zu; type it as UTF-8."), i + 1);
+            lm_tokens_free(out);
+            return 1;
+        }
+        int64_t id = vocab_find(&lm->cs.chars, text + i, (size_t)k);
+        if (id < 0) {
+            out->unknown++;
+            if (ulen + (size_t)k + 4 < sizeof unknown) {
+                ulen += (size_t)snprintf(unknown + ulen, sizeof unknown - ulen, "%s'%.*s'", ulen ? ", " : "", k, text + i);
+            }
+        } else {
+            out->ids[out->n] = (int32_t)id;
+            out->piece[out->n] = tz_strndup(text + i, (size_t)k);
+            out->n++;
+        }
+        i += (size_t)k;
+    }
+    if (out->unknown)
+        say(M("not: %s modeli şu karakterleri hiç görmedi, atlandılar: %s\n",
+              "note: model %s has never seen these characters, they are left out: %s\n"), model_name, unknown);
+    if (out->n == 0) {
+        say_error(M("metinde %s modelinin bildiği bir karakter yok (%zu karakter biliyor).",
+                    "the text has no character model %s knows (it knows %zu)."), model_name, lm->cs.chars.size);
+        lm_tokens_free(out);
+        return 1;
+    }
+    return 0;
+}
+
+void lm_tokens_free(LmTokens *t)
+{
+    if (t->piece)
+        for (size_t i = 0; i < t->n; i++) free(t->piece[i]);
+    free(t->piece);
+    free(t->ids);
+    memset(t, 0, sizeof *t);
+}
+
 /* --- generate --------------------------------------------------------------------------------- */
 
 /* generate [MODEL] "prompt" [n=200] [temp=0.8] [topk=0] [seed=1] [model=NAME] */
@@ -185,29 +231,17 @@ int cmd_generate(Args *a)
         return 1;
     }
     LmModel *lm = m->lm;
-    size_t plen = strlen(prompt), L = (size_t)lm->m.L, H = (size_t)lm->m.H, V = (size_t)lm->m.V;
-    int32_t *ids = tz_malloc((plen + 1) * sizeof *ids);
-    size_t np = charstream_encode(&lm->cs, prompt, ids, plen + 1);
-    for (size_t i = 0; i < np; i++)
-        if (ids[i] < 0) {
-            /* the character the model never saw: name it */
-            size_t off = 0;
-            uint32_t cp;
-            int k = 1;
-            for (size_t j = 0; j <= i; j++) {
-                if (j) off += (size_t)(k > 0 ? k : 1);
-                k = utf8_decode(prompt + off, plen - off, &cp);
-            }
-            say_error(M("'%.*s' karakteri %s modelinin bildiği %zu karakterden biri değil (eğitim metninde yoktu).",
-                        "the character '%.*s' is unknown to model %s, which knows %zu characters (it was not in the training text)."),
-                      k > 0 ? k : 1, prompt + off, m->name, lm->cs.chars.size);
-            free(ids);
-            return 1;
-        }
-    if (np == 0) {   /* an empty prompt starts after a line end */
-        ids[0] = (int32_t)vocab_find(&lm->cs.chars, "\n", 1);
-        np = 1;
+    size_t L = (size_t)lm->m.L, H = (size_t)lm->m.H, V = (size_t)lm->m.V;
+    LmTokens tk;
+    if (prompt[0] && lm_tokens(lm, m->name, prompt, &tk)) return 1;
+    if (!prompt[0]) {   /* an empty prompt starts after a line end */
+        memset(&tk, 0, sizeof tk);
+        tk.ids = tz_malloc(sizeof *tk.ids);
+        tk.ids[0] = (int32_t)vocab_find(&lm->cs.chars, "\n", 1);
+        tk.n = 1;
     }
+    const int32_t *ids = tk.ids;
+    size_t np = tk.n;
     RnnLMWork w;
     rnnlm_work_init(&w, &lm->m);
     float *h = tz_calloc(L * H, sizeof *h), *c = tz_calloc(L * H, sizeof *c), *logits = tz_malloc(V * sizeof *logits);
@@ -220,7 +254,8 @@ int cmd_generate(Args *a)
         if (i + 1 < n) rnnlm_step(&lm->m, &w, t, h, c, logits);
     }
     say("\n");
-    free(h); free(c); free(logits); free(ids);
+    free(h); free(c); free(logits);
+    lm_tokens_free(&tk);
     rnnlm_work_free(&w);
     return 0;
 }

@@ -47,11 +47,13 @@ has "level=word is not there yet, and says so" "level=word: only level=char (cha
 has "a corpus too short for batch × seq" "the text is too short for these settings"
 match "hidden=0" 'hidden=0: must be between 1 and'
 match "too many layers" 'layers=9: must be between 1 and 4'
-tz -c "train lstm corpus=tiny-en hidden=16 embed=8 seq=8 batch=4 epochs=1; generate \"ğ\"; generate nothere \"a\"; generate \"a\" n=0"
-has "a character the model never saw is named" "the character 'ğ' is unknown to model lstm-tiny-en"
+tz -c "train lstm corpus=tiny-en hidden=16 embed=8 seq=8 batch=4 epochs=1; generate \"ğ\"; generate \"ağa\" n=5; generate nothere \"a\"; generate \"a\" n=0"
+has "a character the model never saw is named" "model lstm-tiny-en has never seen these characters, they are left out: 'ğ'"
+has "a prompt of only unknown characters is refused" "the text has no character model lstm-tiny-en knows"
+match "the prompt is printed as typed, then 5 generated characters" "^ağa[a-z ]{5}$"
 has "an unknown model" "there is no model 'nothere'"
 match "n=0" 'n=0: must be between 1 and'
 tz --lang tr -c "train lstm corpus=tiny-en hidden=16 embed=8 seq=8 batch=4 epochs=1; generate \"ğ\""
-has "the same in Turkish" "'ğ' karakteri lstm-tiny-en modelinin bildiği"
+has "the same in Turkish" "lstm-tiny-en modeli şu karakterleri hiç görmedi, atlandılar: 'ğ'"
 
 finish

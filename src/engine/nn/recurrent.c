@@ -173,6 +173,12 @@ void cell_forward(const Cell *c, const float *x, int T, int B, const float *h0, 
 void cell_backward(const Cell *c, const float *x, const CellCache *k, const float *dh, const float *dhT,
                    const float *dcT, Cell *g, float *dx, float *dh0, float *dc0)
 {
+    cell_backward_ex(c, x, k, dh, dhT, dcT, g, dx, dh0, dc0, NULL);
+}
+
+void cell_backward_ex(const Cell *c, const float *x, const CellCache *k, const float *dh, const float *dhT,
+                      const float *dcT, Cell *g, float *dx, float *dh0, float *dc0, float *dh_total)
+{
     const int T = k->T, B = k->B, H = c->H, In = c->In, GH = c->G * H;
     const size_t BH = (size_t)B * (size_t)H, TB = (size_t)T * (size_t)B;
     TZ_ASSERT(g->kind == c->kind && g->H == H && g->In == In);
@@ -195,6 +201,7 @@ void cell_backward(const Cell *c, const float *x, const CellCache *k, const floa
             const float *dht_ext = dh + row * (size_t)H;
             for (int j = 0; j < H; j++) {
                 float dht = dht_ext[j] + dn[j];     /* from the loss at t, and from step t+1 */
+                if (dh_total) dh_total[row * (size_t)H + (size_t)j] = dht;
                 switch (c->kind) {
                 case TZ_CELL_RNN:
                     dx_r[j] = dht * (1.0f - hcur[j] * hcur[j]);

@@ -71,5 +71,10 @@ void cell_forward(const Cell *c, const float *x, int T, int B, const float *h0, 
  * dx (T × B × I, may be NULL), dh0 and dc0 (B × H each, may be NULL). */
 void cell_backward(const Cell *c, const float *x, const CellCache *k, const float *dh, const float *dhT,
                    const float *dcT, Cell *g, float *dx, float *dh0, float *dc0);
+/* The same, also writing the whole ∂L/∂h_t of every step (T × B × H: what came from the loss at
+ * t plus what flowed back from later steps) into dh_total when it is not NULL — the quantity
+ * whose norm against t shows the vanishing gradient (`gradflow`). */
+void cell_backward_ex(const Cell *c, const float *x, const CellCache *k, const float *dh, const float *dhT,
+                      const float *dcT, Cell *g, float *dx, float *dh0, float *dc0, float *dh_total);
 
 #endif
