@@ -63,6 +63,11 @@ $(LIB): $(ENGINE_OBJ)
 tezgah: $(REPL_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(REPL_OBJ) $(LIB) -lreadline $(STB_LIBS) $(SDL_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
 
+# The program inside a build tree of its own (check-asan; several builds side by side):
+#   make BUILD=build-x build-x/tezgah build-x/unit_tests
+$(BUILD)/tezgah: $(REPL_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(REPL_OBJ) $(LIB) -lreadline $(STB_LIBS) $(SDL_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+
 # --- data ----------------------------------------------------------------------------
 datasets: tezgah
 	@./scripts/need-pkgs.sh $(PKGS_DATA) || true
@@ -92,8 +97,7 @@ check-asan: deps
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    LDFLAGS="-fsanitize=address,undefined" TEZGAH_BIN=build-asan/tezgah asan-inner
 
-asan-inner: $(BUILD)/unit_tests $(REPL_OBJ) $(LIB)
-	$(CC) $(CFLAGS) -o $(BUILD)/tezgah $(REPL_OBJ) $(LIB) -lreadline $(STB_LIBS) $(SDL_LIBS) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+asan-inner: $(BUILD)/unit_tests $(BUILD)/tezgah
 	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp TEZGAH=$(BUILD)/tezgah UNIT=$(BUILD)/unit_tests bash tests/run-all.sh
 
 bench: tezgah
