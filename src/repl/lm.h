@@ -11,6 +11,7 @@ struct LmModel {
     RnnLM m;
     CharStream cs;          /* the tokens it knows (cs.chars) — characters, or words at word level;
                                cs.ids is freed after training */
+    TzLang lang;            /* the language of its text: lower-casing what the user types */
     RnnTrainConfig cfg;
     RnnTrainStats st;
 };
@@ -24,9 +25,12 @@ typedef struct {
     size_t unknown;         /* how many tokens the model had never seen */
 } LmTokens;
 
-/* Cut text into the model's tokens. Characters the model has never seen are named in a note
- * and left out (a character model has no stand-in for them); unknown words become <unk>, also
- * named. Returns 0, or 1 (reported) when nothing the model knows is left. */
+/* Cut text into the model's tokens. The corpora are lower-cased, so a character the model does
+ * not know is tried in lower case (in the model's language: "I" → "ı" in Turkish). Characters
+ * it has still never seen are named in a note and left out (a character model has no stand-in
+ * for them). At word level the text is tokenized as the corpora are (lower-cased, punctuation
+ * dropped) and words outside the vocabulary become <unk>, also named. Returns 0, or 1
+ * (reported) when nothing the model knows is left. */
 int lm_tokens(const LmModel *lm, const char *model_name, const char *text, LmTokens *out);
 void lm_tokens_free(LmTokens *t);               /* safe on a zeroed struct */
 

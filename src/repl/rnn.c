@@ -1,8 +1,9 @@
 /* rnn.c — recurrent language models in the REPL: `train lstm|gru|rnn`, `generate`.
  *
  * A recurrent model is a Model (kind "lstm", "gru" or "rnn") whose `lm` holds the network and
- * the characters it knows; it has no word vectors. Character level for now: the corpus is
- * read as its sentences, words joined by spaces, one line each.
+ * the tokens it knows; it has no word vectors. At character level the corpus is read as its
+ * sentences, words joined by spaces, one line each; at word level as its words, with "\n"
+ * ending each sentence and <unk> standing for the words outside the vocabulary.
  */
 #include "app.h"
 #include "i18n.h"
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/io.h"
+#include "core/tokenize.h"
 #include "lm.h"
 
 void lm_model_free(LmModel *lm)
@@ -29,18 +32,19 @@ void lm_model_describe(const LmModel *lm, char *buf, size_t n)
 {
     char b1[32], b2[32], b3[32];
     size_t np = rnnlm_nparams(&lm->m);
-    snprintf(buf, n, "%s %s, %s %s, %s MB", fmt_int((long long)lm->cs.chars.size, b1), M("karakter", "characters"),
+    snprintf(buf, n, "%s %s, %s %s, %s MB", fmt_int((long long)lm->cs.chars.size, b1),
+             lm->cs.word ? M("sözcük", "words") : M("karakter", "characters"),
              fmt_int((long long)np, b2), M("parametre", "parameters"), fmt_real((double)np * 4 / 1e6, 1, b3));
 }
 
 LmModel *lm_model_load(const char *path, TzErr *e)
 {
     LmModel *lm = tz_calloc(1, sizeof *lm);
-    if (rnnlm_load(&lm->m, &lm->cs.chars, path, e)) { free(lm); return NULL; }
+    if (rnnlm_load(&lm->m, &lm->cs, &lm->lang, path, e)) { free(lm); return NULL; }
     return lm;
 }
 
-int lm_model_save(const LmModel *lm, const char *path, TzErr *e) { return rnnlm_save(&lm->m, &lm->cs.chars, path, e); }
+int lm_model_save(const LmModel *lm, const char *path, TzErr *e) { return rnnlm_save(&lm->m, &lm->cs, lm->lang, path, e); }
 
 const char *lm_model_kind(const LmModel *lm) { return kind_name(lm->m.kind); }
 
@@ -51,6 +55,8 @@ typedef struct {
     TrainCorpus tc;
     CellKind kind;
     int E, H, L;
+    int word;               /* level=word */
+    size_t vocab;           /* its vocabulary size (vocab=) */
     uint64_t seed;
     LmModel *lm;
 } RnnJob;
@@ -61,7 +67,10 @@ static int rnn_work(Job *job, void *arg, TzErr *e)
     int rc = train_corpus_load(&R->tc, e);
     if (rc) return rc;
     LmModel *lm = R->lm;
-    if ((rc = charstream_from_corpus(R->tc.corpus, &lm->cs, e))) return rc;
+    rc = R->word ? charstream_words_from_corpus(R->tc.corpus, R->vocab, &lm->cs, e)
+                 : charstream_from_corpus(R->tc.corpus, &lm->cs, e);
+    if (rc) return rc;
+    lm->lang = R->tc.lang;
     rnnlm_init(&lm->m, R->kind, (int)lm->cs.chars.size, R->E, R->H, R->L, R->seed);
     rc = rnnlm_train(&lm->m, lm->cs.ids, lm->cs.n, &lm->cfg, &lm->st, job, e);
     free(lm->cs.ids);            /* the stream was for training; the characters stay */
@@ -73,8 +82,9 @@ static int rnn_work(Job *job, void *arg, TzErr *e)
 static void rnn_done(int rc, const TzErr *e, void *arg)
 {
     RnnJob *R = arg;
-    train_corpus_keep(&R->tc, rc);
-    if (rc) {
+    train_corpus_keep(&R->tc, rc == TZ_E_NUMERIC ? 0 : rc);
+    if (rc == TZ_E_NUMERIC) say_tzerr(e);   /* diverged: said, and the last finite model is kept */
+    if (rc && rc != TZ_E_NUMERIC) {
         say_tzerr(e);
         lm_model_free(R->lm);
     } else {
@@ -83,19 +93,24 @@ static void rnn_done(int rc, const TzErr *e, void *arg)
         snprintf(md->name, sizeof md->name, "%s", R->name);
         snprintf(md->kind, sizeof md->kind, "%s", kind_name(R->kind));
         snprintf(md->source, sizeof md->source, "corpus %s", R->tc.name);
-        snprintf(md->info, sizeof md->info, "char embed=%d hidden=%d layers=%d seq=%d batch=%d epochs=%d lr=%g clip=%g",
-                 R->E, R->H, R->L, lm->cfg.T, lm->cfg.B, lm->cfg.epochs, lm->cfg.lr, lm->cfg.clip);
+        snprintf(md->info, sizeof md->info, "%s embed=%d hidden=%d layers=%d seq=%d batch=%d epochs=%d lr=%g clip=%g",
+                 R->word ? "word" : "char", R->E, R->H, R->L, lm->cfg.T, lm->cfg.B, lm->cfg.epochs, lm->cfg.lr,
+                 lm->cfg.clip);
         md->lang = R->tc.lang;
         md->lm = lm;
         char b1[32], b2[32], b3[32], b4[32], b5[32];
+        const char *unit = lm->cs.word ? M("sözcük", "word") : M("karakter", "character");
         if (lm->st.finished)
-            say(M("%s eğitildi: %s karakter, %s parametre; son kayıp %s nat/karakter, ayrılmış metinde şaşkınlık (perplexity) %s (%s sn). "
+            say(M("%s eğitildi: %s %s, %s parametre; son kayıp %s nat/%s, ayrılmış metinde şaşkınlık (perplexity) %s (%s sn). "
                   "Deneyin: generate \"...\"\n",
-                  "%s trained: %s characters, %s parameters; final loss %s nats/character, held-out perplexity %s (%s s). "
+                  "%s trained: %s %ss, %s parameters; final loss %s nats/%s, held-out perplexity %s (%s s). "
                   "Try: generate \"...\"\n"),
-                md->name, fmt_int((long long)lm->cs.chars.size, b1), fmt_int((long long)rnnlm_nparams(&lm->m), b2),
-                fmt_real(lm->st.train_loss, 3, b3), fmt_real(exp(lm->st.val_loss), 2, b4),
+                md->name, fmt_int((long long)lm->cs.chars.size, b1), unit, fmt_int((long long)rnnlm_nparams(&lm->m), b2),
+                fmt_real(lm->st.train_loss, 3, b3), unit, fmt_real(exp(lm->st.val_loss), 2, b4),
                 fmt_real(lm->st.seconds, 1, b5));
+        else if (lm->st.diverged)
+            say(M("%ld adımdan sonraki son sonlu model %s adıyla saklandı.\n",
+                  "the last finite model, after %ld steps, is kept as %s.\n"), lm->st.steps, md->name);
         else
             say(M("eğitim durduruldu (%ld adım); o ana kadar eğitilen model %s adıyla saklandı.\n",
                   "training stopped (%ld steps); the model trained so far is kept as %s.\n"),
@@ -111,71 +126,150 @@ int cmd_train_rnn(Args *a)
     const char *what = a->argv[1];
     CellKind kind = !strcmp(what, "lstm") ? TZ_CELL_LSTM : !strcmp(what, "gru") ? TZ_CELL_GRU : TZ_CELL_RNN;
     const char *level = arg_str(a, "level", "char");
-    if (strcmp(level, "char") != 0) {
-        say_error(M("level=%s: şimdilik yalnızca level=char (karakter düzeyi).", "level=%s: only level=char (characters) for now."),
-                  level);
+    if (strcmp(level, "char") != 0 && strcmp(level, "word") != 0) {
+        say_error(M("level=%s: level=char (karakterler) ya da level=word (sözcükler) olmalı.",
+                    "level=%s: must be level=char (characters) or level=word (words)."), level);
+        return 1;
+    }
+    int word = !strcmp(level, "word");
+    const char *opt = arg_str(a, "optim", "adam");
+    if (strcmp(opt, "adam") != 0 && strcmp(opt, "sgd") != 0) {
+        say_error(M("optim=%s: adam ya da sgd olmalı.", "optim=%s: must be adam or sgd."), opt);
         return 1;
     }
     TzErr e;
-    long hidden, layers, seq, batch, epochs, embed, seed;
+    long hidden, layers, seq, batch, epochs, embed, seed, vocab;
     double lr, clip;
     if (arg_long(a, "hidden", 256, 1, 4096, &hidden, &e) || arg_long(a, "layers", 1, 1, RNNLM_MAX_LAYERS, &layers, &e) ||
         arg_long(a, "seq", 64, 1, 4096, &seq, &e) || arg_long(a, "batch", 32, 1, 4096, &batch, &e) ||
         arg_long(a, "epochs", 1, 1, 1000, &epochs, &e) || arg_long(a, "embed", 64, 1, 4096, &embed, &e) ||
-        arg_long(a, "seed", 1, 0, 2147483647L, &seed, &e) || arg_double(a, "lr", 0.002, 1e-6, 10, &lr, &e) ||
-        arg_double(a, "clip", 1.0, 0, 1e6, &clip, &e)) {
+        arg_long(a, "seed", 1, 0, 2147483647L, &seed, &e) || arg_double(a, "lr", 0.002, 1e-6, 1e30, &lr, &e) ||
+        arg_double(a, "clip", 1.0, 0, 1e6, &clip, &e) || arg_long(a, "vocab", 10000, 3, 1000000, &vocab, &e)) {
         say_tzerr(&e);
         return 1;
     }
+    if (!word && arg_str(a, "vocab", NULL)) {
+        say_error(M("vocab= yalnızca level=word ile: karakter düzeyinde sözlük metnin karakterleridir.",
+                    "vocab= goes with level=word only: at character level the vocabulary is the text's characters."));
+        return 1;
+    }
+    /* too big for this machine? (a character vocabulary is at most a few hundred) */
+    CellKind kind0 = kind;
+    double need = rnnlm_train_bytes(kind0, word ? (int)vocab : 300, (int)embed, (int)hidden, (int)layers, (int)seq, (int)batch),
+           ram = tz_phys_bytes();
+    if (ram > 0 && need > 0.8 * ram) {
+        say_error(M("bu ayarlarla eğitim yaklaşık %.1f GB bellek ister (ağırlıklar, gradyanlar, Adam ve bir adımın "
+                    "ara değerleri); bu makinede %.1f GB var. hidden=, batch=, seq= ya da vocab= değerini küçültün.",
+                    "training with these settings needs about %.1f GB of memory (weights, gradients, Adam and one "
+                    "step's activations); this machine has %.1f GB. Make hidden=, batch=, seq= or vocab= smaller."),
+                  need / 1e9, ram / 1e9);
+        return 1;
+    }
     RnnJob *R = tz_calloc(1, sizeof *R);
+    R->word = word;
+    R->vocab = (size_t)vocab;
     if (train_corpus(a, &R->tc)) { free(R); return 1; }
     R->kind = kind;
     R->E = (int)embed; R->H = (int)hidden; R->L = (int)layers; R->seed = (uint64_t)seed;
     R->lm = tz_calloc(1, sizeof *R->lm);
     R->lm->cfg = (RnnTrainConfig){ .T = (int)seq, .B = (int)batch, .epochs = (int)epochs, .lr = (float)lr,
-                                   .clip = (float)clip, .val_frac = 0.05 };
+                                   .clip = (float)clip, .val_frac = 0.05, .sgd = !strcmp(opt, "sgd") };
     const char *name = arg_str(a, "name", NULL);
     if (name) snprintf(R->name, sizeof R->name, "%s", name);
     else snprintf(R->name, sizeof R->name, "%s-%.55s", kind_name(kind), R->tc.name);
     char what_s[160], curve[128];
     snprintf(what_s, sizeof what_s, "%s %s", kind_name(kind), R->tc.name);
-    snprintf(curve, sizeof curve, "%.40s (%s, char)", R->name, kind_name(kind));
+    snprintf(curve, sizeof curve, "%.40s (%s, %s)", R->name, kind_name(kind), word ? "word" : "char");
     app_job_curve(curve);
     return app_start_job(what_s, M("adım", "step"), rnn_work, R, rnn_done);
 }
 
 /* --- tokens ------------------------------------------------------------------------------------ */
 
+/* Add "'x'" to a list of names being gathered for a note (as long as there is room). */
+static void name_add(char *list, size_t cap, const char *w, size_t n)
+{
+    size_t len = strlen(list);
+    if (len + n + 8 < cap) snprintf(list + len, cap - len, "%s'%.*s'", len ? ", " : "", (int)n, w);
+    else if (len + 5 < cap && strcmp(list + len - 3, "...") != 0) snprintf(list + len, cap - len, ", ...");
+}
+
+static void tokens_push(LmTokens *t, int32_t id, const char *piece, size_t n)
+{
+    t->ids[t->n] = id;
+    t->piece[t->n] = tz_strndup(piece, n);
+    t->n++;
+}
+
+/* At word level: the text tokenized as the corpora are, unknown words as <unk>. */
+static void word_tokens(const LmModel *lm, const char *text, LmTokens *out, char *unknown, size_t ucap)
+{
+    TokOptions o = tok_options_corpus(lm->lang);
+    size_t n = 0;
+    char **w = tz_tokens(text, strlen(text), &o, &n, NULL);
+    out->ids = tz_malloc((n + 1) * sizeof *out->ids);
+    out->piece = tz_malloc((n + 1) * sizeof *out->piece);
+    int32_t unk = (int32_t)vocab_find(&lm->cs.chars, RNNLM_UNK, strlen(RNNLM_UNK));
+    for (size_t i = 0; i < n; i++) {
+        int64_t id = vocab_find(&lm->cs.chars, w[i], strlen(w[i]));
+        if (id < 0) {
+            out->unknown++;
+            name_add(unknown, ucap, w[i], strlen(w[i]));
+            id = unk;
+        }
+        tokens_push(out, (int32_t)id, w[i], strlen(w[i]));
+    }
+    tz_tokens_free(w);
+}
+
 int lm_tokens(const LmModel *lm, const char *model_name, const char *text, LmTokens *out)
 {
     memset(out, 0, sizeof *out);
-    size_t len = strlen(text), cap = len + 1;
-    out->ids = tz_malloc(cap * sizeof *out->ids);
-    out->piece = tz_malloc(cap * sizeof *out->piece);
-    char unknown[256] = "";
-    size_t ulen = 0;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        int k = utf8_decode(text + i, len - i, &cp);
-        if (k <= 0) {
-            say_error(M("metin %zu. baytta geçerli UTF-8 değil; metni UTF-8 olarak yazın.",
-                        "the text is not valid UTF-8 at byte %zu; type it as UTF-8."), i + 1);
+    size_t len = strlen(text);
+    size_t bad = utf8_validate(text, len);
+    if (bad < len) {
+        say_error(M("metin %zu. baytta geçerli UTF-8 değil; metni UTF-8 olarak yazın.",
+                    "the text is not valid UTF-8 at byte %zu; type it as UTF-8."), bad + 1);
+        return 1;
+    }
+    char unknown[256] = "", lowered[256] = "";
+    if (lm->cs.word) {
+        word_tokens(lm, text, out, unknown, sizeof unknown);
+        if (out->unknown)
+            say(M("not: %s modelinin sözlüğünde olmayan sözcükler %s olarak okundu: %s\n",
+                  "note: words outside model %s's vocabulary are read as %s: %s\n"), model_name, RNNLM_UNK, unknown);
+        if (out->n == 0) {
+            say_error(M("metinde sözcük yok.", "the text has no words."));
             lm_tokens_free(out);
             return 1;
         }
+        return 0;
+    }
+    out->ids = tz_malloc((len + 1) * sizeof *out->ids);
+    out->piece = tz_malloc((len + 1) * sizeof *out->piece);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        int k = utf8_decode(text + i, len - i, &cp);
         int64_t id = vocab_find(&lm->cs.chars, text + i, (size_t)k);
-        if (id < 0) {
-            out->unknown++;
-            if (ulen + (size_t)k + 4 < sizeof unknown) {
-                ulen += (size_t)snprintf(unknown + ulen, sizeof unknown - ulen, "%s'%.*s'", ulen ? ", " : "", k, text + i);
+        if (id < 0) {   /* the corpora are lower-cased: try the letter in lower case */
+            char low[16];
+            size_t ln = tz_lower(text + i, (size_t)k, lm->lang, low);
+            id = vocab_find(&lm->cs.chars, low, ln);
+            if (id >= 0) {
+                name_add(lowered, sizeof lowered, text + i, (size_t)k);
+                tokens_push(out, (int32_t)id, low, ln);
+            } else {
+                out->unknown++;
+                name_add(unknown, sizeof unknown, text + i, (size_t)k);
             }
         } else {
-            out->ids[out->n] = (int32_t)id;
-            out->piece[out->n] = tz_strndup(text + i, (size_t)k);
-            out->n++;
+            tokens_push(out, (int32_t)id, text + i, (size_t)k);
         }
         i += (size_t)k;
     }
+    if (lowered[0])
+        say(M("not: %s modeli küçük harfli metinle eğitildi; şunlar küçük harf olarak okundu: %s\n",
+              "note: model %s was trained on lower-cased text; these are read in lower case: %s\n"), model_name, lowered);
     if (out->unknown)
         say(M("not: %s modeli şu karakterleri hiç görmedi, atlandılar: %s\n",
               "note: model %s has never seen these characters, they are left out: %s\n"), model_name, unknown);
@@ -248,9 +342,14 @@ int cmd_generate(Args *a)
     for (size_t i = 0; i < np; i++) rnnlm_step(&lm->m, &w, ids[i], h, c, logits);
     uint64_t r = (uint64_t)seed * 0x9E3779B97F4A7C15ULL + 1;
     say("%s%s%s", col_bold(), prompt, col_off());
+    int line_start = prompt[0] == 0;
     for (long i = 0; i < n; i++) {
         int32_t t = rnnlm_sample(logits, (int)V, (float)temp, (int)topk, &r);
-        say("%s", vocab_word(&lm->cs.chars, (size_t)t));
+        const char *tok = vocab_word(&lm->cs.chars, (size_t)t);
+        /* words are joined by spaces; a line end ends a sentence */
+        if (lm->cs.word && tok[0] != '\n' && !line_start) say(" ");
+        say("%s", tok);
+        line_start = tok[0] == '\n';
         if (i + 1 < n) rnnlm_step(&lm->m, &w, t, h, c, logits);
     }
     say("\n");

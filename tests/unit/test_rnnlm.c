@@ -193,7 +193,66 @@ Test(rnnlm, trains_on_a_text_and_holds_out_a_part)
     corpus_free(&c);
 }
 
+Test(rnnlm, an_exploding_gradient_stops_training_with_the_last_finite_weights)
+{
+    Corpus c;
+    corpus_from(&c, "the cat sat on the mat\nthe dog sat on the log\nthe cat saw the dog\n");
+    CharStream s;
+    TzErr e;
+    cr_assert_eq(charstream_from_corpus(&c, &s, &e), 0);
+    RnnLM m;
+    rnnlm_init(&m, TZ_CELL_RNN, (int)s.chars.size, 8, 16, 1, 1);
+    /* plain SGD at an absurd rate, no clipping: the first step carries the weights past what a
+       float holds (or the loss after it is NaN); training must stop there, not go on with NaNs */
+    RnnTrainConfig cfg = { .T = 8, .B = 2, .epochs = 50, .lr = 1e38f, .clip = 0, .val_frac = 0, .sgd = 1 };
+    RnnTrainStats st;
+    cr_assert_eq(rnnlm_train(&m, s.ids, s.n, &cfg, &st, NULL, &e), TZ_E_NUMERIC);
+    cr_assert(st.diverged);
+    cr_assert_not(st.finished);
+    cr_assert(strstr(e.en, "clip=1") && strstr(e.en, "lower the learning rate"), "%s", e.en);
+    cr_assert(strstr(e.tr, "kırpın"), "%s", e.tr);
+    size_t np = 0;
+    const float *ps[3] = { m.emb, m.Wo, m.cell[0].U };
+    size_t ns[3] = { s.chars.size * 8, s.chars.size * 16, 16 * 16 };
+    for (int k = 0; k < 3; k++)
+        for (size_t i = 0; i < ns[k]; i++, np++) cr_assert(isfinite(ps[k][i]), "weight %zu of tensor %d is finite", i, k);
+    /* the same with clipping and a sane rate trains to the end */
+    rnnlm_free(&m);
+    rnnlm_init(&m, TZ_CELL_RNN, (int)s.chars.size, 8, 16, 1, 1);
+    cfg.lr = 0.5f;
+    cfg.clip = 1;
+    cfg.epochs = 3;
+    cr_assert_eq(rnnlm_train(&m, s.ids, s.n, &cfg, &st, NULL, &e), 0, "%s", e.en);
+    cr_assert(st.finished && !st.diverged);
+    rnnlm_free(&m);
+    charstream_free(&s);
+    corpus_free(&c);
+}
+
 #include "core/io.h"
+
+Test(rnnlm, word_stream_of_a_corpus)
+{
+    Corpus c;
+    corpus_from(&c, "kedi süt içer\nkedi uyur\nköpek süt içmez\n");
+    CharStream s;
+    TzErr e;
+    cr_assert_eq(charstream_words_from_corpus(&c, 5, &s, &e), 0, "%s", e.en);
+    cr_assert(s.word);
+    cr_assert_eq(s.chars.size, 5, "\\n, <unk> and the 3 most frequent words");
+    cr_assert_str_eq(vocab_word(&s.chars, 0), "\n");
+    cr_assert_str_eq(vocab_word(&s.chars, 1), RNNLM_UNK);
+    cr_assert_str_eq(vocab_word(&s.chars, 2), "kedi", "2 times, first seen first");
+    cr_assert_str_eq(vocab_word(&s.chars, 3), "süt");
+    cr_assert_str_eq(vocab_word(&s.chars, 4), "içer", "the first of the words seen once");
+    /* 8 words + 3 sentence ends */
+    cr_assert_eq(s.n, 11);
+    int32_t want[11] = { 2, 3, 4, 0, 2, 1, 0, 1, 3, 1, 0 };
+    for (int i = 0; i < 11; i++) cr_assert_eq(s.ids[i], want[i], "token %d", i);
+    charstream_free(&s);
+    cr_assert_eq(charstream_words_from_corpus(&c, 2, &s, &e), TZ_E_ARG, "too small a vocabulary is refused");
+    corpus_free(&c);
+}
 
 Test(rnnlm, checkpoint_round_trip_and_damage)
 {
@@ -201,49 +260,83 @@ Test(rnnlm, checkpoint_round_trip_and_damage)
     tmp_setup();
     RnnLM m;
     rnnlm_init(&m, TZ_CELL_GRU, 3, 2, 4, 2, 9);
-    Vocab chars;
-    vocab_init(&chars);
-    vocab_add(&chars, "a", 1, 1);
-    vocab_add(&chars, "ğ", 2, 1);
-    vocab_add(&chars, "\n", 1, 1);
+    CharStream toks = { 0 };
+    vocab_init(&toks.chars);
+    vocab_add(&toks.chars, "a", 1, 1);
+    vocab_add(&toks.chars, "ğ", 2, 1);
+    vocab_add(&toks.chars, "\n", 1, 1);
     TzErr e;
     char *p = tmp_path("m.tzm");
-    cr_assert_eq(rnnlm_save(&m, &chars, p, &e), 0, "%s", e.en);
+    cr_assert_eq(rnnlm_save(&m, &toks, TZ_LANG_TR, p, &e), 0, "%s", e.en);
     cr_assert(rnnlm_is_checkpoint(p));
     RnnLM back;
-    Vocab bc;
-    cr_assert_eq(rnnlm_load(&back, &bc, p, &e), 0, "%s", e.en);
+    CharStream bc;
+    TzLang lang = TZ_LANG_EN;
+    cr_assert_eq(rnnlm_load(&back, &bc, &lang, p, &e), 0, "%s", e.en);
     cr_assert_eq(back.kind, TZ_CELL_GRU);
     cr_assert_eq(back.L, 2);
-    cr_assert_str_eq(vocab_word(&bc, 1), "ğ");
+    cr_assert_eq(lang, TZ_LANG_TR);
+    cr_assert_eq(bc.word, 0);
+    cr_assert_str_eq(vocab_word(&bc.chars, 1), "ğ");
     cr_assert_eq(memcmp(back.cell[1].U, m.cell[1].U, 3 * 4 * 4 * sizeof(float)), 0, "bit for bit");
     cr_assert_eq(memcmp(back.Wo, m.Wo, 3 * 4 * sizeof(float)), 0);
     rnnlm_free(&back);
-    vocab_free(&bc);
+    charstream_free(&bc);
     /* damage: every truncation, a flipped byte, a wrong version */
     size_t n;
     char *data = tmp_slurp(p, &n);
     char *q = tmp_path("bad.tzm");
     for (size_t cut = 0; cut < n; cut += 7) {
         tmp_write(q, data, cut);
-        cr_assert_eq(rnnlm_load(&back, &bc, q, &e), TZ_E_FORMAT, "cut at %zu", cut);
+        cr_assert_eq(rnnlm_load(&back, &bc, NULL, q, &e), TZ_E_FORMAT, "cut at %zu", cut);
     }
     data[n / 2] ^= 0x40;
     tmp_write(q, data, n);
-    cr_assert_eq(rnnlm_load(&back, &bc, q, &e), TZ_E_FORMAT);
+    cr_assert_eq(rnnlm_load(&back, &bc, NULL, q, &e), TZ_E_FORMAT);
     cr_assert(strstr(e.en, "CRC mismatch"), "%s", e.en);
     data[n / 2] ^= 0x40;
-    data[8] = 2;
+    data[8] = 3;
     tmp_write(q, data, n);
-    cr_assert_eq(rnnlm_load(&back, &bc, q, &e), TZ_E_FORMAT);
-    cr_assert(strstr(e.en, "version 2"), "%s", e.en);
-    data[8] = 1;
+    cr_assert_eq(rnnlm_load(&back, &bc, NULL, q, &e), TZ_E_FORMAT);
+    cr_assert(strstr(e.en, "version 3"), "%s", e.en);
+    data[8] = 2;
     data[16] = (char)0xFF; data[17] = (char)0xFF; data[18] = (char)0xFF; data[19] = (char)0x7F;   /* V absurd */
     tmp_write(q, data, n);
-    cr_assert_eq(rnnlm_load(&back, &bc, q, &e), TZ_E_FORMAT);
+    cr_assert_eq(rnnlm_load(&back, &bc, NULL, q, &e), TZ_E_FORMAT);
     cr_assert(strstr(e.en, "byte 16"), "%s", e.en);
+    data[16] = 3; data[17] = 0; data[18] = 0; data[19] = 0;
+    data[32] = 7;                                               /* level */
+    tmp_write(q, data, n);
+    cr_assert_eq(rnnlm_load(&back, &bc, NULL, q, &e), TZ_E_FORMAT);
+    cr_assert(strstr(e.en, "byte 32: level 7"), "%s", e.en);
+    data[32] = 0;
+    /* a version-1 file (a character model without level and language) still loads */
+    char *v1 = tz_malloc(n);
+    memcpy(v1, data, 32);
+    v1[8] = 1;
+    memcpy(v1 + 32, data + 40, n - 40 - 4);
+    uint32_t crc = tz_crc32(0, v1, n - 8 - 4);
+    memcpy(v1 + n - 8 - 4, &crc, 4);                            /* little-endian machine */
+    tmp_write(q, v1, n - 8);
+    cr_assert_eq(rnnlm_load(&back, &bc, &lang, q, &e), 0, "%s", e.en);
+    cr_assert_eq(bc.word, 0);
+    cr_assert_eq(lang, TZ_LANG_EN);
+    rnnlm_free(&back);
+    charstream_free(&bc);
+    free(v1);
+    /* a word model round trip */
+    toks.word = 1;
+    vocab_add(&toks.chars, "içiyorum", strlen("içiyorum"), 1);
+    rnnlm_free(&m);
+    rnnlm_init(&m, TZ_CELL_LSTM, 4, 2, 3, 1, 5);
+    cr_assert_eq(rnnlm_save(&m, &toks, TZ_LANG_TR, p, &e), 0, "%s", e.en);
+    cr_assert_eq(rnnlm_load(&back, &bc, &lang, p, &e), 0, "%s", e.en);
+    cr_assert_eq(bc.word, 1);
+    cr_assert_str_eq(vocab_word(&bc.chars, 3), "içiyorum");
+    rnnlm_free(&back);
+    charstream_free(&bc);
     free(data);
-    vocab_free(&chars);
+    charstream_free(&toks);
     rnnlm_free(&m);
     tmp_teardown();
 }

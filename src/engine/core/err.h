@@ -19,7 +19,8 @@ typedef enum {
     TZ_E_ARG,       /* a bad argument from the user */
     TZ_E_NOMEM,     /* a request that cannot fit in memory (refused before allocating) */
     TZ_E_CANCELLED, /* a job was stopped by the user */
-    TZ_E_NOTFOUND   /* a named thing (corpus, word, lesson) does not exist */
+    TZ_E_NOTFOUND,  /* a named thing (corpus, word, lesson) does not exist */
+    TZ_E_NUMERIC    /* training diverged: a loss or gradient became NaN or infinite */
 } TzCode;
 
 typedef struct {

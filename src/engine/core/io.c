@@ -163,3 +163,9 @@ uint32_t tz_crc32(uint32_t crc, const void *data, size_t n)
     }
     return ~crc;
 }
+
+double tz_phys_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    return pages > 0 && psize > 0 ? (double)pages * (double)psize : 0;
+}

@@ -37,6 +37,10 @@ int tz_save_atomic(const char *path, TzWriteFn fn, void *ud, TzErr *e);
 /* CRC-32 (the IEEE polynomial of zip and PNG), continued from crc (start with 0). */
 uint32_t tz_crc32(uint32_t crc, const void *data, size_t n);
 
+/* The machine's physical memory in bytes (0 when the system will not say): what "too big for
+ * memory" is measured against before allocating. */
+double tz_phys_bytes(void);
+
 /* Is path a directory? (1 yes, 0 no or missing) */
 int tz_is_dir(const char *path);
 int tz_exists(const char *path);

@@ -45,6 +45,16 @@ size_t rnnlm_nparams(const RnnLM *m)
     return n;
 }
 
+double rnnlm_train_bytes(CellKind kind, int V, int E, int H, int L, int T, int B)
+{
+    double G = kind == TZ_CELL_LSTM ? 4 : kind == TZ_CELL_GRU ? 3 : 1, params = (double)V * E + (double)V * H + V;
+    for (int l = 0; l < L; l++) params += G * H * ((l ? H : E) + H + 2);
+    double TB = (double)T * B;
+    double acts = TB * E + 2 * TB * V + 2 * TB * (E > H ? E : H)           /* x0, logits/probs, dh, dx */
+                + L * ((TB + B) * H * 2 + TB * G * H * 2 + TB * H);      /* h, c, gates, ∂gates, GRU's un */
+    return 4.0 * (4 * params + acts);
+}
+
 void rnnlm_work_init(RnnLMWork *w, const RnnLM *m)
 {
     memset(w, 0, sizeof *w);
@@ -254,6 +264,51 @@ int charstream_from_corpus(const Corpus *c, CharStream *s, TzErr *e)
     return 0;
 }
 
+/* Words by count, most frequent first; ties keep the order of first appearance. */
+typedef struct { int64_t count; size_t id; } WordCount;
+
+static int by_count(const void *a, const void *b)
+{
+    const WordCount *x = a, *y = b;
+    if (x->count != y->count) return x->count > y->count ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int charstream_words_from_corpus(const Corpus *c, size_t max_vocab, CharStream *s, TzErr *e)
+{
+    memset(s, 0, sizeof *s);
+    if (!c || c->ntokens == 0) return tz_errf(e, TZ_E_ARG, "derlem boş.", "the corpus is empty.");
+    if (max_vocab < 3)
+        return tz_errf(e, TZ_E_ARG, "sözlük en az 3 sözcük olmalı (\\n ve <unk> dahil), %zu verildi.",
+                       "the vocabulary needs at least 3 words (\\n and <unk> included), %zu given.", max_vocab);
+    size_t V0 = c->vocab.size;
+    WordCount *wc = tz_calloc(V0 ? V0 : 1, sizeof *wc);
+    for (size_t w = 0; w < V0; w++) wc[w].id = w;
+    for (size_t i = 0; i < c->ntokens; i++) wc[c->ids[i]].count++;
+    qsort(wc, V0, sizeof *wc, by_count);
+    size_t keep = V0 < max_vocab - 2 ? V0 : max_vocab - 2;
+    int64_t unk = 0;
+    for (size_t w = keep; w < V0; w++) unk += wc[w].count;
+    s->word = 1;
+    vocab_init(&s->chars);
+    vocab_add(&s->chars, "\n", 1, (int64_t)c->nsent);
+    vocab_add(&s->chars, RNNLM_UNK, strlen(RNNLM_UNK), unk);
+    int32_t *map = tz_malloc((V0 ? V0 : 1) * sizeof *map);   /* corpus word id → token id */
+    for (size_t w = 0; w < V0; w++) map[w] = 1;
+    for (size_t w = 0; w < keep; w++) {
+        const char *word = vocab_word(&c->vocab, wc[w].id);
+        map[wc[w].id] = (int32_t)vocab_add(&s->chars, word, strlen(word), wc[w].count);
+    }
+    s->ids = tz_malloc((c->ntokens + c->nsent) * sizeof *s->ids);
+    for (size_t st = 0; st < c->nsent; st++) {
+        for (size_t t = c->sent[st]; t < c->sent[st + 1]; t++) s->ids[s->n++] = map[c->ids[t]];
+        s->ids[s->n++] = 0;
+    }
+    free(map);
+    free(wc);
+    return 0;
+}
+
 void charstream_free(CharStream *s)
 {
     vocab_free(&s->chars);
@@ -329,16 +384,18 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
     size_t nval = (size_t)((double)n * cfg->val_frac), ntrain = n - nval;
     size_t slice = ntrain / (size_t)(B > 0 ? B : 1);
     if (T < 1 || B < 1 || cfg->epochs < 1 || slice < (size_t)T + 1)
-        return tz_errf(e, TZ_E_ARG, "metin bu ayarlar için çok kısa: %zu karakter, batch=%d × seq=%d gerekir.",
-                       "the text is too short for these settings: %zu characters, batch=%d × seq=%d needed.", ntrain,
+        return tz_errf(e, TZ_E_ARG, "metin bu ayarlar için çok kısa: %zu simge (karakter ya da sözcük), batch=%d × seq=%d gerekir.",
+                       "the text is too short for these settings: %zu tokens (characters or words), batch=%d × seq=%d needed.", ntrain,
                        B, T + 1);
     for (size_t i = 0; i < n; i++) TZ_ASSERT(ids[i] >= 0 && ids[i] < m->V);
     double t0 = tz_now();
     RnnLMWork w;
     rnnlm_work_init(&w, m);
     Optim o;
-    optim_init(&o, OPT_ADAM, cfg->lr);
+    optim_init(&o, cfg->sgd ? OPT_SGD : OPT_ADAM, cfg->lr);
+    if (cfg->sgd) o.momentum = 0.9f;
     add_params(&o, m, &w);
+    float *backup = tz_malloc(optim_nparams(&o) * sizeof *backup);
     size_t steps = (slice - 1) / (size_t)T, LBH = (size_t)m->L * (size_t)B * (size_t)m->H;
     long total = (long)steps * cfg->epochs;
     int32_t *x = tz_malloc((size_t)T * (size_t)B * sizeof *x), *y = tz_malloc((size_t)T * (size_t)B * sizeof *y);
@@ -356,8 +413,27 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
             optim_zero_grad(&o);
             /* the states carry over from the previous step (a constant for the gradient) */
             double l = rnnlm_loss(m, &w, x, y, T, B, h, c, 1, h, c);
-            if (cfg->clip > 0) optim_clip(&o, cfg->clip);
+            /* an exploding gradient shows as a huge, then infinite or NaN norm: stop before the
+               step that would carry it into the weights */
+            double gn = cfg->clip > 0 ? optim_clip(&o, cfg->clip) : optim_grad_norm(&o);
+            st->grad_norm = gn;
+            /* a guess that knows nothing costs log V per token; a loss far above it means the
+               weights were thrown off by an exploded step (the softmax's floor keeps it finite) */
+            if (!isfinite(l) || !isfinite(gn) || l > 3 * log((double)m->V) + 1) {
+                st->diverged = 1;
+                st->last_loss = l;
+                break;
+            }
+            /* a finite gradient times a huge rate can still overflow: keep the weights before
+               the step, and go back to them if it left a NaN or Inf */
+            optim_snapshot(&o, backup);
             optim_step(&o, cfg->lr);
+            if (!optim_params_finite(&o)) {
+                optim_restore(&o, backup);
+                st->last_loss = NAN;
+                st->diverged = 1;
+                break;
+            }
             sum += l;
             recent += l;
             nrecent++;
@@ -369,13 +445,32 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
             }
         }
         if (s) st->train_loss = sum / (double)s;
+        if (st->diverged) break;
     }
     st->finished = st->steps == total;
     st->val_loss = nval > (size_t)T ? eval_loss(m, &w, ids + ntrain, nval, T, B) : NAN;
     st->seconds = tz_now() - t0;
-    free(x); free(y); free(h); free(c);
+    free(x); free(y); free(h); free(c); free(backup);
     optim_free(&o);
     rnnlm_work_free(&w);
+    if (st->diverged && isfinite(st->last_loss) && isfinite(st->grad_norm))
+        return tz_errf(e, TZ_E_NUMERIC,
+                       "eğitim %ld. adımda ıraksadı: kayıp %.4g nat'a fırladı (hiçbir şey bilmeyen bir tahmin %.2f nat) — "
+                       "gradyan patlaması. Model son sonlu ağırlıklarında kaldı. Gradyanı kırpın (ör. clip=1) ya da "
+                       "öğrenme oranını düşürün (ör. lr=%g).",
+                       "training diverged at step %ld: the loss jumped to %.4g nats (a guess that knows nothing costs "
+                       "%.2f) — an exploding gradient. The model keeps its last finite weights. Clip the gradient "
+                       "(e.g. clip=1) or lower the learning rate (e.g. lr=%g).",
+                       st->steps + 1, st->last_loss, log((double)m->V), (double)cfg->lr / 10);
+    if (st->diverged)
+        return tz_errf(e, TZ_E_NUMERIC,
+                       "eğitim %ld. adımda ıraksadı: kayıp, gradyan ya da ağırlıklar NaN/sonsuz oldu — gradyan patlaması. "
+                       "Model son sonlu ağırlıklarında kaldı. Gradyanı kırpın (ör. clip=1) ya da öğrenme oranını "
+                       "düşürün (ör. lr=%g).",
+                       "training diverged at step %ld: the loss, the gradient or the weights became NaN/infinite — an "
+                       "exploding gradient. The model keeps its last finite weights. Clip the gradient (e.g. clip=1) "
+                       "or lower the learning rate (e.g. lr=%g).",
+                       st->steps + 1, (double)cfg->lr / 10);
     return 0;
 }
 
@@ -441,20 +536,28 @@ static int write_buf(FILE *f, void *ud, TzErr *e)
     return 0;
 }
 
-int rnnlm_save(const RnnLM *m, const Vocab *chars, const char *path, TzErr *e)
+int rnnlm_save(const RnnLM *m, const CharStream *toks, TzLang lang, const char *path, TzErr *e)
 {
+    const Vocab *chars = &toks->chars;
     TZ_ASSERT(chars->size == (size_t)m->V);
     Buf b = { 0 };
     put(&b, CK_MAGIC, 8);
-    put_u32(&b, 1);
+    put_u32(&b, 2);
     put_u32(&b, (uint32_t)m->kind);
     put_u32(&b, (uint32_t)m->V);
     put_u32(&b, (uint32_t)m->E);
     put_u32(&b, (uint32_t)m->H);
     put_u32(&b, (uint32_t)m->L);
+    put_u32(&b, toks->word ? 1u : 0u);
+    put_u32(&b, (uint32_t)lang);
     for (size_t i = 0; i < chars->size; i++) {
         const char *w = vocab_word(chars, i);
-        unsigned char len = (unsigned char)strlen(w);
+        size_t wl = strlen(w);
+        if (wl > 255) {     /* a word level vocabulary comes from a corpus: words that long are not words */
+            free(b.b);
+            return tz_errf(e, TZ_E_ARG, "%zu. sözcük 255 bayttan uzun; kaydedilemez.", "token %zu is longer than 255 bytes; it cannot be saved.", i);
+        }
+        unsigned char len = (unsigned char)wl;
         put(&b, &len, 1);
         put(&b, w, len);
     }
@@ -479,10 +582,11 @@ int rnnlm_is_checkpoint(const char *path)
 
 static uint32_t get_u32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
 
-int rnnlm_load(RnnLM *m, Vocab *chars, const char *path, TzErr *e)
+int rnnlm_load(RnnLM *m, CharStream *toks, TzLang *lang, const char *path, TzErr *e)
 {
     memset(m, 0, sizeof *m);
-    memset(chars, 0, sizeof *chars);
+    memset(toks, 0, sizeof *toks);
+    Vocab *chars = &toks->chars;
     TzFile f;
     int rc = tz_file_map(&f, path, e);
     if (rc) return rc;
@@ -500,24 +604,38 @@ int rnnlm_load(RnnLM *m, Vocab *chars, const char *path, TzErr *e)
     }
     uint32_t version = get_u32(d + 8), kind = get_u32(d + 12), V = get_u32(d + 16), E = get_u32(d + 20),
              H = get_u32(d + 24), L = get_u32(d + 28);
-    if (version != 1) BAD(8, "sürüm %u; bu tezgah yalnızca 1'i okur.", "version %u; this tezgah reads version 1 only.", version);
+    if (version != 1 && version != 2)
+        BAD(8, "sürüm %u; bu tezgah 1 ve 2'yi okur.", "version %u; this tezgah reads versions 1 and 2.", version);
     if (kind > 2) BAD(12, "hücre türü %u (0 rnn, 1 lstm, 2 gru olmalı).", "cell kind %u (must be 0 rnn, 1 lstm, 2 gru).", kind);
     if (V < 1 || V > 1000000) BAD(16, "V = %u, 1 ile 1.000.000 arasında değil.", "V = %u, not between 1 and 1,000,000.", V);
     if (E < 1 || E > 4096) BAD(20, "E = %u, 1 ile 4096 arasında değil.", "E = %u, not between 1 and 4096.", E);
     if (H < 1 || H > 4096) BAD(24, "H = %u, 1 ile 4096 arasında değil.", "H = %u, not between 1 and 4096.", H);
     if (L < 1 || L > RNNLM_MAX_LAYERS) BAD(28, "L = %u, 1 ile %d arasında değil.", "L = %u, not between 1 and %d.", L, RNNLM_MAX_LAYERS);
-    /* the characters */
     size_t off = 32;
+    uint32_t level = 0, lg = 0;
+    if (version >= 2) {
+        if (n < 40) BAD(32, "başlık kesik (%zu bayt).", "the header is cut short (%zu bytes).", n);
+        level = get_u32(d + 32);
+        lg = get_u32(d + 36);
+        if (level > 1) BAD(32, "düzey %u (0 karakter, 1 sözcük olmalı).", "level %u (must be 0 characters, 1 words).", level);
+        if (lg > 1) BAD(36, "dil %u (0 en, 1 tr olmalı).", "language %u (must be 0 en, 1 tr).", lg);
+        off = 40;
+    }
+    toks->word = (int)level;
+    if (lang) *lang = (TzLang)lg;
+    /* the tokens: one character each, or words */
     vocab_init(chars);
     for (uint32_t i = 0; i < V; i++) {
-        if (off >= n) BAD(off, "%u. karakterde dosya bitti.", "the file ends at character %u.", i);
+        if (off >= n) BAD(off, "%u. simgede dosya bitti.", "the file ends at token %u.", i);
         size_t len = d[off];
+        if (len < 1 || off + 1 + len > n || utf8_validate((const char *)d + off + 1, len) != len)
+            BAD(off, "%u. simge geçerli UTF-8 değil ya da dosyadan taşıyor.", "token %u is not valid UTF-8 or runs past the file.", i);
         uint32_t cp;
-        if (len < 1 || len > 4 || off + 1 + len > n ||
-            utf8_decode((const char *)d + off + 1, len, &cp) != (int)len)
-            BAD(off, "%u. karakter geçerli tek bir UTF-8 karakteri değil.", "character %u is not one valid UTF-8 character.", i);
+        if (!level && utf8_decode((const char *)d + off + 1, len, &cp) != (int)len)
+            BAD(off, "%u. simge tek bir karakter değil (karakter düzeyinde model).",
+                "token %u is not one character (a character-level model).", i);
         if (vocab_find(chars, (const char *)d + off + 1, len) >= 0)
-            BAD(off, "%u. karakter iki kez var.", "character %u appears twice.", i);
+            BAD(off, "%u. simge iki kez var.", "token %u appears twice.", i);
         vocab_add(chars, (const char *)d + off + 1, len, 1);
         off += 1 + len;
     }

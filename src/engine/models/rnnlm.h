@@ -47,6 +47,10 @@ typedef struct {
 void rnnlm_init(RnnLM *m, CellKind kind, int V, int E, int H, int L, uint64_t seed);
 void rnnlm_free(RnnLM *m);                          /* safe on a zeroed struct */
 size_t rnnlm_nparams(const RnnLM *m);
+/* Bytes training would take for this shape: the weights, their gradients and Adam's two
+ * moments (4 copies), plus what one step of T × B keeps for the backward pass (each layer's
+ * states and gates, the softmax over V for every position). */
+double rnnlm_train_bytes(CellKind kind, int V, int E, int H, int L, int T, int B);
 void rnnlm_work_init(RnnLMWork *w, const RnnLM *m);
 void rnnlm_work_free(RnnLMWork *w);                 /* safe on a zeroed struct */
 void rnnlm_zero_grad(RnnLMWork *w, const RnnLM *m);
@@ -70,12 +74,18 @@ int32_t rnnlm_sample(const float *logits, int V, float temperature, int topk, ui
  * sentence ended by '\n'. chars holds every character (its UTF-8 bytes) by frequency, the
  * id of a character is its index there. */
 typedef struct {
-    Vocab chars;
+    Vocab chars;            /* the tokens: characters, or words when `word` is set */
     int32_t *ids;
     size_t n;
+    int word;               /* word level: tokens are the corpus's words, "\n" ends a sentence,
+                               "<unk>" stands for the words outside the vocabulary */
 } CharStream;
 
 int charstream_from_corpus(const Corpus *c, CharStream *s, TzErr *e);
+/* Word level: the max_vocab − 2 most frequent words (ties by first appearance), "\n" and
+ * "<unk>"; every sentence's words, then "\n". */
+int charstream_words_from_corpus(const Corpus *c, size_t max_vocab, CharStream *s, TzErr *e);
+#define RNNLM_UNK "<unk>"
 void charstream_free(CharStream *s);          /* safe on a zeroed struct */
 /* The ids of a UTF-8 text; a character the stream never had is -1. Returns how many. */
 size_t charstream_encode(const CharStream *s, const char *text, int32_t *out, size_t cap);
@@ -83,7 +93,8 @@ size_t charstream_encode(const CharStream *s, const char *text, int32_t *out, si
 typedef struct {
     int T, B;               /* steps of back-propagation through time, parallel streams */
     int epochs;
-    float lr, clip;         /* Adam's learning rate; global-norm clip (0 = none) */
+    float lr, clip;         /* the learning rate; global-norm clip (0 = none) */
+    int sgd;                /* 1: SGD with momentum 0.9 instead of Adam (the default) */
     double val_frac;        /* the last part of the stream held out for perplexity */
 } RnnTrainConfig;
 
@@ -93,24 +104,34 @@ typedef struct {
     long steps;
     double seconds;
     int finished;           /* 0 when stopped early */
+    int diverged;           /* the loss or the gradient became NaN/Inf: stopped before that
+                               step, so the model keeps its last finite weights */
+    double grad_norm;       /* the last step's gradient norm (before clipping) */
+    double last_loss;       /* the loss of the step that diverged */
 } RnnTrainStats;
 
 /* Train m on ids[0..n) (the first (1 − val_frac) of it; the rest is for validation) with
- * Adam, as a job: progress in steps with the loss; Ctrl-C keeps the model reached so far. */
+ * Adam (or SGD), as a job: progress in steps with the loss; Ctrl-C keeps the model reached so
+ * far. A loss or gradient that is not finite, or a loss far above a know-nothing guess's log V,
+ * stops training at once, before the step that would spoil the weights: st->diverged is set and an error (TZ_E_NUMERIC) suggests clipping or
+ * a lower learning rate. */
 int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cfg, RnnTrainStats *st, Job *job,
                 TzErr *e);
 
 /* --- checkpoints ------------------------------------------------------------------------------- */
 
-/* tezgah's own checkpoint of a character-level model, little-endian:
- *   "TZRNNLM\0"  u32 version (1)  u32 kind, V, E, H, L
- *   V characters: u8 length (1–4), the UTF-8 bytes
+/* tezgah's own checkpoint of a language model, little-endian:
+ *   "TZRNNLM\0"  u32 version (2)  u32 kind, V, E, H, L  u32 level (0 characters, 1 words)
+ *   u32 language (0 en, 1 tr)
+ *   V tokens: u8 length (1–255), the UTF-8 bytes (one character each at character level)
  *   float32 tensors in order: emb (V×E), Wo (V×H), bo (V), then per layer W, U, b, bu
  *   u32 CRC-32 of everything before it
  * Written atomically (a crash leaves the old file). Loading checks every field against the file
- * size before allocating and names the field and offset of anything wrong. */
-int rnnlm_save(const RnnLM *m, const Vocab *chars, const char *path, TzErr *e);
-int rnnlm_load(RnnLM *m, Vocab *chars, const char *path, TzErr *e);
+ * size before allocating and names the field and offset of anything wrong. Version 1 (the same
+ * without level and language: a character model) is still read. */
+int rnnlm_save(const RnnLM *m, const CharStream *toks, TzLang lang, const char *path, TzErr *e);
+/* Fills toks->chars and toks->word (no stream). */
+int rnnlm_load(RnnLM *m, CharStream *toks, TzLang *lang, const char *path, TzErr *e);
 /* Does the file start with the checkpoint's magic? */
 int rnnlm_is_checkpoint(const char *path);
 

@@ -106,3 +106,37 @@ float lr_warmup_cosine(long step, long warmup, long total, float max_lr, float m
     double prog = (double)(step - warmup) / (double)(total - warmup > 0 ? total - warmup : 1);
     return min_lr + (float)(0.5 * (1.0 + cos(M_PI * prog))) * (max_lr - min_lr);
 }
+
+size_t optim_nparams(const Optim *o)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < o->nps; i++) n += o->ps[i].n;
+    return n;
+}
+
+void optim_snapshot(const Optim *o, float *buf)
+{
+    for (size_t i = 0; i < o->nps; i++) {
+        memcpy(buf, o->ps[i].p, o->ps[i].n * sizeof *buf);
+        buf += o->ps[i].n;
+    }
+}
+
+void optim_restore(Optim *o, const float *buf)
+{
+    for (size_t i = 0; i < o->nps; i++) {
+        memcpy(o->ps[i].p, buf, o->ps[i].n * sizeof *buf);
+        buf += o->ps[i].n;
+    }
+}
+
+int optim_params_finite(const Optim *o)
+{
+    for (size_t i = 0; i < o->nps; i++) {
+        const float *p = o->ps[i].p;
+        float acc = 0;      /* NaN or Inf anywhere makes the product with 0 NaN */
+        for (size_t j = 0; j < o->ps[i].n; j++) acc += p[j] * 0.0f;
+        if (acc != 0.0f) return 0;
+    }
+    return 1;
+}

@@ -51,6 +51,14 @@ void optim_step(Optim *o, float lr);
 /* Every gradient to zero. */
 void optim_zero_grad(Optim *o);
 
+/* Divergence guards. The number of floats in all parameters; copy them all out to / back from
+ * a buffer of that size; are they all finite? A trainer snapshots before a step and restores
+ * when the step (a huge learning rate, an exploded gradient) left a NaN or Inf behind. */
+size_t optim_nparams(const Optim *o);
+void optim_snapshot(const Optim *o, float *buf);
+void optim_restore(Optim *o, const float *buf);
+int optim_params_finite(const Optim *o);
+
 /* Linear warm-up for `warmup` steps, then cosine decay to min_lr at `total` (GPT-style). */
 float lr_warmup_cosine(long step, long warmup, long total, float max_lr, float min_lr);
 
