@@ -164,6 +164,7 @@ void model_install(Model *m);
 /* Recurrent language models (rnn.c): train lstm|gru|rnn, generate. */
 int cmd_train_rnn(Args *a);
 int cmd_generate(Args *a);
+int cmd_cell(Args *a);              /* cellcmd.c */
 void lm_model_free(LmModel *lm);
 void lm_model_describe(const LmModel *lm, char *buf, size_t n);
 const char *lm_model_kind(const LmModel *lm);                  /* "lstm", "gru", "rnn" */

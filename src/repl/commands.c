@@ -87,6 +87,16 @@ const Command g_commands[] = {
       "'lstm|gru|rnn' trains a character-level language model (Adam, clipping); runs as a job, Ctrl-C keeps what "
       "was trained so far",
       cmd_train, 0 },
+    { "cell", "rnn lstm gru run show", 1, -1, "in hidden seed W U b", COMP_NONE,
+      "cell rnn|lstm|gru [in=2] [hidden=3] [seed=1] [W=…] [U=…] [b=…] · cell run 1,0 0,1 …",
+      "cell rnn|lstm|gru [in=2] [hidden=3] [seed=1] [W=…] [U=…] [b=…] · cell run 1,0 0,1 …",
+      "ağırlıkları okunabilir (bir ondalık) küçük bir yinelemeli hücre yapar ve yazdığınız girdi vektörleri üzerinde "
+      "çalıştırır: her adımda ön-etkinleşme, kapılar, c_t ve h_t yazılır — bölümün denklemlerini elle hesaplayıp "
+      "programla karşılaştırmak için",
+      "makes a small recurrent cell with readable weights (one decimal) and runs it over input vectors you type: "
+      "each step prints the pre-activation, the gates, c_t and h_t — to work the chapter's equations by hand and check "
+      "them against the program",
+      cmd_cell, 1 },
     { "generate", NULL, 1, 2, "n temp topk seed model", COMP_NONE,
       "generate [MODEL] \"BAŞLANGIÇ\" [n=200] [temp=0.8] [topk=0] [seed=1]",
       "generate [MODEL] \"PROMPT\" [n=200] [temp=0.8] [topk=0] [seed=1]",
