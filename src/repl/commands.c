@@ -71,13 +71,13 @@ const Command g_commands[] = {
       cmd_demo, 0 },
     { "train", "word2vec fasttext fasttext-sup lstm gru rnn", 1, 1,
       "corpus lang mode dim window neg hs sample min_count epochs alpha threads seed name minn maxn bucket "
-      "file lr epoch wordNgrams loss level hidden layers seq batch embed clip vocab optim", COMP_NONE,
+      "file lr epoch wordNgrams loss level hidden layers seq batch embed clip vocab optim steps", COMP_NONE,
       "train word2vec|fasttext corpus=AD [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
       "       train fasttext-sup file=DOSYA|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
-      "       train lstm|gru|rnn corpus=AD [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [clip=1] [seed=1] [name=…]",
+      "       train lstm|gru|rnn corpus=AD [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]",
       "train word2vec|fasttext corpus=NAME [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
       "       train fasttext-sup file=FILE|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
-      "       train lstm|gru|rnn corpus=NAME [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [clip=1] [seed=1] [name=…]",
+      "       train lstm|gru|rnn corpus=NAME [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]",
       "bir derlem üzerinde Word2Vec ya da FastText (CBOW ya da skip-gram; FastText sözcükleri karakter n-gram'larıyla "
       "birlikte öğrenir) eğitir; 'fasttext-sup' etiketli satırlardan (__label__pos …) fastText'in metin sınıflandırıcısını "
       "eğitir; 'lstm|gru|rnn' karakter düzeyinde bir dil modeli eğitir (Adam, kırpma); bir iş olarak çalışır, Ctrl-C o "

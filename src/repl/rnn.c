@@ -138,13 +138,14 @@ int cmd_train_rnn(Args *a)
         return 1;
     }
     TzErr e;
-    long hidden, layers, seq, batch, epochs, embed, seed, vocab;
+    long hidden, layers, seq, batch, epochs, embed, seed, vocab, steps;
     double lr, clip;
     if (arg_long(a, "hidden", 256, 1, 4096, &hidden, &e) || arg_long(a, "layers", 1, 1, RNNLM_MAX_LAYERS, &layers, &e) ||
         arg_long(a, "seq", 64, 1, 4096, &seq, &e) || arg_long(a, "batch", 32, 1, 4096, &batch, &e) ||
         arg_long(a, "epochs", 1, 1, 1000, &epochs, &e) || arg_long(a, "embed", 64, 1, 4096, &embed, &e) ||
         arg_long(a, "seed", 1, 0, 2147483647L, &seed, &e) || arg_double(a, "lr", 0.002, 1e-6, 1e30, &lr, &e) ||
-        arg_double(a, "clip", 1.0, 0, 1e6, &clip, &e) || arg_long(a, "vocab", 10000, 3, 1000000, &vocab, &e)) {
+        arg_double(a, "clip", 1.0, 0, 1e6, &clip, &e) || arg_long(a, "vocab", 10000, 3, 1000000, &vocab, &e) ||
+        arg_long(a, "steps", 0, 0, 100000000L, &steps, &e)) {
         say_tzerr(&e);
         return 1;
     }
@@ -173,7 +174,7 @@ int cmd_train_rnn(Args *a)
     R->E = (int)embed; R->H = (int)hidden; R->L = (int)layers; R->seed = (uint64_t)seed;
     R->lm = tz_calloc(1, sizeof *R->lm);
     R->lm->cfg = (RnnTrainConfig){ .T = (int)seq, .B = (int)batch, .epochs = (int)epochs, .lr = (float)lr,
-                                   .clip = (float)clip, .val_frac = 0.05, .sgd = !strcmp(opt, "sgd") };
+                                   .clip = (float)clip, .val_frac = 0.05, .sgd = !strcmp(opt, "sgd"), .max_steps = steps };
     const char *name = arg_str(a, "name", NULL);
     if (name) snprintf(R->name, sizeof R->name, "%s", name);
     else snprintf(R->name, sizeof R->name, "%s-%.55s", kind_name(kind), R->tc.name);

@@ -182,6 +182,13 @@ Test(rnnlm, trains_on_a_text_and_holds_out_a_part)
     /* uniform over the characters would be log V ≈ 2.7 nats */
     cr_assert_lt(st.train_loss, 1.0, "train loss %f", st.train_loss);
     cr_assert(isfinite(st.val_loss), "a held-out loss");
+    /* steps= stops after that many steps, and counts as finished */
+    RnnTrainConfig few = cfg;
+    few.max_steps = 5;
+    cr_assert_eq(rnnlm_train(&m, s.ids, s.n, &few, &st, NULL, &e), 0, "%s", e.en);
+    cr_assert_eq(st.steps, 5);
+    cr_assert(st.finished);
+    cr_assert(isfinite(st.train_loss));
     /* too short for the settings: refused with a reason */
     RnnTrainConfig big = cfg;
     big.B = 64;

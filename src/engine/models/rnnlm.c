@@ -398,17 +398,18 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
     float *backup = tz_malloc(optim_nparams(&o) * sizeof *backup);
     size_t steps = (slice - 1) / (size_t)T, LBH = (size_t)m->L * (size_t)B * (size_t)m->H;
     long total = (long)steps * cfg->epochs;
+    if (cfg->max_steps > 0 && cfg->max_steps < total) total = cfg->max_steps;
     int32_t *x = tz_malloc((size_t)T * (size_t)B * sizeof *x), *y = tz_malloc((size_t)T * (size_t)B * sizeof *y);
     float *h = tz_malloc(LBH * sizeof *h), *c = tz_malloc(LBH * sizeof *c);
-    double recent = 0;
+    double recent = 0, last[20];
     long nrecent = 0;
-    for (int ep = 0; ep < cfg->epochs && !job_cancelled(job); ep++) {
+    for (int ep = 0; ep < cfg->epochs && !job_cancelled(job) && st->steps < total; ep++) {
         memset(h, 0, LBH * sizeof *h);     /* each epoch starts every stream from zero */
         memset(c, 0, LBH * sizeof *c);
         double sum = 0;
         size_t s;
         for (s = 0; s < steps; s++) {
-            if (job_cancelled(job)) break;
+            if (job_cancelled(job) || st->steps >= total) break;
             batch_at(ids, slice, T, B, s, x, y);
             optim_zero_grad(&o);
             /* the states carry over from the previous step (a constant for the gradient) */
@@ -435,6 +436,7 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
                 break;
             }
             sum += l;
+            last[s % 20] = l;
             recent += l;
             nrecent++;
             st->steps++;
@@ -445,6 +447,14 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
             }
         }
         if (s) st->train_loss = sum / (double)s;
+        /* an epoch cut short by steps=: the mean of its last 20 steps, not of the whole way
+           down from the start */
+        if (s && s < steps && !st->diverged) {
+            size_t k = s < 20 ? s : 20;
+            double t = 0;
+            for (size_t i = 0; i < k; i++) t += last[i];
+            st->train_loss = t / (double)k;
+        }
         if (st->diverged) break;
     }
     st->finished = st->steps == total;

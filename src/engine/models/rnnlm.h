@@ -95,6 +95,8 @@ typedef struct {
     int epochs;
     float lr, clip;         /* the learning rate; global-norm clip (0 = none) */
     int sgd;                /* 1: SGD with momentum 0.9 instead of Adam (the default) */
+    long max_steps;         /* stop after this many steps (0 = the whole epochs): a short,
+                               repeatable run for a class or a lesson */
     double val_frac;        /* the last part of the stream held out for perplexity */
 } RnnTrainConfig;
 
