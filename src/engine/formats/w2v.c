@@ -729,8 +729,7 @@ static int parse_impl(Vectors *v, const char *d, size_t n, const char *name, siz
                        "file is truncated or the header is wrong.",
                        name, (unsigned long long)rows, (unsigned long long)h.D, gb, rest, need);
     /* Here rows·D·4 ≤ 2·n, so the products below fit in size_t. */
-    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-    double ram = pages > 0 && psize > 0 ? (double)pages * (double)psize : 0;
+    double ram = tz_phys_bytes();
     if (ram > 0 && gb * 1e9 > 0.9 * ram) {
         size_t fit = (size_t)(0.5 * ram / (4.0 * (double)h.D));
         return tz_errf(e, TZ_E_NOMEM,

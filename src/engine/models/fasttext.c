@@ -237,8 +237,7 @@ int ft_to_vectors(const FastText *ft, size_t limit, Vectors *v, Job *job, TzErr 
         return tz_errf(e, TZ_E_ARG, "fastText modelinin sözlüğünde hiç sözcük yok.",
                        "the fastText model has no words in its dictionary.");
     double gb = (double)rows * (double)D * 4.0 / 1e9;
-    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-    double ram = pages > 0 && psize > 0 ? (double)pages * (double)psize : 0;
+    double ram = tz_phys_bytes();
     if (ram > 0 && gb * 1e9 > 0.5 * ram) {
         size_t fit = (size_t)(0.25 * ram / (4.0 * (double)D));
         return tz_errf(e, TZ_E_NOMEM,

@@ -9,6 +9,7 @@
 #include "reduce/pca.h"
 #include "reduce/quadtree.h"
 #include "reduce/vptree.h"
+#include "core/io.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -553,8 +554,7 @@ int tsne_run(const float *X, size_t n, size_t d, const TsneConfig *cfg, double *
          * the VP-tree's copy of X, the quad-tree and the optimiser's arrays */
         double k = (double)bh_neighbours(cfg->perplexity);
         double need = (double)n * (k * (4 + 4 + 8 + 4 + 8 + 2 * (4 + 8)) + 4.0 * (double)d + 200);
-        long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-        double ram = pages > 0 && psize > 0 ? (double)pages * (double)psize : 0;
+        double ram = tz_phys_bytes();
         if (n >= (1u << 31) || (ram > 0 && need > 0.8 * ram))
             return tz_errf(e, TZ_E_NOMEM,
                            "Barnes-Hut t-SNE %zu nokta için ≈ %.1f GB isterdi, bu makinede %.1f GB var; daha az "
