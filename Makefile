@@ -29,7 +29,7 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 # The REPL objects except main.o, so unit tests can call the parser and the command table.
 REPL_LIBOBJ := $(filter-out $(BUILD)/src/main.o,$(REPL_OBJ))
 
-.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec bench-fasttext bench-viz fuzz clean distclean
+.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec bench-fasttext bench-viz bench-rnn fuzz clean distclean
 
 all: tezgah
 
@@ -55,6 +55,12 @@ $(BUILD)/src/%.o: src/%.c | $(BUILD)/layers.ok
 # The training loops are where the time goes: let the compiler unroll and vectorise them.
 $(BUILD)/src/engine/models/word2vec.o: OPT = -O3
 $(BUILD)/src/engine/models/ft_train.o: OPT = -O3
+# The recurrent cells and the language model: their σ/tanh loops vectorise only when the compiler
+# may assume that comparisons do not trap (they never do here: no FP exceptions are enabled).
+$(BUILD)/src/engine/nn/recurrent.o: OPT = -O3 -fno-trapping-math
+$(BUILD)/src/engine/models/rnnlm.o: OPT = -O3 -fno-trapping-math
+# Adam's loop vectorises only when sqrtf need not set errno (it never sees a negative number).
+$(BUILD)/src/engine/nn/optim.o: OPT = -O3 -fno-trapping-math -fno-math-errno
 
 $(LIB): $(ENGINE_OBJ)
 	@rm -f $@
@@ -125,6 +131,14 @@ $(BUILD)/render_bench: bench/render_bench.c $(VIZ_OBJ) $(LIB)
 
 bench-viz: tezgah $(BUILD)/tsne_bench $(BUILD)/render_bench
 	@TSNE_BENCH=$(BUILD)/tsne_bench RENDER_BENCH=$(BUILD)/render_bench bash bench/viz.sh
+
+# Recurrent language models (LSTM, GRU, RNN; a 2-layer LSTM; generation) against PyTorch:
+# a driver that links only the engine, beside bench/rnn_torch.py.
+$(BUILD)/rnn_bench: bench/rnn_bench.c $(LIB)
+	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -o $@ bench/rnn_bench.c $(LIB) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+
+bench-rnn: $(BUILD)/rnn_bench
+	@RNN_BENCH=$(BUILD)/rnn_bench bash bench/rnn.sh
 
 # libFuzzer harnesses for every loader (clang); FUZZ_SECONDS each (default 60).
 fuzz:

@@ -7,6 +7,7 @@ for b in bench/*.sh; do
   echo "== $b"
   case $b in
     bench/viz.sh) make --no-print-directory bench-viz ;;   # builds its C driver first
+    bench/rnn.sh) make --no-print-directory bench-rnn ;;   # the same
     *) bash "$b" ;;
   esac
 done

@@ -19,6 +19,7 @@ typedef void (*JobDoneFn)(int rc, const TzErr *e, void *arg);
 
 typedef struct Lesson Lesson;
 typedef struct LmModel LmModel;     /* a recurrent language model (rnn.c) */
+typedef struct SeqModel SeqModel;   /* a recurrent sequence classifier (seqtask.c) */
 
 /* A named table of word vectors: trained here (word2vec) or loaded from a file. */
 typedef struct Model {
@@ -30,6 +31,7 @@ typedef struct Model {
     Vectors vec;            /* the vectors, unit rows ready for queries */
     FastText *ft;           /* FastText: the subword model (unseen words, subwords), or NULL */
     LmModel *lm;            /* a recurrent language model (train lstm|gru|rnn), or NULL */
+    SeqModel *clf;          /* a recurrent classifier (train lstm|gru|rnn task=…), or NULL */
 } Model;
 
 #define MAX_MODELS 16
@@ -171,7 +173,39 @@ const char *lm_model_kind(const LmModel *lm);                  /* "lstm", "gru",
 /* tezgah checkpoints (engine/models/rnnlm.h): NULL / non-zero with e filled on a problem. */
 LmModel *lm_model_load(const char *path, TzErr *e);
 int lm_model_save(const LmModel *lm, const char *path, TzErr *e);
+/* Stepping through a recurrent language model (step.c): step, watch. Plain next/prev go to
+ * what was started last: step_nav moves the step and returns 0/1, or -1 when the lesson has
+ * the turn (no step, or a lesson started after it: lesson.c calls step_yield). step_key: the
+ * window's arrows in the gates view (-1/+1 a token, -2/+2 the first/last). */
+int cmd_step(Args *a);
+int cmd_watch(Args *a);
+int step_nav(const char *what);
+void step_yield(void);
+void step_key(int how);
+/* Recurrent sequence classifiers (seqtask.c): train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file.
+ * predict and test hand a line to seqtask_* first: -1 means the model is not a recurrent
+ * classifier (fastText's then take it), else the command's result. */
+int cmd_train_seqclf(Args *a);
+int seqtask_predict(Args *a);
+int seqtask_test(Args *a);
+void seq_model_free(SeqModel *s);
+void seq_model_describe(const SeqModel *s, char *buf, size_t n);
+const char *seq_model_kind(const SeqModel *s);                /* "lstm-clf", "gru-clf", "rnn-clf" */
+SeqModel *seq_model_load(const char *path, TzErr *e);          /* tezgah classifier checkpoints (seqclf.h) */
+int seq_model_save(const SeqModel *s, const char *path, TzErr *e);
+/* The vanishing gradient measured, the memory-distance demo, the RNN/LSTM/GRU table (gradflow.c). */
+int cmd_gradflow(Args *a);
+int cmd_memory(Args *a);
+int cmd_compare(Args *a);
 /* fastText's classifier (classify.c): train fasttext-sup, predict, test. */
+/* A labelled file as given, or one of our sets by name (sentiment-tr, sentiment-en; test: their
+ * held-out part). Reports and returns 1 if neither. */
+int labelled_path(const char *arg, int test, char path[4096]);
+/* A file's name without its folder and extension ("data/x.train.txt" → "x.train"). */
+void file_stem(const char *path, char *stem, size_t n);
+/* predict's line of a label with its probability and bar; test's per-label table. */
+void say_prob_bar(int first, const char *name, double p);
+void say_label_table(size_t n, const char *const *names, const size_t *gold, const size_t *pred, const size_t *right);
 int cmd_train_sup(Args *a);
 int cmd_predict(Args *a);
 int cmd_test(Args *a);

@@ -21,8 +21,8 @@
 #include "models/ft_sup.h"
 
 /* A labelled file: as given if it exists, else one of our sets by name. test: the held-out
- * part. Reports and returns 1 if neither. */
-static int labelled_path(const char *arg, int test, char path[4096])
+ * part. Reports and returns 1 if neither. (Also read by seqtask.c.) */
+int labelled_path(const char *arg, int test, char path[4096])
 {
     if (tz_exists(arg) && !tz_is_dir(arg)) {
         snprintf(path, 4096, "%s", arg);
@@ -53,6 +53,41 @@ static const char *label_name(const FastText *ft, size_t label)
     const char *s = vocab_word(&ft->dict, ft->nwords + label);
     size_t p = strlen(ft->args.label);
     return strncmp(s, ft->args.label, p) == 0 && s[p] ? s + p : s;
+}
+
+void file_stem(const char *path, char *stem, size_t n)
+{
+    const char *base = strrchr(path, '/');
+    snprintf(stem, n, "%s", base ? base + 1 : path);
+    char *dot = strrchr(stem, '.');
+    if (dot && dot != stem) *dot = '\0';
+}
+
+/* One line of `predict`: a label, its probability and a bar of it (the first in bold). */
+void say_prob_bar(int first, const char *name, double p)
+{
+    char b[32];
+    int bar = (int)lround(p * 30);
+    say("  %s%s%s%*s %s  ", first ? col_bold() : "", name, first ? col_off() : "", pad(name, 12), "", fmt_real(p, 3, b));
+    for (int j = 0; j < bar; j++) say("█");
+    say("\n");
+}
+
+/* `test`'s table: per label how often it is gold, predicted and right, with precision, recall
+ * and F1 (a label neither in the data nor predicted is left out). */
+void say_label_table(size_t n, const char *const *names, const size_t *gold, const size_t *pred, const size_t *right)
+{
+    char b2[32], b3[32], b4[32];
+    say("  %-14s %6s %9s %7s %9s %7s %6s\n", M("etiket", "label"), M("gerçek", "gold"), M("tahmin", "predicted"),
+        M("doğru", "right"), M("kesinlik", "precision"), M("duyarlık", "recall"), "F1");
+    for (size_t i = 0; i < n; i++) {
+        if (!gold[i] && !pred[i]) continue;
+        double p = pred[i] ? (double)right[i] / (double)pred[i] : 0;
+        double r = gold[i] ? (double)right[i] / (double)gold[i] : 0;
+        double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
+        say("  %s%*s %6zu %9zu %7zu %9s %7s %6s\n", names[i], pad(names[i], 14), "", gold[i], pred[i], right[i],
+            fmt_real(p, 3, b2), fmt_real(r, 3, b3), fmt_real(f1, 3, b4));
+    }
 }
 
 /* --- train fasttext-sup ----------------------------------------------------------------------- */
@@ -156,12 +191,8 @@ int cmd_train_sup(Args *a)
     const char *name = arg_str(a, "name", NULL);
     if (name) snprintf(S->name, sizeof S->name, "%s", name);
     else {
-        const char *base = strrchr(file, '/');
-        base = base ? base + 1 : file;
         char stem[48];
-        snprintf(stem, sizeof stem, "%s", base);
-        char *dot = strrchr(stem, '.');
-        if (dot && dot != stem) *dot = '\0';
+        file_stem(file, stem, sizeof stem);
         if (!strncmp(stem, "sentiment-", 10)) memmove(stem, stem + 10, strlen(stem + 10) + 1);
         snprintf(S->name, sizeof S->name, "sup-%s", stem);
     }
@@ -204,6 +235,8 @@ static Model *classifier_opts(Args *a, long *k, double *threshold)
 
 int cmd_predict(Args *a)
 {
+    int r = seqtask_predict(a);     /* a recurrent classifier's? */
+    if (r >= 0) return r;
     long k;
     double threshold;
     Model *m = classifier_opts(a, &k, &threshold);
@@ -231,13 +264,7 @@ int cmd_predict(Args *a)
         say(M("tahmin yok: metnin hiçbir özelliği modelde yok.\n", "no prediction: none of the text's features are in the model.\n"));
     } else {
         for (size_t i = 0; i < n; i++) {
-            char b[32];
-            const char *name = label_name(ft, (size_t)p[i].label);
-            int bar = (int)lround(p[i].prob * 30);
-            say("  %s%s%s%*s %s  ", i == 0 ? col_bold() : "", name, i == 0 ? col_off() : "", pad(name, 12), "",
-                fmt_real(p[i].prob, 3, b));
-            for (int j = 0; j < bar; j++) say("█");
-            say("\n");
+            say_prob_bar(i == 0, label_name(ft, (size_t)p[i].label), p[i].prob);
         }
     }
     say(M("  (%zu sözcük, %zu tanesi modelin sözlüğünde; %zu özellik)\n", "  (%zu words, %zu of them known to the model; %zu features)\n"),
@@ -272,22 +299,15 @@ static void test_done(int rc, const TzErr *e, void *arg)
     }
     const FtSupTest *t = &T->t;
     const FastText *ft = T->m->ft;
-    char b1[32], b2[32], b3[32], b4[32];
+    char b1[32], b2[32], b3[32];
     double P = t->predicted ? (double)t->correct / (double)t->predicted : 0;
     double R = t->gold ? (double)t->correct / (double)t->gold : 0;
     say(M("%s, %s üzerinde (%s örnek):\n", "%s on %s (%s examples):\n"), T->m->name, T->path, fmt_int((long long)t->examples, b1));
     say("  N\t%zu\n  P@%zu\t%s\n  R@%zu\t%s\n", t->examples, T->k, fmt_real(P, 3, b2), T->k, fmt_real(R, 3, b3));
-    say("  %-14s %6s %9s %7s %9s %7s %6s\n", M("etiket", "label"), M("gerçek", "gold"), M("tahmin", "predicted"),
-        M("doğru", "right"), M("kesinlik", "precision"), M("duyarlık", "recall"), "F1");
-    for (size_t i = 0; i < t->nlabels; i++) {
-        if (!t->label_gold[i] && !t->label_pred[i]) continue;
-        double p = t->label_pred[i] ? (double)t->label_correct[i] / (double)t->label_pred[i] : 0;
-        double r = t->label_gold[i] ? (double)t->label_correct[i] / (double)t->label_gold[i] : 0;
-        double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
-        const char *name = label_name(ft, i);
-        say("  %s%*s %6zu %9zu %7zu %9s %7s %6s\n", name, pad(name, 14), "", t->label_gold[i], t->label_pred[i],
-            t->label_correct[i], fmt_real(p, 3, b2), fmt_real(r, 3, b3), fmt_real(f1, 3, b4));
-    }
+    const char **names = tz_malloc((t->nlabels ? t->nlabels : 1) * sizeof *names);
+    for (size_t i = 0; i < t->nlabels; i++) names[i] = label_name(ft, i);
+    say_label_table(t->nlabels, names, t->label_gold, t->label_pred, t->label_correct);
+    free(names);
     if (t->skipped)
         say(M("  (%zu satır atlandı: bilinen etiketi ya da modelin tanıdığı bir özelliği yok)\n",
               "  (%zu lines skipped: no known label, or no feature the model knows)\n"), t->skipped);
@@ -297,6 +317,12 @@ static void test_done(int rc, const TzErr *e, void *arg)
 
 int cmd_test(Args *a)
 {
+    int r = seqtask_test(a);        /* a recurrent classifier's? */
+    if (r >= 0) return r;
+    if (a->argc < 2) {
+        say_error(M("kullanım: %s", "usage: %s"), "test FILE|sentiment-tr|sentiment-en");
+        return 1;
+    }
     long k;
     double threshold;
     Model *m = classifier_opts(a, &k, &threshold);

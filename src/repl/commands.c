@@ -25,8 +25,9 @@ static int cmd_tokenize(Args *a);
 static int cmd_stop(Args *a);
 static int cmd_demo(Args *a);
 static int cmd_status(Args *a);
-static int cmd_next(Args *a) { (void)a; return lesson_step_cmd("next"); }
-static int cmd_prev(Args *a) { (void)a; return lesson_step_cmd("prev"); }
+/* next/prev: the step (step.c) or the lesson, whichever was started last */
+static int cmd_next(Args *a) { (void)a; int r = step_nav("next"); return r >= 0 ? r : lesson_step_cmd("next"); }
+static int cmd_prev(Args *a) { (void)a; int r = step_nav("prev"); return r >= 0 ? r : lesson_step_cmd("prev"); }
 static int cmd_again(Args *a) { (void)a; return lesson_step_cmd("again"); }
 
 const Command g_commands[] = {
@@ -60,9 +61,13 @@ const Command g_commands[] = {
       "lists and starts lessons; in a lesson an empty line (Enter) goes to the next step",
       lesson_cmd, 0 },
     { "next", NULL, 0, 0, "", COMP_NONE, "next", "next",
-      "dersin bir sonraki adımı", "the next step of the lesson", cmd_next, 0 },
+      "dersin bir sonraki adımı ya da step ile izlenen metnin sonraki belirteci (hangisi son başlatıldıysa)",
+      "the next step of the lesson, or the next token of the text being stepped through (whichever started last)",
+      cmd_next, 0 },
     { "prev", NULL, 0, 0, "", COMP_NONE, "prev", "prev",
-      "dersin bir önceki adımı", "the previous step of the lesson", cmd_prev, 0 },
+      "dersin bir önceki adımı ya da step ile izlenen metnin önceki belirteci (hangisi son başlatıldıysa)",
+      "the previous step of the lesson, or the previous token of the text being stepped through (whichever started last)",
+      cmd_prev, 0 },
     { "again", NULL, 0, 0, "", COMP_NONE, "again", "again",
       "dersin bu adımını yeniden çalıştırır", "runs the current step of the lesson again", cmd_again, 0 },
     { "demo", NULL, 0, 0, "seconds", COMP_NONE, "demo [seconds=N]", "demo [seconds=N]",
@@ -71,21 +76,23 @@ const Command g_commands[] = {
       cmd_demo, 0 },
     { "train", "word2vec fasttext fasttext-sup lstm gru rnn", 1, 1,
       "corpus lang mode dim window neg hs sample min_count epochs alpha threads seed name minn maxn bucket "
-      "file lr epoch wordNgrams loss level hidden layers seq batch embed clip vocab optim steps", COMP_NONE,
+      "file lr epoch wordNgrams loss level hidden layers seq batch embed clip vocab optim steps task n nval motif minlen maxlen", COMP_NONE,
       "train word2vec|fasttext corpus=AD [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
       "       train fasttext-sup file=DOSYA|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
-      "       train lstm|gru|rnn corpus=AD [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]",
+      "       train lstm|gru|rnn corpus=AD [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]\n"
+      "       train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file [file=DOSYA] [hidden=64] [embed=64] [layers=1] [batch=16] [optim=adam|sgd] [lr=0.005] [epochs=10] [clip=1] [min_count=1] [seed=1] [name=…] · task=dna: [n=2000] [nval=500] [motif=TATAAA] [minlen=40] [maxlen=100]",
       "train word2vec|fasttext corpus=NAME [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
       "       train fasttext-sup file=FILE|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
-      "       train lstm|gru|rnn corpus=NAME [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]",
+      "       train lstm|gru|rnn corpus=NAME [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]\n"
+      "       train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file [file=FILE] [hidden=64] [embed=64] [layers=1] [batch=16] [optim=adam|sgd] [lr=0.005] [epochs=10] [clip=1] [min_count=1] [seed=1] [name=…] · task=dna: [n=2000] [nval=500] [motif=TATAAA] [minlen=40] [maxlen=100]",
       "bir derlem üzerinde Word2Vec ya da FastText (CBOW ya da skip-gram; FastText sözcükleri karakter n-gram'larıyla "
       "birlikte öğrenir) eğitir; 'fasttext-sup' etiketli satırlardan (__label__pos …) fastText'in metin sınıflandırıcısını "
-      "eğitir; 'lstm|gru|rnn' karakter düzeyinde bir dil modeli eğitir (Adam, kırpma); bir iş olarak çalışır, Ctrl-C o "
-      "ana kadar eğitileni saklar",
+      "eğitir; 'lstm|gru|rnn' karakter düzeyinde bir dil modeli eğitir (Adam, kırpma), task= ile bir dizi sınıflandırıcı "
+      "(duygu cümleleri, DNA'da motif); bir iş olarak çalışır, Ctrl-C o ana kadar eğitileni saklar",
       "trains Word2Vec or FastText (CBOW or skip-gram; FastText learns words together with their character n-grams) "
       "on a corpus; 'fasttext-sup' trains fastText's text classifier on labelled lines (__label__pos …); "
-      "'lstm|gru|rnn' trains a character-level language model (Adam, clipping); runs as a job, Ctrl-C keeps what "
-      "was trained so far",
+      "'lstm|gru|rnn' trains a character-level language model (Adam, clipping), with task= a sequence classifier "
+      "(sentiment of sentences, a motif in DNA); runs as a job, Ctrl-C keeps what was trained so far",
       cmd_train, 0 },
     { "cell", "rnn lstm gru run show", 1, -1, "in hidden seed W U b", COMP_NONE,
       "cell rnn|lstm|gru [in=2] [hidden=3] [seed=1] [W=…] [U=…] [b=…] · cell run 1,0 0,1 …",
@@ -105,18 +112,63 @@ const Command g_commands[] = {
       "continues a text with a language model (train lstm|gru|rnn): each step samples the next character with a "
       "temperature (temp) and the top k (topk); the same seed gives the same text",
       cmd_generate, 0 },
+    { "gradflow", "rnn lstm gru", 0, 3, "len hidden embed seqs trained batch lr fbias seed out csv", COMP_NONE,
+      "gradflow [rnn lstm gru] [len=50] [hidden=32] [seqs=32] [trained=0] [fbias=1] [seed=1] [out=DOSYA.png] [csv=DOSYA.csv]",
+      "gradflow [rnn lstm gru] [len=50] [hidden=32] [seqs=32] [trained=0] [fbias=1] [seed=1] [out=FILE.png] [csv=FILE.csv]",
+      "kaybolan gradyanı ölçer: bellek görevinde (ilk sembolü len−2 adım sonra söyle) kaybın gradyanının her adımdaki "
+      "durumlara ulaşan büyüklüğü ‖∂L/∂h_t‖, model başına bir çizgi, log ölçekte; trained=N önce N adım eğitir",
+      "measures the vanishing gradient: on the memory task (name the first symbol len−2 steps later) how much of the "
+      "loss's gradient reaches the state at each step, ‖∂L/∂h_t‖, one line per model on a log scale; trained=N trains "
+      "N steps first",
+      cmd_gradflow, 0 },
+    { "memory", "rnn lstm gru", 0, 3, "d steps seeds hidden embed batch lr fbias seed out csv", COMP_NONE,
+      "memory [rnn lstm gru] [d=5,10,20,40,60] [steps=600] [seeds=3] [hidden=32] [fbias=3] [lr=0.003] [out=DOSYA.png] [csv=DOSYA.csv]",
+      "memory [rnn lstm gru] [d=5,10,20,40,60] [steps=600] [seeds=3] [hidden=32] [fbias=3] [lr=0.003] [out=FILE.png] [csv=FILE.csv]",
+      "her modeli her d uzaklığı için eğitir (ilk sembolü d gürültü simgesinden sonra hatırla) ve görülmemiş dizilerdeki "
+      "doğruluğu d'ye karşı çizer; şans düzeyi de çizilir",
+      "trains each model at each distance d (remember the first symbol across d noise tokens) and plots its accuracy "
+      "on unseen sequences against d; chance is drawn too",
+      cmd_memory, 0 },
+    { "compare", "rnn lstm gru", 0, 3, "seconds corpus lang hidden embed seq batch lr d steps seeds fbias seed csv", COMP_NONE,
+      "compare [rnn lstm gru] [seconds=5] [corpus=AD] [hidden=64] [d=40] [steps=600] [seeds=1] [fbias=3] [csv=DOSYA.csv]",
+      "compare [rnn lstm gru] [seconds=5] [corpus=NAME] [hidden=64] [d=40] [steps=600] [seeds=1] [fbias=3] [csv=FILE.csv]",
+      "bölümün RNN–LSTM–GRU tablosunu şimdi ölçerek yazar: parametre sayısı, eğitim hızı, aynı sürede ulaşılan kayıp "
+      "(karakter dil modeli), geriye akan gradyan, uzak bellek doğruluğu",
+      "prints the chapter's RNN–LSTM–GRU table, measured now: parameters, training speed, the loss reached in the same "
+      "time (a character language model), the gradient flowing back, long-range memory accuracy",
+      cmd_compare, 0 },
+    { "step", "next prev", 0, -1, "layer model out", COMP_NONE,
+      "step \"METİN\" [layer=N] [model=AD] [out=DOSYA.png] · step next|prev|N",
+      "step \"TEXT\" [layer=N] [model=NAME] [out=FILE.png] · step next|prev|N",
+      "bir LSTM/GRU/RNN dil modelini metin üzerinde belirteç belirteç yürütür: her belirteçte kapıların (LSTM f i g o, "
+      "GRU r z n), hücre ve gizli durumun özeti, izlenen birimler ve sonraki belirteç tahmini; next/prev (pencerede "
+      "←/→) ilerler; 'gates' görünümü birimler × zaman ısı haritalarını gösterir",
+      "runs an LSTM/GRU/RNN language model over a text one token at a time: at each token a summary of the gates "
+      "(LSTM f i g o, GRU r z n), the cell and hidden state, the watched units and the predicted next token; "
+      "next/prev (←/→ in the window) move; the 'gates' view shows units × time heatmaps",
+      cmd_step, 0 },
+    { "watch", "clear", 0, -1, "", COMP_NONE, "watch [BİRİM …] | watch clear", "watch [UNIT …] | watch clear",
+      "step'te izlenecek gizli birimleri sabitler (0'dan sayılır): her kapıdaki değerleri yazılır, pencerede kırmızı "
+      "gösterilir; yalnız 'watch' listeler",
+      "pins hidden units (counted from 0) for step: their value in every gate is printed, and they are shown in red "
+      "in the window; 'watch' alone lists them",
+      cmd_watch, 1 },
     { "predict", NULL, 1, -1, "k threshold model", COMP_NONE,
-      "predict \"METİN\" [k=1] [threshold=0] [model=AD]", "predict \"TEXT\" [k=1] [threshold=0] [model=NAME]",
-      "bir sınıflandırıcının (train fasttext-sup) metin için en olası k etiketi ve olasılıkları",
-      "the k most probable labels of a text, with their probabilities, from a classifier (train fasttext-sup)",
+      "predict [MODEL] \"METİN\" [k=1] [threshold=0] [model=AD]", "predict [MODEL] \"TEXT\" [k=1] [threshold=0] [model=NAME]",
+      "bir sınıflandırıcının (train fasttext-sup ya da train lstm|gru|rnn task=…) metin (ya da DNA dizisi) için en olası "
+      "k etiketi ve olasılıkları",
+      "the k most probable labels of a text (or a DNA sequence), with their probabilities, from a classifier (train "
+      "fasttext-sup, or train lstm|gru|rnn task=…)",
       cmd_predict, 0 },
-    { "test", NULL, 1, 1, "k threshold model", COMP_FILE,
-      "test DOSYA|sentiment-tr|sentiment-en [k=1] [threshold=0] [model=AD]",
-      "test FILE|sentiment-tr|sentiment-en [k=1] [threshold=0] [model=NAME]",
+    { "test", NULL, 0, 1, "k threshold model", COMP_FILE,
+      "test DOSYA|sentiment-tr|sentiment-en|dna [k=1] [threshold=0] [model=AD]",
+      "test FILE|sentiment-tr|sentiment-en|dna [k=1] [threshold=0] [model=NAME]",
       "sınıflandırıcıyı etiketli bir dosyada sınar: N, P@k, R@k (fasttext test gibi) ve etiket başına kesinlik, "
-      "duyarlık, F1; sentiment-tr/en ayrılmış test kısmını kullanır",
+      "duyarlık, F1; sentiment-tr/en ayrılmış test kısmını kullanır; bir DNA sınıflandırıcısı (test dna) yeni diziler "
+      "üretir; yinelemeli bir sınıflandırıcı tek başına 'test' ile kendi ayrılmış kümesinde sınanır",
       "tests a classifier on a labelled file: N, P@k, R@k (as fasttext test) and per-label precision, recall and "
-      "F1; sentiment-tr/en use their held-out test part",
+      "F1; sentiment-tr/en use their held-out test part; a DNA classifier (test dna) generates fresh sequences; a "
+      "recurrent classifier is tested on its own held-out set by 'test' alone",
       cmd_test, 0 },
     { "similar", NULL, 1, 1, "k model", COMP_WORD, "similar SÖZCÜK [k=10] [model=AD]", "similar WORD [k=10] [model=NAME]",
       "kosinüs benzerliğine göre en yakın sözcükler", "the nearest words by cosine similarity", cmd_similar, 0 },
@@ -163,8 +215,8 @@ const Command g_commands[] = {
       "opens or closes the drawing window (closing it never ends the session)", cmd_window, 1 },
     { "views", NULL, 0, 0, "", COMP_NONE, "views", "views",
       "görünümleri listeler (* = gösterilen)", "lists the views (* = the one shown)", cmd_views, 1 },
-    { "view", "scatter loss heatmap bars", 1, 1, "out", COMP_NONE, "view scatter|loss|heatmap|bars [out=DOSYA.png]",
-      "view scatter|loss|heatmap|bars [out=FILE.png]",
+    { "view", "scatter loss heatmap bars gates lines", 1, 1, "out", COMP_NONE,
+      "view scatter|loss|heatmap|bars|gates|lines [out=DOSYA.png]", "view scatter|loss|heatmap|bars|gates|lines [out=FILE.png]",
       "bir görünüme geçer (pencerede Tab da geçer)", "switches to a view (Tab does it in the window too)", cmd_view, 1 },
     { "snap", NULL, 0, 1, "w h", COMP_FILE, "snap [DOSYA.png] [w=GENİŞLİK h=YÜKSEKLİK]", "snap [FILE.png] [w=WIDTH h=HEIGHT]",
       "gösterilen görünümü PNG olarak yazar (pencere yokken de)", "writes the view shown as a PNG (with no window too)",

@@ -140,7 +140,7 @@ static char **attempt(const char *text, int start, int end)
         rl_completion_append_character = ' ';
         if (!strcmp(key, "corpus")) add_corpora(text, n);
         else if (!strcmp(key, "lang")) add_words("tr en", text, n, "");
-        else if (!strcmp(key, "file") || !strcmp(key, "out")) return rl_completion_matches(text, rl_filename_completion_function);
+        else if (!strcmp(key, "file") || !strcmp(key, "out") || !strcmp(key, "csv")) return rl_completion_matches(text, rl_filename_completion_function);
         else return NULL;
         return rl_completion_matches(text, gen);
     }

@@ -406,6 +406,7 @@ int lesson_cmd(Args *a)
     if (!l) return 1;
     lesson_free_all();
     g_app.lesson = l;
+    step_yield();                       /* plain next/prev now go to the lesson */
     say("%s%s%s\n", col_bold(), l->title, col_off());
     return show(0);
 }

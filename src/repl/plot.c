@@ -753,9 +753,13 @@ int cmd_views(Args *a)
     (void)a;
     static const char *const tr[VIEW_COUNT] = { "sözcüklerin düzlemdeki haritası (plot pca|tsne|analogy)",
                                                 "eğitimin kayıp eğrisi, canlı", "bir matrisin ısı haritası (plot similarity)",
-                                                "yatay çubuklar (plot subwords)" };
+                                                "yatay çubuklar (plot subwords)",
+                                                "yinelemeli ağın kapıları, birimler × zaman (step)",
+                                                "ölçülmüş eğriler, model başına bir çizgi (gradflow, memory)" };
     static const char *const en[VIEW_COUNT] = { "words on a plane (plot pca|tsne|analogy)", "the loss curve of training, live",
-                                                "a matrix as a heatmap (plot similarity)", "horizontal bars (plot subwords)" };
+                                                "a matrix as a heatmap (plot similarity)", "horizontal bars (plot subwords)",
+                                                "a recurrent network's gates, units × time (step)",
+                                                "measured curves, one line per model (gradflow, memory)" };
     for (int v = 0; v < VIEW_COUNT; v++)
         say("%s %-8s %s%s\n", v == scene_current() ? "*" : " ", view_name((ViewId)v), M(tr[v], en[v]),
             scene_has_data((ViewId)v) ? "" : M("  (boş)", "  (empty)"));
@@ -766,8 +770,8 @@ int cmd_view(Args *a)
 {
     int v = view_from_name(a->argv[1]);
     if (v < 0) {
-        say_error(M("'%s' diye bir görünüm yok; görünümler: scatter, loss, heatmap, bars ('views' listeler).",
-                    "there is no view '%s'; the views are: scatter, loss, heatmap, bars ('views' lists them)."), a->argv[1]);
+        say_error(M("'%s' diye bir görünüm yok; görünümler: scatter, loss, heatmap, bars, gates, lines ('views' listeler).",
+                    "there is no view '%s'; the views are: scatter, loss, heatmap, bars, gates, lines ('views' lists them)."), a->argv[1]);
         return 1;
     }
     return scene_show((ViewId)v, arg_str(a, "out", NULL));

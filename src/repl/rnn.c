@@ -123,6 +123,7 @@ static void rnn_done(int rc, const TzErr *e, void *arg)
 
 int cmd_train_rnn(Args *a)
 {
+    if (arg_str(a, "task", NULL)) return cmd_train_seqclf(a);   /* a classifier (seqtask.c) */
     const char *what = a->argv[1];
     CellKind kind = !strcmp(what, "lstm") ? TZ_CELL_LSTM : !strcmp(what, "gru") ? TZ_CELL_GRU : TZ_CELL_RNN;
     const char *level = arg_str(a, "level", "char");

@@ -28,7 +28,7 @@
 
 #define MAX_SERIES 4
 
-static const char *const VIEW_NAMES[VIEW_COUNT] = { "scatter", "loss", "heatmap", "bars" };
+static const char *const VIEW_NAMES[VIEW_COUNT] = { "scatter", "loss", "heatmap", "bars", "gates", "lines" };
 
 typedef struct {
     char *title, *xlabel, *ylabel;
@@ -84,11 +84,47 @@ typedef struct {
     size_t tsv_n;
 } BarsData;
 
+/* The gates view: every panel's H × T values (for export) and the rows shown (for drawing). */
+typedef struct {
+    char *title, *subtitle, *footer;
+    size_t np, H, T, nunits;
+    char *sym[GATES_MAX_PANELS], *ptitle[GATES_MAX_PANELS];
+    CmapKind cmap[GATES_MAX_PANELS];
+    float vmin[GATES_MAX_PANELS], vmax[GATES_MAX_PANELS];
+    float *full[GATES_MAX_PANELS];    /* H × T */
+    float *shown[GATES_MAX_PANELS];   /* nunits × (t1 − t0): what is drawn */
+    char **tokens;                    /* T */
+    size_t *units;                    /* nunits */
+    char **ulab;                      /* nunits: the unit numbers as text */
+    unsigned char *marked;            /* nunits */
+    long current;
+    size_t t0, t1;                    /* the tokens drawn */
+    int layer;
+} GatesData;
+
+/* The lines view: named series (copied), drawn by view_lines. */
+typedef struct {
+    char *label;
+    float *x, *y;
+    size_t n;
+    int grey;
+} LineData;
+
+typedef struct {
+    char *title, *xlabel, *ylabel;
+    LineData *s;
+    size_t ns;
+    int log_y;
+    double ymin, ymax;
+} LinesData;
+
 static struct {
     ScatterData sc;
     LossData loss;
     HeatData heat;
     BarsData bars;
+    GatesData gates;
+    LinesData lines;
     ViewId current;
     Window *win;
     int tried_window;          /* the automatic opening failed once: do not try again */
@@ -469,6 +505,135 @@ static void bars_scene(BarsScene *bs)
                        .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
 }
 
+/* --- gates ---------------------------------------------------------------------------------- */
+
+static void gates_clear(GatesData *g)
+{
+    for (size_t p = 0; p < g->np; p++) { free(g->sym[p]); free(g->ptitle[p]); free(g->full[p]); free(g->shown[p]); }
+    for (size_t t = 0; g->tokens && t < g->T; t++) free(g->tokens[t]);
+    for (size_t r = 0; g->ulab && r < g->nunits; r++) free(g->ulab[r]);
+    free(g->tokens);
+    free(g->units);
+    free(g->ulab);
+    free(g->marked);
+    free(g->title);
+    free(g->subtitle);
+    free(g->footer);
+    memset(g, 0, sizeof *g);
+}
+
+void scene_gates_set(const SceneGates *in)
+{
+    GatesData *g = &S.gates;
+    gates_clear(g);
+    g->title = dup_or_null(in->title);
+    g->subtitle = dup_or_null(in->subtitle);
+    g->footer = dup_or_null(in->footer);
+    g->np = in->npanels < GATES_MAX_PANELS ? in->npanels : GATES_MAX_PANELS;
+    g->H = in->H;
+    g->T = in->T;
+    g->nunits = in->nunits;
+    g->current = in->current;
+    g->layer = in->layer;
+    g->t0 = in->t1 ? in->t0 : 0;
+    g->t1 = in->t1 && in->t1 <= in->T && in->t0 < in->t1 ? in->t1 : in->T;
+    if (g->t0 >= g->t1) g->t0 = 0;
+    size_t W = g->t1 - g->t0;
+    size_t HT = in->H * in->T, RT = in->nunits * W;
+    for (size_t p = 0; p < g->np; p++) {
+        const SceneGatePanel *sp = &in->panels[p];
+        g->sym[p] = tz_strdup(sp->sym ? sp->sym : "");
+        g->ptitle[p] = dup_or_null(sp->title);
+        g->cmap[p] = sp->cmap;
+        g->vmin[p] = sp->vmin;
+        g->vmax[p] = sp->vmax;
+        g->full[p] = tz_malloc((HT ? HT : 1) * sizeof *g->full[p]);
+        memcpy(g->full[p], sp->values, HT * sizeof *g->full[p]);
+        g->shown[p] = tz_malloc((RT ? RT : 1) * sizeof *g->shown[p]);
+        for (size_t r = 0; r < in->nunits; r++)
+            memcpy(g->shown[p] + r * W, sp->values + in->units[r] * in->T + g->t0, W * sizeof *g->shown[p]);
+    }
+    g->tokens = tz_calloc(in->T ? in->T : 1, sizeof *g->tokens);
+    for (size_t t = 0; t < in->T; t++) g->tokens[t] = tz_strdup(in->tokens && in->tokens[t] ? in->tokens[t] : "");
+    g->units = tz_malloc((in->nunits ? in->nunits : 1) * sizeof *g->units);
+    g->ulab = tz_calloc(in->nunits ? in->nunits : 1, sizeof *g->ulab);
+    g->marked = tz_calloc(in->nunits ? in->nunits : 1, 1);
+    for (size_t r = 0; r < in->nunits; r++) {
+        char b[32];
+        g->units[r] = in->units[r];
+        snprintf(b, sizeof b, "%zu", in->units[r]);
+        g->ulab[r] = tz_strdup(b);
+        g->marked[r] = in->marked ? in->marked[r] : 0;
+    }
+    S.dirty = 1;
+}
+
+static void gates_scene(GatesScene *gs, GatePanel *gp)
+{
+    GatesData *g = &S.gates;
+    for (size_t p = 0; p < g->np; p++)
+        gp[p] = (GatePanel){ .title = g->ptitle[p], .values = g->shown[p], .cmap = g->cmap[p], .vmin = g->vmin[p],
+                             .vmax = g->vmax[p] };
+    *gs = (GatesScene){ .title = g->title, .subtitle = g->subtitle, .footer = g->footer, .panels = gp, .npanels = g->np,
+                        .rows = g->nunits, .cols = g->t1 - g->t0, .row_labels = (const char *const *)g->ulab,
+                        .row_marked = g->marked, .tokens = (const char *const *)g->tokens + g->t0,
+                        .current = g->current - (long)g->t0,
+                        .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
+}
+
+/* --- lines ---------------------------------------------------------------------------------- */
+
+static void lines_clear(LinesData *l)
+{
+    for (size_t i = 0; i < l->ns; i++) { free(l->s[i].label); free(l->s[i].x); free(l->s[i].y); }
+    free(l->s);
+    free(l->title);
+    free(l->xlabel);
+    free(l->ylabel);
+    memset(l, 0, sizeof *l);
+}
+
+void scene_lines_set(const SceneLines *in)
+{
+    LinesData *l = &S.lines;
+    lines_clear(l);
+    l->title = dup_or_null(in->title);
+    l->xlabel = dup_or_null(in->xlabel);
+    l->ylabel = dup_or_null(in->ylabel);
+    l->log_y = in->log_y;
+    l->ymin = in->ymin;
+    l->ymax = in->ymax;
+    l->ns = in->nseries;
+    l->s = tz_calloc(in->nseries ? in->nseries : 1, sizeof *l->s);
+    for (size_t i = 0; i < in->nseries; i++) {
+        const SceneLineSeries *src = &in->series[i];
+        LineData *d = &l->s[i];
+        d->label = tz_strdup(src->label ? src->label : "");
+        d->n = src->n;
+        d->grey = src->grey;
+        d->x = tz_malloc((src->n ? src->n : 1) * sizeof *d->x);
+        d->y = tz_malloc((src->n ? src->n : 1) * sizeof *d->y);
+        for (size_t k = 0; k < src->n; k++) { d->x[k] = (float)src->x[k]; d->y[k] = (float)src->y[k]; }
+    }
+    S.dirty = 1;
+}
+
+static void draw_lines(Canvas *c, Font *f, float px)
+{
+    static const Rgba GREY = { 150, 150, 160, 255 };
+    LinesData *l = &S.lines;
+    LineSeries *ser = tz_calloc(l->ns ? l->ns : 1, sizeof *ser);
+    size_t colour = 0;
+    for (size_t i = 0; i < l->ns; i++)
+        ser[i] = (LineSeries){ .label = l->s[i].label, .colour = l->s[i].grey ? GREY : plot_colour(colour++),
+                               .x = l->s[i].x, .y = l->s[i].y, .n = l->s[i].n };
+    LinesScene ls = { .title = l->title, .xlabel = l->xlabel, .ylabel = l->ylabel, .series = ser, .nseries = l->ns,
+                      .log_y = l->log_y, .ymin = (float)l->ymin, .ymax = (float)l->ymax,
+                      .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
+    view_lines(c, f, &ls, px);
+    free(ser);
+}
+
 /* --- drawing --------------------------------------------------------------------------------- */
 
 int scene_has_data(ViewId v)
@@ -478,11 +643,20 @@ int scene_has_data(ViewId v)
     case VIEW_LOSS: return S.loss.ns > 0 && S.loss.s[0].n > 0;
     case VIEW_HEATMAP: return S.heat.rows > 0;
     case VIEW_BARS: return S.bars.n > 0;
+    case VIEW_GATES: return S.gates.T > 0;
+    case VIEW_LINES: return S.lines.ns > 0;
     default: return 0;
     }
 }
 
 int scene_current(void) { return (int)S.current; }
+
+void scene_select(ViewId v)
+{
+    S.dirty |= S.current != v;
+    S.current = v;
+    if (S.win) window_set_title(S.win, view_name(v));
+}
 
 static void heat_scene(HeatmapScene *hs)
 {
@@ -505,6 +679,10 @@ static void draw_empty(Canvas *c, Font *f, float px, ViewId v)
                                            "no loss curve yet: start a training job ('train word2vec corpus=tr')")
                       : v == VIEW_HEATMAP ? M("henüz ısı haritası yok: 'plot similarity S1 S2 S3 …'",
                                               "no heatmap yet: 'plot similarity W1 W2 W3 …'")
+                      : v == VIEW_LINES ? M("henüz çizgi yok: 'gradflow rnn lstm gru' ya da 'memory rnn lstm'",
+                                            "no lines yet: 'gradflow rnn lstm gru' or 'memory rnn lstm'")
+                      : v == VIEW_GATES ? M("henüz kapı yok: bir LSTM/GRU/RNN eğitip 'step \"Ben kahve içiyorum\"'",
+                                            "no gates yet: train an LSTM/GRU/RNN, then 'step \"the cat sat\"'")
                                           : M("henüz çubuk grafik yok: 'plot subwords SÖZCÜK' (bir FastText modeliyle)",
                                               "no bar chart yet: 'plot subwords WORD' (with a FastText model)");
     canvas_text(c, f, px * 1.5f, px * 1.6f, px * 1.15f, view_name(v), GREY);
@@ -545,6 +723,13 @@ static void draw_view(Canvas *c, ViewId v)
         BarsScene bs;
         bars_scene(&bs);
         view_bars(c, f, &bs, px);
+    } else if (v == VIEW_LINES) {
+        draw_lines(c, f, px);
+    } else if (v == VIEW_GATES) {
+        GatesScene gs;
+        GatePanel gp[GATES_MAX_PANELS];
+        gates_scene(&gs, gp);
+        view_gates(c, f, &gs, px);
     } else {
         HeatmapScene hs;
         heat_scene(&hs);
@@ -696,6 +881,20 @@ static int export_write(FILE *f, void *ud, TzErr *e)
         for (int k = S.loss.ns - 1; k >= 0; k--)
             for (size_t i = 0; i < S.loss.s[k].n; i++, (*lines)++)
                 fprintf(f, "%s\t%.0f\t%.6g\n", S.loss.s[k].what, S.loss.s[k].step[i], S.loss.s[k].loss[i]);
+    } else if (S.current == VIEW_LINES) {
+        fprintf(f, "series\tx\ty\n");
+        for (size_t i = 0; i < S.lines.ns; i++)
+            for (size_t k = 0; k < S.lines.s[i].n; k++, (*lines)++)
+                fprintf(f, "%s\t%.6g\t%.6g\n", S.lines.s[i].label, S.lines.s[i].x[k], S.lines.s[i].y[k]);
+    } else if (S.current == VIEW_GATES) {
+        /* every unit, not only the rows drawn: one line per (gate, unit, token) */
+        GatesData *g = &S.gates;
+        fprintf(f, "layer\tgate\tunit\tt\ttoken\tvalue\n");
+        for (size_t p = 0; p < g->np; p++)
+            for (size_t u = 0; u < g->H; u++)
+                for (size_t t = 0; t < g->T; t++, (*lines)++)
+                    fprintf(f, "%d\t%s\t%zu\t%zu\t%s\t%.6g\n", g->layer, g->sym[p], u, t + 1, g->tokens[t],
+                            g->full[p][u * g->T + t]);
     } else if (S.current == VIEW_BARS) {
         BarsData *b = &S.bars;
         if (b->tsv_header) {
@@ -781,9 +980,28 @@ static void bars_click(int x, int y)
               b->notes && b->notes[i] ? "  " : "", b->notes && b->notes[i] ? b->notes[i] : ""));
 }
 
+/* A click on a gates cell prints the gate, the unit, the token and the value. */
+static void gates_click(int x, int y)
+{
+    GatesData *g = &S.gates;
+    Font *f = font();
+    if (!g->T || !f) return;
+    GatesScene gs;
+    GatePanel gp[GATES_MAX_PANELS];
+    GatesFrame fr;
+    gates_scene(&gs, gp);
+    gates_layout(&S.canvas, f, &gs, font_px(&S.canvas), &fr);
+    size_t p, r, t;
+    if (!gates_hit(&fr, &gs, (float)x, (float)y, &p, &r, &t)) return;
+    char b[32];
+    ASYNC(say(M("%s · birim %zu · %zu. belirteç '%s' = %s\n", "%s · unit %zu · token %zu '%s' = %s\n"), g->sym[p],
+              g->units[r], g->t0 + t + 1, g->tokens[g->t0 + t], fmt_real(g->shown[p][r * (g->t1 - g->t0) + t], 4, b)));
+}
+
 static void on_click(int x, int y)
 {
     if (S.current == VIEW_HEATMAP) { heat_click(x, y); return; }
+    if (S.current == VIEW_GATES) { gates_click(x, y); return; }
     if (S.current == VIEW_BARS) { bars_click(x, y); return; }
     if (S.current != VIEW_SCATTER || !S.sc.n) return;
     long i = scatter_hit(S.sc.screen, S.sc.n, (float)x, (float)y, font_px(&S.canvas));
@@ -803,6 +1021,12 @@ static void on_key(int key)
 {
     int w = S.canvas.w, h = S.canvas.h;
     ScatterView *v = &S.sc.view;
+    /* in the gates view the arrows walk along the text (as next/prev do), Home/End jump */
+    if (S.current == VIEW_GATES && S.gates.T &&
+        (key == WK_LEFT || key == WK_RIGHT || key == WK_HOME || key == WK_END)) {
+        ASYNC(step_key(key == WK_LEFT ? -1 : key == WK_RIGHT ? 1 : key == WK_HOME ? -2 : 2));
+        return;
+    }
     switch (key) {
     case WK_LEFT: v->pan_x += (float)w * 0.1f; break;
     case WK_RIGHT: v->pan_x -= (float)w * 0.1f; break;
@@ -890,6 +1114,8 @@ void scene_free_all(void)
     memset(&S.loss, 0, sizeof S.loss);
     heat_clear(&S.heat);
     bars_clear(&S.bars);
+    gates_clear(&S.gates);
+    lines_clear(&S.lines);
     font_free(S.font);
     S.font = NULL;
 }

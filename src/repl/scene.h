@@ -14,10 +14,11 @@
 #include "core/snapshot.h"
 #include "models/word2vec.h"
 #include "viz/views.h"
+#include "viz/gates.h"
 
-typedef enum { VIEW_SCATTER, VIEW_LOSS, VIEW_HEATMAP, VIEW_BARS, VIEW_COUNT } ViewId;
+typedef enum { VIEW_SCATTER, VIEW_LOSS, VIEW_HEATMAP, VIEW_BARS, VIEW_GATES, VIEW_LINES, VIEW_COUNT } ViewId;
 
-/* "scatter", "loss", "heatmap", "bars" */
+/* "scatter", "loss", "heatmap", "bars", "gates", "lines" */
 const char *view_name(ViewId v);
 int view_from_name(const char *name);   /* -1 if unknown */
 
@@ -71,10 +72,54 @@ typedef struct {
 } SceneBars;
 void scene_bars_set(const SceneBars *b);
 
+/* The gates view (`step`): one units × time heatmap per gate of a recurrent layer, plus c_t
+ * and h_t, the current token's column outlined. Every panel holds all H units (export
+ * writes them all); the picture shows the rows in `units`. Everything is copied. */
+typedef struct {
+    const char *sym, *title;         /* "f", "f — forget gate (σ)" */
+    CmapKind cmap;
+    float vmin, vmax;
+    const float *values;             /* H × T, unit-major: values[u * T + t] */
+} SceneGatePanel;
+typedef struct {
+    const char *title, *subtitle, *footer;
+    const SceneGatePanel *panels;
+    size_t npanels;                  /* at most GATES_MAX_PANELS */
+    size_t H, T;
+    const char *const *tokens;       /* T, as they are to be drawn */
+    const size_t *units;             /* the rows shown: nunits unit numbers, in order */
+    const unsigned char *marked;     /* nunits flags: watched units (their labels in red) */
+    size_t nunits;
+    long current;                    /* the current token, 0-based */
+    size_t t0, t1;                   /* the tokens drawn: [t0, t1) (a long text shows a stretch
+                                        around the current token); t1 = 0: all */
+    int layer;                       /* 1-based, for the exported table */
+} SceneGates;
+void scene_gates_set(const SceneGates *g);
+
+/* Lines (gradflow, memory): a few named series over a shared x axis, optionally on a log y
+ * axis — a measured curve per model. Everything is copied; export writes series, x, y. */
+typedef struct {
+    const char *label;
+    const double *x, *y;             /* n points; y NaN (or <= 0 on a log axis) leaves a gap */
+    size_t n;
+    int grey;                        /* a reference line (chance level), drawn in grey */
+} SceneLineSeries;
+typedef struct {
+    const char *title, *xlabel, *ylabel;
+    const SceneLineSeries *series;
+    size_t nseries;
+    int log_y;
+    double ymin, ymax;               /* ymin >= ymax: from the data */
+} SceneLines;
+void scene_lines_set(const SceneLines *l);
+
 /* Show a view: in the window when there is one (opening it if this session may), otherwise
  * written as a PNG to png (or a default name) — and say where it went. Returns 0 or 1. */
 int scene_show(ViewId v, const char *png);
 int scene_current(void);
+/* Make v the view shown (and what snap/export use) without drawing it or writing a PNG. */
+void scene_select(ViewId v);
 int scene_has_data(ViewId v);
 
 /* The window. */

@@ -22,6 +22,7 @@
 #include "models/ft_train.h"
 #include "models/eval.h"
 #include "models/rnnlm.h"
+#include "models/seqclf.h"
 #include "models/word2vec.h"
 
 /* --- the registry ---------------------------------------------------------------------- */
@@ -47,6 +48,7 @@ static void model_free(Model *m)
         free(m->ft);
     }
     lm_model_free(m->lm);
+    seq_model_free(m->clf);
     free(m);
 }
 
@@ -377,6 +379,13 @@ int cmd_models(Args *a)
         int mapped = m->ft && m->ft->file.data != NULL;
         if (!mapped) bytes += ft_bytes;
         snprintf(mem, sizeof mem, "%s MB%s", fmt_real(bytes / 1e6, 1, mb), mapped ? M(" (+ dosyadan eşlenen)", " (+ mapped file)") : "");
+        if (m->clf) {  /* a recurrent classifier: its task, classes, tokens and parameters */
+            char d[160];
+            seq_model_describe(m->clf, d, sizeof d);
+            say("%s %s%*s %-12s %s  %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
+                m->kind, d, m->source, m->info);
+            continue;
+        }
         if (m->lm) {   /* a language model: its characters and parameters, 4 bytes each */
             char d[96];
             lm_model_describe(m->lm, d, sizeof d);
@@ -698,6 +707,7 @@ typedef struct {
     Vectors vec;
     FastText *ft;          /* a fastText .bin: the subword model too */
     LmModel *lm;           /* a tezgah language-model checkpoint */
+    SeqModel *clf;         /* a tezgah classifier checkpoint */
 } LoadVecJob;
 
 /* Does the file start with fastText's magic number (int32 793712314, little-endian)? */
@@ -714,6 +724,10 @@ static int is_fasttext_bin(const char *path)
 static int loadvec_work(Job *job, void *arg, TzErr *e)
 {
     LoadVecJob *L = arg;
+    if (seqclf_is_checkpoint(L->path)) {
+        L->clf = seq_model_load(L->path, e);
+        return L->clf ? 0 : TZ_E_FORMAT;
+    }
     if (rnnlm_is_checkpoint(L->path)) {
         L->lm = lm_model_load(L->path, e);
         return L->lm ? 0 : TZ_E_FORMAT;
@@ -734,6 +748,17 @@ static void loadvec_done(int rc, const TzErr *e, void *arg)
         else say_tzerr(e);
         vectors_free(&L->vec);
         if (L->ft) { ft_free(L->ft); free(L->ft); }
+    } else if (L->clf) {
+        Model *m = tz_calloc(1, sizeof *m);
+        snprintf(m->name, sizeof m->name, "%s", L->name);
+        snprintf(m->kind, sizeof m->kind, "%s", seq_model_kind(L->clf));
+        snprintf(m->source, sizeof m->source, "%.250s", L->path);
+        m->clf = L->clf;
+        char d[160];
+        seq_model_describe(m->clf, d, sizeof d);
+        say(M("%s yüklendi: %s sınıflandırıcı, %s (model adı %s).\n", "%s loaded: %s classifier, %s (model name %s).\n"),
+            L->path, m->kind, d, m->name);
+        model_install(m);
     } else if (L->lm) {
         Model *m = tz_calloc(1, sizeof *m);
         snprintf(m->name, sizeof m->name, "%s", L->name);
@@ -810,6 +835,7 @@ static int save_work(Job *job, void *arg, TzErr *e)
     if (!strcmp(S->fmt, "fasttext-bin")) return ft_bin_save(S->m->ft, S->path, e);
     if (!strcmp(S->fmt, "fasttext-vec")) return ft_vec_save(S->m->ft, S->path, e);
     if (!strcmp(S->fmt, "tezgah-lm")) return lm_model_save(S->m->lm, S->path, e);
+    if (!strcmp(S->fmt, "tezgah-clf")) return seq_model_save(S->m->clf, S->path, e);
     return projector_save(&S->m->vec, S->prefix, e);
 }
 
@@ -822,7 +848,7 @@ static void save_done(int rc, const TzErr *e, void *arg)
         say(M("Embedding Projector için: %s.vectors.tsv ve %s.metadata.tsv (projector.tensorflow.org → Load)\n",
               "for the Embedding Projector: %s.vectors.tsv and %s.metadata.tsv (projector.tensorflow.org → Load)\n"),
             S->prefix, S->prefix);
-    else if (S->m->lm)
+    else if (S->m->lm || S->m->clf)
         say(M("%s kaydedildi: %s (%s)\n", "%s saved: %s (%s)\n"), S->m->name, S->path, S->fmt);
     else
         say(M("%s kaydedildi: %s (%s, %s sözcük)\n", "%s saved: %s (%s, %s words)\n"), S->m->name, S->path, S->fmt,
@@ -841,6 +867,14 @@ int cmd_save(Args *a)
     const char *path = a->argv[2];
     size_t n = strlen(path);
     const char *fmt = arg_str(a, "format", NULL);
+    if (m->clf) {  /* so has a recurrent classifier */
+        if (fmt && strcmp(fmt, "tezgah-clf") != 0) {
+            say_error(M("%s bir dizi sınıflandırıcısı: yalnızca format=tezgah-clf ile kaydedilir.",
+                        "%s is a sequence classifier: it is saved only as format=tezgah-clf."), m->name);
+            return 1;
+        }
+        fmt = "tezgah-clf";
+    }
     if (m->lm) {   /* a language model has one format: tezgah's checkpoint */
         if (fmt && strcmp(fmt, "tezgah-lm") != 0) {
             say_error(M("%s bir dil modeli: yalnızca format=tezgah-lm ile kaydedilir.",
@@ -855,9 +889,14 @@ int cmd_save(Args *a)
         fmt = is_bin ? (m->ft ? "fasttext-bin" : "w2v-bin") : is_vec && m->ft ? "fasttext-vec"
               : (n > 4 && !strcmp(path + n - 4, ".tsv")) ? "projector" : "w2v-txt";
     if (strcmp(fmt, "w2v-bin") && strcmp(fmt, "w2v-txt") && strcmp(fmt, "projector") && strcmp(fmt, "fasttext-bin") &&
-        strcmp(fmt, "fasttext-vec") && strcmp(fmt, "tezgah-lm")) {
-        say_error(M("format=%s: w2v-bin, w2v-txt, projector, fasttext-bin, fasttext-vec ya da tezgah-lm olmalı.",
-                    "format=%s: must be w2v-bin, w2v-txt, projector, fasttext-bin, fasttext-vec or tezgah-lm."), fmt);
+        strcmp(fmt, "fasttext-vec") && strcmp(fmt, "tezgah-lm") && strcmp(fmt, "tezgah-clf")) {
+        say_error(M("format=%s: w2v-bin, w2v-txt, projector, fasttext-bin, fasttext-vec, tezgah-lm ya da tezgah-clf olmalı.",
+                    "format=%s: must be w2v-bin, w2v-txt, projector, fasttext-bin, fasttext-vec, tezgah-lm or tezgah-clf."), fmt);
+        return 1;
+    }
+    if (!strcmp(fmt, "tezgah-clf") && !m->clf) {
+        say_error(M("%s bir dizi sınıflandırıcısı değil; tezgah-clf biçimi 'train lstm|gru|rnn task=…' modelleri içindir.",
+                    "%s is not a sequence classifier; format tezgah-clf is for 'train lstm|gru|rnn task=…' models."), m->name);
         return 1;
     }
     if (!strcmp(fmt, "tezgah-lm") && !m->lm) {

@@ -683,18 +683,27 @@ static void draw_series(const LinesScene *sc, const PlotFrame *fr, const LineSer
     }
 }
 
-/* A legend box's candidate corner: how many points of the series it would cover. */
+/* A legend box's candidate corner: how many points of the series it would cover. A short
+ * series (a few measured values joined by straight lines) is sampled along its segments too,
+ * so that a line crossing the corner between two points counts. */
 static size_t points_in(const LinesScene *sc, const PlotFrame *fr, float x0, float y0, float x1, float y1)
 {
     size_t hits = 0;
     for (size_t k = 0; k < sc->nseries; k++) {
         const LineSeries *s = &sc->series[k];
         size_t stride = s->n > 4000 ? s->n / 4000 : 1;
+        int sub = s->n < 200 ? 16 : 1;
         for (size_t i = 0; s->y && i < s->n; i += stride) {
             double x = series_x(s, i), y = s->y[i];
             if (!usable(sc, x, y)) continue;
             float sx = plot_px_x(fr, x), sy = plot_px_y(fr, y);
             hits += sx >= x0 && sx <= x1 && sy >= y0 && sy <= y1;
+            if (sub == 1 || i + 1 >= s->n || !usable(sc, series_x(s, i + 1), s->y[i + 1])) continue;
+            float ex = plot_px_x(fr, series_x(s, i + 1)), ey = plot_px_y(fr, s->y[i + 1]);
+            for (int q = 1; q < sub; q++) {
+                float t = (float)q / (float)sub, qx = sx + t * (ex - sx), qy = sy + t * (ey - sy);
+                hits += qx >= x0 && qx <= x1 && qy >= y0 && qy <= y1;
+            }
         }
     }
     return hits;

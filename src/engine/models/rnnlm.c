@@ -8,8 +8,10 @@
 
 #include "core/err.h"
 #include "core/io.h"
+#include "formats/ckpt.h"
 #include "core/utf8.h"
 #include "nn/optim.h"
+#include "nn/vmath.h"
 
 void rnnlm_init(RnnLM *m, CellKind kind, int V, int E, int H, int L, uint64_t seed)
 {
@@ -85,79 +87,134 @@ static void work_fit(RnnLMWork *w, const RnnLM *m, size_t TB)
     if (w->cap >= TB) return;
     size_t D = (size_t)(m->E > m->H ? m->E : m->H);
     free(w->x0); free(w->probs); free(w->dh); free(w->dx);
-    w->x0 = tz_malloc(TB * (size_t)m->E * sizeof *w->x0);
+    w->x0 = NULL;           /* not needed: the first layer looks its rows up itself (cell_forward_ids) */
     w->probs = tz_malloc(TB * (size_t)m->V * sizeof *w->probs);
     w->dh = tz_malloc(TB * D * sizeof *w->dh);
     w->dx = tz_malloc(TB * D * sizeof *w->dx);
     w->cap = TB;
 }
 
-/* Row-wise softmax in place (n rows of V). */
-static void softmax_rows(float *p, size_t n, int V)
+/* Row-wise softmax in place (n rows of V), the exponentials eight at a time (nn/vmath.h). */
+VMATH_CLONES static void softmax_rows(float *p, size_t n, int V)
 {
     for (size_t r = 0; r < n; r++) {
         float *x = p + r * (size_t)V, mx = x[0];
-        for (int j = 1; j < V; j++) if (x[j] > mx) mx = x[j];
-        double s = 0;
-        for (int j = 0; j < V; j++) { x[j] = expf(x[j] - mx); s += x[j]; }
+        for (int j = 1; j < V; j++) mx = x[j] > mx ? x[j] : mx;
+        double s = 0;       /* in double: V may be a word vocabulary of tens of thousands */
+#pragma omp simd reduction(+:s)
+        for (int j = 0; j < V; j++) { x[j] = vexp(x[j] - mx); s += x[j]; }
         float inv = (float)(1.0 / s);
+#pragma omp simd
         for (int j = 0; j < V; j++) x[j] *= inv;
     }
+}
+
+/* ∂loss/∂logits = (p − onehot(target)) · inv, in place over n softmax rows. */
+VMATH_CLONES static void dlogits_rows(float *p, const int32_t *targets, size_t n, int V, float inv)
+{
+    for (size_t r = 0; r < n; r++) {
+        float *d = p + r * (size_t)V;
+        d[targets[r]] -= 1.0f;
+#pragma omp simd
+        for (int j = 0; j < V; j++) d[j] *= inv;
+    }
+}
+
+/* s[j] += Σ_r A[r][j] for the columns j0..j1−1 of n rows of V. */
+VMATH_CLONES static void colsum_cols(const float *restrict A, size_t n, int V, int j0, int j1, float *restrict s)
+{
+    for (size_t r = 0; r < n; r++) {
+        const float *a = A + r * (size_t)V;
+#pragma omp simd
+        for (int j = j0; j < j1; j++) s[j] += a[j];
+    }
+}
+
+/* The output layer runs on the cells' team (nn/recurrent.h: one pool for all the work), split
+ * first by positions — rows of T·B: logits = bo + top Woᵀ, the softmax, the loss, ∂loss/∂logits
+ * (in place of the probabilities) and dh = ∂logits Wo — then, with the gradient, by tokens — rows
+ * of Wo: dWo += ∂logitsᵀ top and dbo, which need every position. */
+typedef struct {
+    const RnnLM *m;
+    RnnLMWork *w;
+    const int32_t *targets;
+    const float *top;
+    size_t TB;
+    int grad;
+    double part[8];         /* each thread's Σ −log p (the team has at most 8) */
+} OutJob;
+
+static void out_positions(void *arg, int t, int n)
+{
+    OutJob *o = arg;
+    const int V = o->m->V, H = o->m->H;
+    size_t r0 = o->TB * (size_t)t / (size_t)n, r1 = o->TB * (size_t)(t + 1) / (size_t)n, nr = r1 - r0;
+    o->part[t] = 0;
+    if (!nr) return;
+    float *P = o->w->probs + r0 * (size_t)V;
+    for (size_t i = 0; i < nr; i++) memcpy(P + i * (size_t)V, o->m->bo, (size_t)V * sizeof *P);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nr, V, H, 1.0f, o->top + r0 * (size_t)H, H, o->m->Wo, H, 1.0f,
+                P, V);
+    softmax_rows(P, nr, V);
+    double s = 0;
+    for (size_t i = 0; i < nr; i++) {
+        float p = P[i * (size_t)V + (size_t)o->targets[r0 + i]];
+        s -= log(p > 1e-30f ? p : 1e-30f);
+    }
+    o->part[t] = s;
+    if (!o->grad) return;
+    dlogits_rows(P, o->targets + r0, nr, V, 1.0f / (float)o->TB);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nr, H, V, 1.0f, P, V, o->m->Wo, H, 0.0f,
+                o->w->dh + r0 * (size_t)H, H);
+}
+
+static void out_tokens(void *arg, int t, int n)
+{
+    OutJob *o = arg;
+    const int V = o->m->V, H = o->m->H;
+    int v0 = (int)((size_t)V * (size_t)t / (size_t)n), v1 = (int)((size_t)V * (size_t)(t + 1) / (size_t)n);
+    if (v1 <= v0) return;
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, v1 - v0, H, (int)o->TB, 1.0f, o->w->probs + v0, V, o->top, H, 1.0f,
+                o->w->Wo + (size_t)v0 * (size_t)H, H);
+    colsum_cols(o->w->probs, o->TB, V, v0, v1, o->w->bo);
 }
 
 double rnnlm_loss(const RnnLM *m, RnnLMWork *w, const int32_t *tokens, const int32_t *targets, int T, int B,
                   const float *h0, const float *c0, int grad, float *hT, float *cT)
 {
     const size_t TB = (size_t)T * (size_t)B, BH = (size_t)B * (size_t)m->H;
-    const int V = m->V, E = m->E, H = m->H, L = m->L;
+    const int V = m->V, H = m->H, L = m->L;
     work_fit(w, m, TB);
-    for (size_t i = 0; i < TB; i++) {
-        TZ_ASSERT(tokens[i] >= 0 && tokens[i] < V && targets[i] >= 0 && targets[i] < V);
-        memcpy(w->x0 + i * (size_t)E, m->emb + (size_t)tokens[i] * (size_t)E, (size_t)E * sizeof *w->x0);
-    }
-    /* up the stack: each layer reads the outputs of the one below */
+    for (size_t i = 0; i < TB; i++) TZ_ASSERT(tokens[i] >= 0 && tokens[i] < V && targets[i] >= 0 && targets[i] < V);
+    /* up the stack: each layer reads the outputs of the one below; the first reads the
+     * embedding rows of the tokens (x0 = emb[tokens], which cell_forward_ids looks up itself) */
     for (int l = 0; l < L; l++) {
-        const float *in = l == 0 ? w->x0 : w->cache[l - 1].h + BH;
-        cell_forward(&m->cell[l], in, T, B, h0 ? h0 + (size_t)l * BH : NULL,
-                     c0 && m->kind == TZ_CELL_LSTM ? c0 + (size_t)l * BH : NULL, &w->cache[l]);
+        const float *h0l = h0 ? h0 + (size_t)l * BH : NULL, *c0l = c0 && m->kind == TZ_CELL_LSTM ? c0 + (size_t)l * BH : NULL;
+        if (l == 0) cell_forward_ids(&m->cell[0], m->emb, V, tokens, T, B, h0l, c0l, &w->cache[0]);
+        else cell_forward(&m->cell[l], w->cache[l - 1].h + BH, T, B, h0l, c0l, &w->cache[l]);
         if (hT) memcpy(hT + (size_t)l * BH, w->cache[l].h + TB * (size_t)H, BH * sizeof *hT);
         if (cT && m->kind == TZ_CELL_LSTM) memcpy(cT + (size_t)l * BH, w->cache[l].c + TB * (size_t)H, BH * sizeof *cT);
     }
-    const float *top = w->cache[L - 1].h + BH;
-    /* logits = top · Woᵀ + bo, then the softmax */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)TB, V, H, 1.0f, top, H, m->Wo, H, 0.0f, w->probs, V);
-    for (size_t i = 0; i < TB; i++)
-        for (int j = 0; j < V; j++) w->probs[i * (size_t)V + (size_t)j] += m->bo[j];
-    softmax_rows(w->probs, TB, V);
+    /* logits = bo + top · Woᵀ, the softmax, the loss; with the gradient ∂loss/∂logits = (p −
+     * onehot) / TB in place, dh = ∂logits Wo, dWo += ∂logitsᵀ top, dbo += Σ ∂logits */
+    OutJob oj = { .m = m, .w = w, .targets = targets, .top = w->cache[L - 1].h + BH, .TB = TB, .grad = grad };
+    int want = TB * (size_t)V * (size_t)H >= ((size_t)1 << 20) ? 0 : 1;   /* small: no team */
+    int nth = want == 1 ? 1 : 8;
+    for (int t = 0; t < 8; t++) oj.part[t] = 0;
+    cell_team_run(out_positions, &oj, want);
     double loss = 0;
-    for (size_t i = 0; i < TB; i++) {
-        float p = w->probs[i * (size_t)V + (size_t)targets[i]];
-        loss -= log(p > 1e-30f ? p : 1e-30f);
-    }
+    for (int t = 0; t < nth; t++) loss += oj.part[t];     /* in thread order: the same every run */
     loss /= (double)TB;
     if (!grad) return loss;
-
-    /* ∂loss/∂logits = (p − onehot) / TB, in place */
-    const float inv = 1.0f / (float)TB;
-    for (size_t i = 0; i < TB; i++) {
-        float *d = w->probs + i * (size_t)V;
-        d[targets[i]] -= 1.0f;
-        for (int j = 0; j < V; j++) { d[j] *= inv; w->bo[j] += d[j]; }
-    }
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, V, H, (int)TB, 1.0f, w->probs, V, top, H, 1.0f, w->Wo, H);
+    cell_team_run(out_tokens, &oj, want);
     float *dh = w->dh, *dx = w->dx;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)TB, H, V, 1.0f, w->probs, V, m->Wo, H, 0.0f, dh, H);
-    /* down the stack: a layer's dx is the dh of the layer below */
-    for (int l = L - 1; l >= 0; l--) {
-        const float *in = l == 0 ? w->x0 : w->cache[l - 1].h + BH;
-        cell_backward(&m->cell[l], in, &w->cache[l], dh, NULL, NULL, &w->cell[l], dx, NULL, NULL);
+    /* down the stack: a layer's dx is the dh of the layer below; the first layer adds its input
+     * gradient straight into the embedding rows that were looked up */
+    for (int l = L - 1; l >= 1; l--) {
+        cell_backward(&m->cell[l], w->cache[l - 1].h + BH, &w->cache[l], dh, NULL, NULL, &w->cell[l], dx, NULL, NULL);
         float *t = dh; dh = dx; dx = t;
     }
-    for (size_t i = 0; i < TB; i++) {   /* the embedding rows that were looked up */
-        float *g = w->emb + (size_t)tokens[i] * (size_t)E;
-        const float *d = dh + i * (size_t)E;
-        for (int j = 0; j < E; j++) g[j] += d[j];
-    }
+    cell_backward_ids(&m->cell[0], m->emb, V, tokens, &w->cache[0], dh, NULL, NULL, &w->cell[0], w->emb, NULL, NULL);
     return loss;
 }
 
@@ -376,6 +433,11 @@ static double eval_loss(const RnnLM *m, RnnLMWork *w, const int32_t *ids, size_t
     return steps ? sum / (double)steps : NAN;
 }
 
+static int out_of_time(const RnnTrainConfig *cfg, double t0)
+{
+    return cfg->max_seconds > 0 && tz_now() - t0 >= cfg->max_seconds;
+}
+
 int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cfg, RnnTrainStats *st, Job *job,
                 TzErr *e)
 {
@@ -403,13 +465,13 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
     float *h = tz_malloc(LBH * sizeof *h), *c = tz_malloc(LBH * sizeof *c);
     double recent = 0, last[20];
     long nrecent = 0;
-    for (int ep = 0; ep < cfg->epochs && !job_cancelled(job) && st->steps < total; ep++) {
+    for (int ep = 0; ep < cfg->epochs && !job_cancelled(job) && st->steps < total && !out_of_time(cfg, t0); ep++) {
         memset(h, 0, LBH * sizeof *h);     /* each epoch starts every stream from zero */
         memset(c, 0, LBH * sizeof *c);
         double sum = 0;
         size_t s;
         for (s = 0; s < steps; s++) {
-            if (job_cancelled(job) || st->steps >= total) break;
+            if (job_cancelled(job) || st->steps >= total || out_of_time(cfg, t0)) break;
             batch_at(ids, slice, T, B, s, x, y);
             optim_zero_grad(&o);
             /* the states carry over from the previous step (a constant for the gradient) */
@@ -488,36 +550,6 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
 
 static const char CK_MAGIC[8] = "TZRNNLM";   /* with its NUL: 8 bytes */
 
-typedef struct {
-    unsigned char *b;
-    size_t n, cap;
-} Buf;
-
-static void put(Buf *b, const void *p, size_t n)
-{
-    if (b->n + n > b->cap) {
-        b->cap = (b->n + n) * 2;
-        b->b = tz_realloc(b->b, b->cap);
-    }
-    memcpy(b->b + b->n, p, n);
-    b->n += n;
-}
-
-static void put_u32(Buf *b, uint32_t v)
-{
-    unsigned char x[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
-    put(b, x, 4);
-}
-
-static void put_f32s(Buf *b, const float *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        uint32_t v;
-        memcpy(&v, &p[i], 4);
-        put_u32(b, v);
-    }
-}
-
 /* Each tensor of the model, in the file's order. */
 typedef struct { float *p; size_t n; const char *name; } Tensor;
 
@@ -538,28 +570,20 @@ static int tensors_of(const RnnLM *m, Tensor *t)
     return k;
 }
 
-static int write_buf(FILE *f, void *ud, TzErr *e)
-{
-    (void)e;
-    const Buf *b = ud;
-    fwrite(b->b, 1, b->n, f);
-    return 0;
-}
-
 int rnnlm_save(const RnnLM *m, const CharStream *toks, TzLang lang, const char *path, TzErr *e)
 {
     const Vocab *chars = &toks->chars;
     TZ_ASSERT(chars->size == (size_t)m->V);
-    Buf b = { 0 };
-    put(&b, CK_MAGIC, 8);
-    put_u32(&b, 2);
-    put_u32(&b, (uint32_t)m->kind);
-    put_u32(&b, (uint32_t)m->V);
-    put_u32(&b, (uint32_t)m->E);
-    put_u32(&b, (uint32_t)m->H);
-    put_u32(&b, (uint32_t)m->L);
-    put_u32(&b, toks->word ? 1u : 0u);
-    put_u32(&b, (uint32_t)lang);
+    CkBuf b = { 0 };
+    ck_put(&b, CK_MAGIC, 8);
+    ck_put_u32(&b, 2);
+    ck_put_u32(&b, (uint32_t)m->kind);
+    ck_put_u32(&b, (uint32_t)m->V);
+    ck_put_u32(&b, (uint32_t)m->E);
+    ck_put_u32(&b, (uint32_t)m->H);
+    ck_put_u32(&b, (uint32_t)m->L);
+    ck_put_u32(&b, toks->word ? 1u : 0u);
+    ck_put_u32(&b, (uint32_t)lang);
     for (size_t i = 0; i < chars->size; i++) {
         const char *w = vocab_word(chars, i);
         size_t wl = strlen(w);
@@ -568,29 +592,16 @@ int rnnlm_save(const RnnLM *m, const CharStream *toks, TzLang lang, const char *
             return tz_errf(e, TZ_E_ARG, "%zu. sözcük 255 bayttan uzun; kaydedilemez.", "token %zu is longer than 255 bytes; it cannot be saved.", i);
         }
         unsigned char len = (unsigned char)wl;
-        put(&b, &len, 1);
-        put(&b, w, len);
+        ck_put(&b, &len, 1);
+        ck_put(&b, w, len);
     }
     Tensor t[3 + 4 * RNNLM_MAX_LAYERS];
     int nt = tensors_of(m, t);
-    for (int i = 0; i < nt; i++) put_f32s(&b, t[i].p, t[i].n);
-    put_u32(&b, tz_crc32(0, b.b, b.n));
-    int rc = tz_save_atomic(path, write_buf, &b, e);
-    free(b.b);
-    return rc;
+    for (int i = 0; i < nt; i++) ck_put_f32s(&b, t[i].p, t[i].n);
+    return ck_save(&b, path, e);
 }
 
-int rnnlm_is_checkpoint(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    char head[8] = { 0 };
-    size_t got = fread(head, 1, 8, f);
-    fclose(f);
-    return got == 8 && memcmp(head, CK_MAGIC, 8) == 0;
-}
-
-static uint32_t get_u32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+int rnnlm_is_checkpoint(const char *path) { return ck_has_magic(path, CK_MAGIC); }
 
 int rnnlm_load(RnnLM *m, CharStream *toks, TzLang *lang, const char *path, TzErr *e)
 {
@@ -612,8 +623,8 @@ int rnnlm_load(RnnLM *m, CharStream *toks, TzLang *lang, const char *path, TzErr
                      "'%s' is not a tezgah language-model file (no TZRNNLM magic at the start, or only %zu bytes).", path, n);
         goto fail;
     }
-    uint32_t version = get_u32(d + 8), kind = get_u32(d + 12), V = get_u32(d + 16), E = get_u32(d + 20),
-             H = get_u32(d + 24), L = get_u32(d + 28);
+    uint32_t version = ck_u32(d + 8), kind = ck_u32(d + 12), V = ck_u32(d + 16), E = ck_u32(d + 20),
+             H = ck_u32(d + 24), L = ck_u32(d + 28);
     if (version != 1 && version != 2)
         BAD(8, "sürüm %u; bu tezgah 1 ve 2'yi okur.", "version %u; this tezgah reads versions 1 and 2.", version);
     if (kind > 2) BAD(12, "hücre türü %u (0 rnn, 1 lstm, 2 gru olmalı).", "cell kind %u (must be 0 rnn, 1 lstm, 2 gru).", kind);
@@ -625,8 +636,8 @@ int rnnlm_load(RnnLM *m, CharStream *toks, TzLang *lang, const char *path, TzErr
     uint32_t level = 0, lg = 0;
     if (version >= 2) {
         if (n < 40) BAD(32, "başlık kesik (%zu bayt).", "the header is cut short (%zu bytes).", n);
-        level = get_u32(d + 32);
-        lg = get_u32(d + 36);
+        level = ck_u32(d + 32);
+        lg = ck_u32(d + 36);
         if (level > 1) BAD(32, "düzey %u (0 karakter, 1 sözcük olmalı).", "level %u (must be 0 characters, 1 words).", level);
         if (lg > 1) BAD(36, "dil %u (0 en, 1 tr olmalı).", "language %u (must be 0 en, 1 tr).", lg);
         off = 40;
@@ -655,16 +666,15 @@ int rnnlm_load(RnnLM *m, CharStream *toks, TzLang *lang, const char *path, TzErr
     if (n - off != floats * 4 + 4)
         BAD(off, "tensörler %zu bayt olmalı, dosyada %zu bayt kaldı (kesik ya da fazla).",
             "the tensors should take %zu bytes, the file has %zu left (truncated or extra).", floats * 4 + 4, n - off);
-    uint32_t want = get_u32(d + n - 4), got = tz_crc32(0, d, n - 4);
-    if (want != got) BAD(n - 4, "CRC uymuyor (%08x, hesaplanan %08x): dosya bozulmuş.", "CRC mismatch (%08x, computed %08x): the file is damaged.", want, got);
+    uint32_t want, got;
+    if (!ck_crc_ok(d, n, &want, &got)) BAD(n - 4, "CRC uymuyor (%08x, hesaplanan %08x): dosya bozulmuş.", "CRC mismatch (%08x, computed %08x): the file is damaged.", want, got);
     rnnlm_init(m, (CellKind)kind, (int)V, (int)E, (int)H, (int)L, 0);
     Tensor t[3 + 4 * RNNLM_MAX_LAYERS];
     int nt = tensors_of(m, t);
-    for (int i = 0; i < nt; i++)
-        for (size_t j = 0; j < t[i].n; j++, off += 4) {
-            uint32_t v = get_u32(d + off);
-            memcpy(&t[i].p[j], &v, 4);
-        }
+    for (int i = 0; i < nt; i++) {
+        ck_f32s(d + off, t[i].p, t[i].n);
+        off += 4 * t[i].n;
+    }
 #undef BAD
     tz_file_unmap(&f);
     return 0;

@@ -97,6 +97,8 @@ typedef struct {
     int sgd;                /* 1: SGD with momentum 0.9 instead of Adam (the default) */
     long max_steps;         /* stop after this many steps (0 = the whole epochs): a short,
                                repeatable run for a class or a lesson */
+    double max_seconds;     /* stop after this long (0 = no limit): `compare` trains every kind
+                               for the same time */
     double val_frac;        /* the last part of the stream held out for perplexity */
 } RnnTrainConfig;
 

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include "core/err.h"
 #include "core/job.h"
+#include "core/vocab.h"
 #include "nn/optim.h"
 #include "nn/recurrent.h"
 
@@ -46,6 +47,10 @@ typedef struct {
 void seqclf_init(SeqClf *m, CellKind kind, int V, int E, int H, int L, int K, uint64_t seed);
 void seqclf_free(SeqClf *m);                        /* safe on a zeroed struct */
 size_t seqclf_nparams(const SeqClf *m);
+/* Bytes training would take (parameters, gradients, Adam's moments, the last good copy, the
+ * validation's work space, and the activations of a T × B batch): the REPL refuses a config
+ * that cannot fit, before allocating. */
+size_t seqclf_mem_estimate(CellKind kind, size_t V, size_t E, size_t H, size_t L, size_t K, size_t T, size_t B);
 void seqclf_work_init(SeqClfWork *w, const SeqClf *m);
 void seqclf_work_free(SeqClfWork *w);               /* safe on a zeroed struct */
 void seqclf_zero_grad(SeqClfWork *w, const SeqClf *m);
@@ -59,6 +64,11 @@ double seqclf_loss(const SeqClf *m, SeqClfWork *w, const int32_t *tokens, const 
 
 /* The class probabilities (K) of one sequence of n tokens. */
 void seqclf_predict(const SeqClf *m, SeqClfWork *w, const int32_t *tokens, int n, float *probs);
+
+/* What the network thinks as it reads: the probability of class cls after each prefix
+ * tokens[0..t] (n values; the last is seqclf_predict's). On the DNA task it jumps where the
+ * motif ends: where the model "found" it. */
+void seqclf_trace(const SeqClf *m, SeqClfWork *w, const int32_t *tokens, int n, int cls, float *p);
 
 /* The vanishing gradient, measured: for one sequence of T tokens with its label, the norm
  * ‖∂L/∂h_t‖ of the top layer's state at every step t = 0..T−1 (the loss is at the last step,
@@ -78,7 +88,7 @@ void seqset_free(SeqSet *s);                        /* safe on a zeroed struct *
 
 typedef struct {
     int B, epochs;
-    OptKind optim;                  /* OPT_ADAM or OPT_SGD */
+    OptKind optim;                  /* OPT_ADAM or OPT_SGD (with momentum 0.9) */
     float lr, clip;                 /* clip: global gradient norm (0 = none) */
     uint64_t seed;                  /* the order the sequences are visited in */
     double max_seconds;             /* stop after this long (0 = no limit): `compare` trains
@@ -91,7 +101,8 @@ typedef struct {
     long steps;
     double seconds;
     int finished;                   /* 0 when stopped early (Ctrl-C, time limit, NaN) */
-    int diverged;                   /* the loss or a gradient became NaN/Inf: training stopped
+    int diverged;                   /* the loss or a gradient became NaN/Inf (or the recent loss
+                                       passed 20·ln K, twenty times guessing): training stopped
                                        and the model is the last finite one */
 } SeqTrainStats;
 
@@ -104,5 +115,24 @@ int seqclf_train(SeqClf *m, const SeqSet *train, const SeqSet *val, const SeqTra
 
 /* Accuracy and mean loss over a set. */
 double seqclf_accuracy(const SeqClf *m, const SeqSet *s, double *mean_loss);
+
+/* --- checkpoints ------------------------------------------------------------------------------- */
+
+/* tezgah's checkpoint of a classifier, little-endian:
+ *   "TZSEQCLF"  u32 version (1)  u32 kind, V, E, H, L, K                        (36 bytes)
+ *   u32 length + bytes: meta, ≤ 1024 bytes of UTF-8 the engine does not read (the REPL keeps
+ *                       the task there: how text becomes tokens, the DNA motif, …)
+ *   V tokens:  u32 length (1–1024) + UTF-8 bytes, all different
+ *   K labels:  u32 length (1–256) + UTF-8 bytes, all different
+ *   float32 tensors in order: emb (V×E), Wo (K×H), bo (K), then per layer W, U, b, bu
+ *   u32 CRC-32 of everything before it
+ * Written atomically. Loading checks every field against the file size before allocating and
+ * names the byte of anything wrong; words and labels come back in their id order. */
+#define SEQCLF_META_MAX 1024
+int seqclf_save(const SeqClf *m, const Vocab *words, const Vocab *labels, const char *meta, const char *path,
+                TzErr *e);
+/* meta receives the meta string (NUL-terminated; meta_cap ≥ SEQCLF_META_MAX + 1). */
+int seqclf_load(SeqClf *m, Vocab *words, Vocab *labels, char *meta, size_t meta_cap, const char *path, TzErr *e);
+int seqclf_is_checkpoint(const char *path);
 
 #endif

@@ -77,4 +77,27 @@ void cell_backward(const Cell *c, const float *x, const CellCache *k, const floa
 void cell_backward_ex(const Cell *c, const float *x, const CellCache *k, const float *dh, const float *dhT,
                       const float *dcT, Cell *g, float *dx, float *dh0, float *dc0, float *dh_total);
 
+/* A first layer whose input is an embedding lookup: x_t[b] = emb[ids[t·B + b]] (emb is V × I).
+ * The same numbers as cell_forward / cell_backward on the looked-up rows (up to the order of
+ * float sums); what changes is the cost. When the table is smaller than the batch (V < T·B, a
+ * character model) the input side is projected once per table row (emb Wᵀ, V × G·H) and looked
+ * up, and backward first sums the gradients of the positions by token (S, V × G·H), then
+ * dW += Sᵀ emb and demb += S W: two products of V rows instead of T·B. demb (V × I, may be
+ * NULL) receives the embedding's gradient, added. */
+void cell_forward_ids(const Cell *c, const float *emb, int V, const int32_t *ids, int T, int B, const float *h0,
+                      const float *c0, CellCache *k);
+void cell_backward_ids(const Cell *c, const float *emb, int V, const int32_t *ids, const CellCache *k, const float *dh,
+                       const float *dhT, const float *dcT, Cell *g, float *demb, float *dh0, float *dc0);
+
+/* Threads: a pass over a batch big enough to pay for it (B ≥ 4, a step's product ≥ 2¹⁹
+ * multiply-adds) splits the hidden units between a team of threads; generation (B = 1) and
+ * small cells run on the caller. At most n threads (0, the default: one per core, at most 8;
+ * 1: never more than the caller). The numbers do not depend on it beyond float rounding. */
+void cell_set_threads(int n);
+/* The same team for a model's own parallel loops around the cells (the language model's output
+ * layer), so that one pool does all the work: fn(arg, t, n) for t = 0..n−1 on n threads, n at
+ * most want (0: as many as cell_set_threads allows), n = 1 on the caller when the team is busy.
+ * OpenBLAS runs single-threaded meanwhile. */
+void cell_team_run(void (*fn)(void *arg, int t, int n), void *arg, int want);
+
 #endif
