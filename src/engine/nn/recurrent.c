@@ -423,6 +423,20 @@ static pthread_mutex_t team_mu = PTHREAD_MUTEX_INITIALIZER;
 static Team *team;          /* started on first use, kept for the life of the process */
 static Team *old_teams[8];  /* teams replaced by bigger ones (cell_set_threads): left running, idle */
 static atomic_int team_max; /* cell_set_threads; 0 = one per core */
+static pthread_once_t team_once = PTHREAD_ONCE_INIT;
+
+/* A child of fork() has none of the team's threads: it starts a team of its own when it needs one
+ * (the parent's stays reachable, in orphan, for leak checkers). */
+static Team *orphan;
+
+static void team_forget(void)
+{
+    if (team) orphan = team;
+    team = NULL;
+    pthread_mutex_init(&team_mu, NULL);
+}
+
+static void team_register_fork(void) { pthread_atfork(NULL, NULL, team_forget); }
 
 void cell_set_threads(int n) { atomic_store(&team_max, n < 0 ? 0 : n); }
 
@@ -546,6 +560,7 @@ static void team_trampoline(void *arg, int tid, int nth)
 static void team_run(PoolFn fn, void *arg, int want, Barrier *bar)
 {
     Team *tm = NULL;
+    if (want > 1) pthread_once(&team_once, team_register_fork);
     if (want > 1 && pthread_mutex_trylock(&team_mu) == 0) {
         if (!team || team->n < want) {
             /* a bigger team: the old one's threads sleep on for good (this happens once or

@@ -29,7 +29,11 @@
 static inline float vexp(float x)
 {
     x = x > 88.0f ? 88.0f : x < -87.0f ? -87.0f : x;
-    float fx = x * 1.44269504088896341f + 0.5f;
+    /* a NaN passes every comparison above as false and would reach the float → int conversion,
+       which is undefined for it: the exponent is taken from 0 instead, and the NaN still comes
+       out through r (a diverging model must show NaN, not some number) */
+    float xs = x == x ? x : 0.0f;
+    float fx = xs * 1.44269504088896341f + 0.5f;
     int n = (int)(fx + 128.0f) - 128;                        /* floor, for fx > −128 */
     float nf = (float)n;
     float r = x - nf * 0.693359375f + nf * 2.12194440e-4f;   /* x − n·ln 2, ln 2 in two parts */
