@@ -63,22 +63,6 @@ static uint64_t lcg(uint64_t *r)
     return *r >> 33;
 }
 
-/* The model's tensors and their gradients, for the optimiser (as rnnlm_train does). */
-static void add_params(Optim *o, RnnLM *m, RnnLMWork *w)
-{
-    optim_add(o, m->emb, w->emb, (size_t)m->V * (size_t)m->E);
-    optim_add(o, m->Wo, w->Wo, (size_t)m->V * (size_t)m->H);
-    optim_add(o, m->bo, w->bo, (size_t)m->V);
-    for (int l = 0; l < m->L; l++) {
-        Cell *c = &m->cell[l], *g = &w->cell[l];
-        size_t GH = (size_t)c->G * (size_t)c->H;
-        optim_add(o, c->W, g->W, GH * (size_t)c->In);
-        optim_add(o, c->U, g->U, GH * (size_t)c->H);
-        optim_add(o, c->b, g->b, GH);
-        optim_add(o, c->bu, g->bu, GH);
-    }
-}
-
 static int kind_of(const char *s, CellKind *k)
 {
     if (!strcmp(s, "rnn")) *k = TZ_CELL_RNN;
@@ -104,7 +88,7 @@ static int run_train(int argc, char **argv, CellKind kind)
     rnnlm_work_init(&w, &m);
     Optim o;
     optim_init(&o, OPT_ADAM, 1e-3f);
-    add_params(&o, &m, &w);
+    rnnlm_add_params(&o, &m, &w);
     size_t TB = (size_t)T * (size_t)B, LBH = (size_t)L * (size_t)B * (size_t)H;
     int32_t *x = malloc(TB * sizeof *x), *y = malloc(TB * sizeof *y);
     float *h = calloc(LBH, sizeof *h), *c = calloc(LBH, sizeof *c);

@@ -25,10 +25,7 @@ void rnnlm_init(RnnLM *m, CellKind kind, int V, int E, int H, int L, uint64_t se
     m->Wo = tz_malloc((size_t)V * (size_t)H * sizeof *m->Wo);
     nn_fill_uniform(m->Wo, (size_t)V * (size_t)H, 1.0f / sqrtf((float)H), &r);
     m->bo = tz_calloc((size_t)V, sizeof *m->bo);
-    for (int l = 0; l < L; l++) {
-        cell_alloc(&m->cell[l], kind, l == 0 ? E : H, H);
-        cell_init(&m->cell[l], seed + 1000 * (uint64_t)(l + 1));
-    }
+    cell_stack_init(m->cell, kind, E, H, L, seed);
 }
 
 void rnnlm_free(RnnLM *m)
@@ -52,7 +49,7 @@ double rnnlm_train_bytes(CellKind kind, int V, int E, int H, int L, int T, int B
     double G = kind == TZ_CELL_LSTM ? 4 : kind == TZ_CELL_GRU ? 3 : 1, params = (double)V * E + (double)V * H + V;
     for (int l = 0; l < L; l++) params += G * H * ((l ? H : E) + H + 2);
     double TB = (double)T * B;
-    double acts = TB * E + 2 * TB * V + 2 * TB * (E > H ? E : H)           /* x0, logits/probs, dh, dx */
+    double acts = 2 * TB * V + 2 * TB * (E > H ? E : H)                    /* logits/probs, dh, dx */
                 + L * ((TB + B) * H * 2 + TB * G * H * 2 + TB * H);      /* h, c, gates, ∂gates, GRU's un */
     return 4.0 * (4 * params + acts);
 }
@@ -70,7 +67,7 @@ void rnnlm_work_free(RnnLMWork *w)
 {
     free(w->emb); free(w->Wo); free(w->bo);
     for (int l = 0; l < RNNLM_MAX_LAYERS; l++) { cell_free(&w->cell[l]); cell_cache_free(&w->cache[l]); }
-    free(w->x0); free(w->probs); free(w->dh); free(w->dx);
+    free(w->probs); free(w->dh); free(w->dx);
     memset(w, 0, sizeof *w);
 }
 
@@ -86,8 +83,7 @@ static void work_fit(RnnLMWork *w, const RnnLM *m, size_t TB)
 {
     if (w->cap >= TB) return;
     size_t D = (size_t)(m->E > m->H ? m->E : m->H);
-    free(w->x0); free(w->probs); free(w->dh); free(w->dx);
-    w->x0 = NULL;           /* not needed: the first layer looks its rows up itself (cell_forward_ids) */
+    free(w->probs); free(w->dh); free(w->dx);
     w->probs = tz_malloc(TB * (size_t)m->V * sizeof *w->probs);
     w->dh = tz_malloc(TB * D * sizeof *w->dh);
     w->dx = tz_malloc(TB * D * sizeof *w->dx);
@@ -386,20 +382,12 @@ size_t charstream_encode(const CharStream *s, const char *text, int32_t *out, si
     return n;
 }
 
-/* The parameters of m and their gradients in w, for the optimiser. */
-static void add_params(Optim *o, RnnLM *m, RnnLMWork *w)
+void rnnlm_add_params(Optim *o, RnnLM *m, RnnLMWork *w)
 {
     optim_add(o, m->emb, w->emb, (size_t)m->V * (size_t)m->E);
     optim_add(o, m->Wo, w->Wo, (size_t)m->V * (size_t)m->H);
     optim_add(o, m->bo, w->bo, (size_t)m->V);
-    for (int l = 0; l < m->L; l++) {
-        Cell *c = &m->cell[l], *g = &w->cell[l];
-        size_t GH = (size_t)c->G * (size_t)c->H;
-        optim_add(o, c->W, g->W, GH * (size_t)c->In);
-        optim_add(o, c->U, g->U, GH * (size_t)c->H);
-        optim_add(o, c->b, g->b, GH);
-        optim_add(o, c->bu, g->bu, GH);
-    }
+    cell_stack_add_params(o, m->cell, w->cell, m->L);
 }
 
 /* B streams over ids[0..n): stream b is the b-th of B equal slices; step s reads T tokens of
@@ -456,7 +444,7 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
     Optim o;
     optim_init(&o, cfg->sgd ? OPT_SGD : OPT_ADAM, cfg->lr);
     if (cfg->sgd) o.momentum = 0.9f;
-    add_params(&o, m, &w);
+    rnnlm_add_params(&o, m, &w);
     float *backup = tz_malloc(optim_nparams(&o) * sizeof *backup);
     size_t steps = (slice - 1) / (size_t)T, LBH = (size_t)m->L * (size_t)B * (size_t)m->H;
     long total = (long)steps * cfg->epochs;

@@ -4,7 +4,7 @@
  *
  * Shapes (T steps, B sequences, V tokens, E embedding size, H hidden units, L layers):
  *     tokens   T × B          ids
- *     x0       T × B × E      emb[tokens]
+ *     x0       T × B × E      emb[tokens] (never stored: the first layer reads the rows)
  *     h^l      T × B × H      the output of layer l (the input of layer l + 1)
  *     logits   T·B × V        h^L · Woᵀ + bo
  *     loss     mean over T·B of −log softmax(logits)[next token]
@@ -20,6 +20,7 @@
 #include "core/err.h"
 #include "core/job.h"
 #include "core/vocab.h"
+#include "nn/optim.h"
 #include "nn/recurrent.h"
 
 #define RNNLM_MAX_LAYERS 4
@@ -38,7 +39,6 @@ typedef struct {
     float *emb, *Wo, *bo;
     Cell cell[RNNLM_MAX_LAYERS];
     CellCache cache[RNNLM_MAX_LAYERS];
-    float *x0;                      /* T × B × E */
     float *probs;                   /* T·B × V softmax */
     float *dh, *dx;                 /* scratch: T × B × max(E, H) */
     size_t cap;                     /* T·B the buffers hold */
@@ -54,6 +54,8 @@ double rnnlm_train_bytes(CellKind kind, int V, int E, int H, int L, int T, int B
 void rnnlm_work_init(RnnLMWork *w, const RnnLM *m);
 void rnnlm_work_free(RnnLMWork *w);                 /* safe on a zeroed struct */
 void rnnlm_zero_grad(RnnLMWork *w, const RnnLM *m);
+/* The parameters of m and their gradients in w, for an optimiser. */
+void rnnlm_add_params(Optim *o, RnnLM *m, RnnLMWork *w);
 
 /* The loss of predicting targets (T × B) from tokens (T × B), starting each layer from the
  * states in h0/c0 (L × B × H each; NULL = zeros). With grad, the gradients are added into w.

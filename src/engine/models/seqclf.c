@@ -30,10 +30,7 @@ void seqclf_init(SeqClf *m, CellKind kind, int V, int E, int H, int L, int K, ui
     m->Wo = tz_malloc((size_t)K * (size_t)H * sizeof *m->Wo);
     nn_fill_uniform(m->Wo, (size_t)K * (size_t)H, 1.0f / sqrtf((float)H), &r);
     m->bo = tz_calloc((size_t)K, sizeof *m->bo);
-    for (int l = 0; l < L; l++) {
-        cell_alloc(&m->cell[l], kind, l == 0 ? E : H, H);
-        cell_init(&m->cell[l], seed + 1000 * (uint64_t)(l + 1));
-    }
+    cell_stack_init(m->cell, kind, E, H, L, seed);
 }
 
 void seqclf_free(SeqClf *m)
@@ -97,14 +94,7 @@ void seqclf_add_params(Optim *o, SeqClf *m, SeqClfWork *w)
     optim_add(o, m->emb, w->emb, (size_t)m->V * (size_t)m->E);
     optim_add(o, m->Wo, w->Wo, (size_t)m->K * (size_t)m->H);
     optim_add(o, m->bo, w->bo, (size_t)m->K);
-    for (int l = 0; l < m->L; l++) {
-        Cell *c = &m->cell[l], *g = &w->cell[l];
-        size_t GH = (size_t)c->G * (size_t)c->H;
-        optim_add(o, c->W, g->W, GH * (size_t)c->In);
-        optim_add(o, c->U, g->U, GH * (size_t)c->H);
-        optim_add(o, c->b, g->b, GH);
-        optim_add(o, c->bu, g->bu, GH);
-    }
+    cell_stack_add_params(o, m->cell, w->cell, m->L);
 }
 
 /* Grow the scratch buffers to T·B rows: x0 (T·B × E), dh and dx (T·B × max(E, H)), and probs

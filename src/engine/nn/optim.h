@@ -24,7 +24,7 @@ typedef struct {
 
 typedef enum { OPT_SGD = 0, OPT_ADAM = 1, OPT_ADAMW = 2 } OptKind;
 
-typedef struct {
+typedef struct Optim {
     OptKind kind;
     float lr;
     float momentum;         /* SGD: 0 = plain */

@@ -31,6 +31,7 @@
 
 #include "core/err.h"
 #include "core/pool.h"
+#include "nn/optim.h"
 #include "nn/vmath.h"
 
 static int gates_of(CellKind k) { return k == TZ_CELL_LSTM ? 4 : k == TZ_CELL_GRU ? 3 : 1; }
@@ -862,4 +863,24 @@ void cell_backward_ids(const Cell *c, const float *emb, int V, const int32_t *id
                        const float *dhT, const float *dcT, Cell *g, float *demb, float *dh0, float *dc0)
 {
     backward(c, NULL, emb, V, ids, k, dh, dhT, dcT, g, NULL, demb, dh0, dc0, NULL);
+}
+
+void cell_stack_init(Cell *cells, CellKind kind, int E, int H, int L, uint64_t seed)
+{
+    for (int l = 0; l < L; l++) {
+        cell_alloc(&cells[l], kind, l == 0 ? E : H, H);
+        cell_init(&cells[l], seed + 1000 * (uint64_t)(l + 1));
+    }
+}
+
+void cell_stack_add_params(struct Optim *o, Cell *cells, Cell *grads, int L)
+{
+    for (int l = 0; l < L; l++) {
+        Cell *c = &cells[l], *g = &grads[l];
+        size_t GH = (size_t)c->G * (size_t)c->H;
+        optim_add(o, c->W, g->W, GH * (size_t)c->In);
+        optim_add(o, c->U, g->U, GH * (size_t)c->H);
+        optim_add(o, c->b, g->b, GH);
+        optim_add(o, c->bu, g->bu, GH);
+    }
 }

@@ -48,6 +48,13 @@ void cell_zero(Cell *c);                 /* all weights (and so all gradients) t
 void cell_free(Cell *c);                 /* safe on a zeroed struct */
 size_t cell_nparams(const Cell *c);
 
+/* L stacked cells as every model here builds them: the first reads E inputs, the others the H
+ * outputs of the one below; layer l's weights come from seed + 1000·(l + 1). */
+void cell_stack_init(Cell *cells, CellKind kind, int E, int H, int L, uint64_t seed);
+/* Hand each layer's four tensors (W, U, b, bu) and their gradients in grads to an optimiser. */
+struct Optim;
+void cell_stack_add_params(struct Optim *o, Cell *cells, Cell *grads, int L);
+
 /* What the forward pass keeps for the backward pass (and for `step`: the gates to show). */
 typedef struct {
     int T, B, H, G, kind;
