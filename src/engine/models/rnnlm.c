@@ -13,36 +13,66 @@
 #include "nn/optim.h"
 #include "nn/vmath.h"
 
+void rnn_parts_init(float **emb, float **Wo, float **bo, Cell *cell, CellKind kind, int V, int E, int H, int L, int O,
+                    uint64_t seed)
+{
+    uint64_t r = seed * 0x9E3779B97F4A7C15ULL + 5;
+    *emb = tz_malloc((size_t)V * (size_t)E * sizeof **emb);
+    nn_fill_uniform(*emb, (size_t)V * (size_t)E, 0.5f, &r);
+    *Wo = tz_malloc((size_t)O * (size_t)H * sizeof **Wo);
+    nn_fill_uniform(*Wo, (size_t)O * (size_t)H, 1.0f / sqrtf((float)H), &r);
+    *bo = tz_calloc((size_t)O, sizeof **bo);
+    cell_stack_init(cell, kind, E, H, L, seed);
+}
+
+void rnn_parts_grads(float **emb, float **Wo, float **bo, Cell *cell, const Cell *like, int V, int E, int H, int L,
+                     int O)
+{
+    *emb = tz_calloc((size_t)V * (size_t)E, sizeof **emb);
+    *Wo = tz_calloc((size_t)O * (size_t)H, sizeof **Wo);
+    *bo = tz_calloc((size_t)O, sizeof **bo);
+    for (int l = 0; l < L; l++) cell_alloc(&cell[l], like[l].kind, like[l].In, H);
+}
+
+void rnn_parts_zero(float *emb, float *Wo, float *bo, Cell *cell, int V, int E, int H, int L, int O)
+{
+    memset(emb, 0, (size_t)V * (size_t)E * sizeof *emb);
+    memset(Wo, 0, (size_t)O * (size_t)H * sizeof *Wo);
+    memset(bo, 0, (size_t)O * sizeof *bo);
+    for (int l = 0; l < L; l++) cell_zero(&cell[l]);
+}
+
+void rnn_parts_free(float *emb, float *Wo, float *bo, Cell *cell)
+{
+    free(emb);
+    free(Wo);
+    free(bo);
+    for (int l = 0; l < RNNLM_MAX_LAYERS; l++) cell_free(&cell[l]);
+}
+
+size_t rnn_parts_nparams(const Cell *cell, int V, int E, int H, int L, int O)
+{
+    size_t n = (size_t)V * (size_t)E + (size_t)O * (size_t)H + (size_t)O;
+    for (int l = 0; l < L; l++) n += cell_nparams(&cell[l]);
+    return n;
+}
+
 void rnnlm_init(RnnLM *m, CellKind kind, int V, int E, int H, int L, uint64_t seed)
 {
     TZ_ASSERT(V > 0 && E > 0 && H > 0 && L >= 1 && L <= RNNLM_MAX_LAYERS);
     memset(m, 0, sizeof *m);
     m->kind = kind;
     m->V = V; m->E = E; m->H = H; m->L = L;
-    uint64_t r = seed * 0x9E3779B97F4A7C15ULL + 5;
-    m->emb = tz_malloc((size_t)V * (size_t)E * sizeof *m->emb);
-    nn_fill_uniform(m->emb, (size_t)V * (size_t)E, 0.5f, &r);
-    m->Wo = tz_malloc((size_t)V * (size_t)H * sizeof *m->Wo);
-    nn_fill_uniform(m->Wo, (size_t)V * (size_t)H, 1.0f / sqrtf((float)H), &r);
-    m->bo = tz_calloc((size_t)V, sizeof *m->bo);
-    cell_stack_init(m->cell, kind, E, H, L, seed);
+    rnn_parts_init(&m->emb, &m->Wo, &m->bo, m->cell, kind, V, E, H, L, V, seed);
 }
 
 void rnnlm_free(RnnLM *m)
 {
-    free(m->emb);
-    free(m->Wo);
-    free(m->bo);
-    for (int l = 0; l < RNNLM_MAX_LAYERS; l++) cell_free(&m->cell[l]);
+    rnn_parts_free(m->emb, m->Wo, m->bo, m->cell);
     memset(m, 0, sizeof *m);
 }
 
-size_t rnnlm_nparams(const RnnLM *m)
-{
-    size_t n = (size_t)m->V * (size_t)m->E + (size_t)m->V * (size_t)m->H + (size_t)m->V;
-    for (int l = 0; l < m->L; l++) n += cell_nparams(&m->cell[l]);
-    return n;
-}
+size_t rnnlm_nparams(const RnnLM *m) { return rnn_parts_nparams(m->cell, m->V, m->E, m->H, m->L, m->V); }
 
 double rnnlm_train_bytes(CellKind kind, int V, int E, int H, int L, int T, int B)
 {
@@ -57,26 +87,20 @@ double rnnlm_train_bytes(CellKind kind, int V, int E, int H, int L, int T, int B
 void rnnlm_work_init(RnnLMWork *w, const RnnLM *m)
 {
     memset(w, 0, sizeof *w);
-    w->emb = tz_calloc((size_t)m->V * (size_t)m->E, sizeof *w->emb);
-    w->Wo = tz_calloc((size_t)m->V * (size_t)m->H, sizeof *w->Wo);
-    w->bo = tz_calloc((size_t)m->V, sizeof *w->bo);
-    for (int l = 0; l < m->L; l++) cell_alloc(&w->cell[l], m->kind, m->cell[l].In, m->H);
+    rnn_parts_grads(&w->emb, &w->Wo, &w->bo, w->cell, m->cell, m->V, m->E, m->H, m->L, m->V);
 }
 
 void rnnlm_work_free(RnnLMWork *w)
 {
-    free(w->emb); free(w->Wo); free(w->bo);
-    for (int l = 0; l < RNNLM_MAX_LAYERS; l++) { cell_free(&w->cell[l]); cell_cache_free(&w->cache[l]); }
+    rnn_parts_free(w->emb, w->Wo, w->bo, w->cell);
+    for (int l = 0; l < RNNLM_MAX_LAYERS; l++) cell_cache_free(&w->cache[l]);
     free(w->probs); free(w->dh); free(w->dx);
     memset(w, 0, sizeof *w);
 }
 
 void rnnlm_zero_grad(RnnLMWork *w, const RnnLM *m)
 {
-    memset(w->emb, 0, (size_t)m->V * (size_t)m->E * sizeof *w->emb);
-    memset(w->Wo, 0, (size_t)m->V * (size_t)m->H * sizeof *w->Wo);
-    memset(w->bo, 0, (size_t)m->V * sizeof *w->bo);
-    for (int l = 0; l < m->L; l++) cell_zero(&w->cell[l]);
+    rnn_parts_zero(w->emb, w->Wo, w->bo, w->cell, m->V, m->E, m->H, m->L, m->V);
 }
 
 static void work_fit(RnnLMWork *w, const RnnLM *m, size_t TB)

@@ -44,6 +44,19 @@ typedef struct {
     size_t cap;                     /* T·B the buffers hold */
 } RnnLMWork;
 
+/* The parts every recurrent model of tokens here is made of — an embedding V × E, L stacked
+ * cells, an output layer O × H with O biases — shared by the language model (O = V) and the
+ * classifier (seqclf.c, O = K classes). init: the weights from seed (embedding ±0.5, output
+ * ±1/√H, biases 0, cells as cell_stack_init); grads: zeros of the same shapes; zero: back to
+ * zeros; free: every one of the RNNLM_MAX_LAYERS cells (safe on zeroed parts). */
+void rnn_parts_init(float **emb, float **Wo, float **bo, Cell *cell, CellKind kind, int V, int E, int H, int L, int O,
+                    uint64_t seed);
+void rnn_parts_grads(float **emb, float **Wo, float **bo, Cell *cell, const Cell *like, int V, int E, int H, int L,
+                     int O);
+void rnn_parts_zero(float *emb, float *Wo, float *bo, Cell *cell, int V, int E, int H, int L, int O);
+void rnn_parts_free(float *emb, float *Wo, float *bo, Cell *cell);
+size_t rnn_parts_nparams(const Cell *cell, int V, int E, int H, int L, int O);
+
 void rnnlm_init(RnnLM *m, CellKind kind, int V, int E, int H, int L, uint64_t seed);
 void rnnlm_free(RnnLM *m);                          /* safe on a zeroed struct */
 size_t rnnlm_nparams(const RnnLM *m);

@@ -17,6 +17,7 @@
 #include "core/io.h"
 #include "core/utf8.h"
 #include "formats/ckpt.h"
+#include "models/rnnlm.h"
 
 void seqclf_init(SeqClf *m, CellKind kind, int V, int E, int H, int L, int K, uint64_t seed)
 {
@@ -24,30 +25,16 @@ void seqclf_init(SeqClf *m, CellKind kind, int V, int E, int H, int L, int K, ui
     memset(m, 0, sizeof *m);
     m->kind = kind;
     m->V = V; m->E = E; m->H = H; m->L = L; m->K = K;
-    uint64_t r = seed * 0x9E3779B97F4A7C15ULL + 5;
-    m->emb = tz_malloc((size_t)V * (size_t)E * sizeof *m->emb);
-    nn_fill_uniform(m->emb, (size_t)V * (size_t)E, 0.5f, &r);
-    m->Wo = tz_malloc((size_t)K * (size_t)H * sizeof *m->Wo);
-    nn_fill_uniform(m->Wo, (size_t)K * (size_t)H, 1.0f / sqrtf((float)H), &r);
-    m->bo = tz_calloc((size_t)K, sizeof *m->bo);
-    cell_stack_init(m->cell, kind, E, H, L, seed);
+    rnn_parts_init(&m->emb, &m->Wo, &m->bo, m->cell, kind, V, E, H, L, K, seed);
 }
 
 void seqclf_free(SeqClf *m)
 {
-    free(m->emb);
-    free(m->Wo);
-    free(m->bo);
-    for (int l = 0; l < SEQCLF_MAX_LAYERS; l++) cell_free(&m->cell[l]);
+    rnn_parts_free(m->emb, m->Wo, m->bo, m->cell);
     memset(m, 0, sizeof *m);
 }
 
-size_t seqclf_nparams(const SeqClf *m)
-{
-    size_t n = (size_t)m->V * (size_t)m->E + (size_t)m->K * (size_t)m->H + (size_t)m->K;
-    for (int l = 0; l < m->L; l++) n += cell_nparams(&m->cell[l]);
-    return n;
-}
+size_t seqclf_nparams(const SeqClf *m) { return rnn_parts_nparams(m->cell, m->V, m->E, m->H, m->L, m->K); }
 
 size_t seqclf_mem_estimate(CellKind kind, size_t V, size_t E, size_t H, size_t L, size_t K, size_t T, size_t B)
 {
@@ -67,26 +54,20 @@ size_t seqclf_mem_estimate(CellKind kind, size_t V, size_t E, size_t H, size_t L
 void seqclf_work_init(SeqClfWork *w, const SeqClf *m)
 {
     memset(w, 0, sizeof *w);
-    w->emb = tz_calloc((size_t)m->V * (size_t)m->E, sizeof *w->emb);
-    w->Wo = tz_calloc((size_t)m->K * (size_t)m->H, sizeof *w->Wo);
-    w->bo = tz_calloc((size_t)m->K, sizeof *w->bo);
-    for (int l = 0; l < m->L; l++) cell_alloc(&w->cell[l], m->kind, m->cell[l].In, m->H);
+    rnn_parts_grads(&w->emb, &w->Wo, &w->bo, w->cell, m->cell, m->V, m->E, m->H, m->L, m->K);
 }
 
 void seqclf_work_free(SeqClfWork *w)
 {
-    free(w->emb); free(w->Wo); free(w->bo);
-    for (int l = 0; l < SEQCLF_MAX_LAYERS; l++) { cell_free(&w->cell[l]); cell_cache_free(&w->cache[l]); }
+    rnn_parts_free(w->emb, w->Wo, w->bo, w->cell);
+    for (int l = 0; l < SEQCLF_MAX_LAYERS; l++) cell_cache_free(&w->cache[l]);
     free(w->x0); free(w->dh); free(w->dx); free(w->probs);
     memset(w, 0, sizeof *w);
 }
 
 void seqclf_zero_grad(SeqClfWork *w, const SeqClf *m)
 {
-    memset(w->emb, 0, (size_t)m->V * (size_t)m->E * sizeof *w->emb);
-    memset(w->Wo, 0, (size_t)m->K * (size_t)m->H * sizeof *w->Wo);
-    memset(w->bo, 0, (size_t)m->K * sizeof *w->bo);
-    for (int l = 0; l < m->L; l++) cell_zero(&w->cell[l]);
+    rnn_parts_zero(w->emb, w->Wo, w->bo, w->cell, m->V, m->E, m->H, m->L, m->K);
 }
 
 void seqclf_add_params(Optim *o, SeqClf *m, SeqClfWork *w)

@@ -23,7 +23,7 @@
 #include "nn/optim.h"
 #include "nn/recurrent.h"
 
-#define SEQCLF_MAX_LAYERS 4
+#define SEQCLF_MAX_LAYERS 4            /* = RNNLM_MAX_LAYERS: the two share their parts */
 
 typedef struct {
     CellKind kind;
