@@ -351,6 +351,7 @@ int cmd_generate(Args *a)
         /* words are joined by spaces; a line end ends a sentence */
         if (lm->cs.word && tok[0] != '\n' && !line_start) say(" ");
         say("%s", tok);
+        fflush(stdout);         /* streamed: each token shows as soon as it is drawn */
         line_start = tok[0] == '\n';
         if (i + 1 < n) rnnlm_step(&lm->m, &w, t, h, c, logits);
     }
