@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "nn/optim.h"
+#include "fixture.h"
 #include "tmpdir.h"
 
 #ifndef OPTIM_FIXTURES
@@ -23,31 +24,7 @@ enum { NA = 7, NB = 5, STEPS = 5 };
 
 TestSuite(optim_torch);
 
-/* The values of the tensor called name in the fixture text ("name count v1 v2 …" lines), as
- * doubles; asserts that it is there with want values. */
-static double *tensor(const char *text, const char *name, size_t want)
-{
-    size_t nl = strlen(name);
-    for (const char *p = text; *p;) {
-        if (strncmp(p, name, nl) == 0 && p[nl] == ' ') {
-            char *end;
-            size_t n = strtoul(p + nl + 1, &end, 10);
-            cr_assert_eq(n, want, "%s: %zu values in the fixture, %zu expected", name, n, want);
-            double *v = malloc(n * sizeof *v);
-            for (size_t i = 0; i < n; i++) {
-                const char *s = end;
-                v[i] = strtod(s, &end);
-                cr_assert(end != s, "%s: value %zu unreadable", name, i);
-            }
-            return v;
-        }
-        const char *e = strchr(p, '\n');
-        if (!e) break;
-        p = e + 1;
-    }
-    cr_assert_fail("%s: not in the fixture", name);
-    return NULL;
-}
+static double *tensor(const char *text, const char *name, size_t want) { return fixture_values(text, name, want); }
 
 static void close_to(const char *fix, const char *what, int step, size_t i, double ours, double theirs)
 {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "nn/recurrent.h"
+#include "fixture.h"
 #include "tmpdir.h"
 
 #ifndef RNN_FIXTURES
@@ -23,53 +24,26 @@ enum { T = 5, B = 2, I = 3, H = 4 };
 
 TestSuite(recurrent_torch);
 
-/* The tensor called name in the fixture text ("name count v1 v2 …" lines), as floats;
- * asserts that it is there with want values. */
+/* The tensor called name in the fixture, as floats (the values are float32-exact). */
 static float *tensor(const char *text, const char *name, size_t want)
 {
-    size_t nl = strlen(name);
-    const char *p = text;
-    while (*p) {
-        if (strncmp(p, name, nl) == 0 && p[nl] == ' ') {
-            char *end;
-            size_t n = strtoul(p + nl + 1, &end, 10);
-            cr_assert_eq(n, want, "%s: %zu values in the fixture, %zu expected", name, n, want);
-            float *v = malloc(n * sizeof *v);
-            for (size_t i = 0; i < n; i++) {
-                const char *s = end;
-                v[i] = (float)strtod(s, &end);
-                cr_assert(end != s, "%s: value %zu unreadable", name, i);
-            }
-            return v;
-        }
-        const char *e = strchr(p, '\n');
-        if (!e) break;
-        p = e + 1;
-    }
-    cr_assert_fail("%s: not in the fixture", name);
-    return NULL;
+    double *d = fixture_values(text, name, want);
+    float *v = malloc((want ? want : 1) * sizeof *v);
+    for (size_t i = 0; i < want; i++) v[i] = (float)d[i];
+    free(d);
+    return v;
 }
 
 /* Compare n floats with PyTorch's (read again as doubles, so the float64 reference is not
  * rounded first); names the first index that differs. */
 static void compare(const char *text, const char *cell, const char *name, const float *ours, size_t n)
 {
-    size_t nl = strlen(name);
-    const char *p = text;
-    while (*p && !(strncmp(p, name, nl) == 0 && p[nl] == ' ')) {
-        const char *e = strchr(p, '\n');
-        cr_assert_not_null(e, "%s: %s not in the fixture", cell, name);
-        p = e + 1;
-    }
-    cr_assert(*p, "%s: %s not in the fixture", cell, name);
-    char *end;
-    size_t cnt = strtoul(p + nl + 1, &end, 10);
-    cr_assert_eq(cnt, n, "%s: %s has %zu values in the fixture, %zu here", cell, name, cnt, n);
-    for (size_t i = 0; i < n; i++) {
-        double theirs = strtod(end, &end), o = ours[i];
-        cr_assert(fabs(o - theirs) <= TOL * fmax(1.0, fabs(theirs)), "%s: %s[%zu] is %.9g here, %.9g in PyTorch (diff %.3g)", cell,
-                  name, i, o, theirs, o - theirs);
-    }
+    double *theirs = fixture_values(text, name, n);
+    for (size_t i = 0; i < n; i++)
+        cr_assert(fabs(ours[i] - theirs[i]) <= TOL * fmax(1.0, fabs(theirs[i])),
+                  "%s: %s[%zu] is %.9g here, %.9g in PyTorch (diff %.3g)", cell, name, i, (double)ours[i], theirs[i],
+                  ours[i] - theirs[i]);
+    free(theirs);
 }
 
 static void check_cell(CellKind kind, const char *file, const char *cell)
