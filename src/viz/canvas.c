@@ -717,3 +717,20 @@ int canvas_save_png(const Canvas *c, const char *path, TzErr *e)
 {
     return tz_save_atomic(path, png_write, (void *)c, e);
 }
+
+void canvas_rect_outline(Canvas *c, float x0, float y0, float x1, float y1, float width, Rgba colour)
+{
+    canvas_line(c, x0, y0, x1, y0, width, colour);
+    canvas_line(c, x1, y0, x1, y1, width, colour);
+    canvas_line(c, x1, y1, x0, y1, width, colour);
+    canvas_line(c, x0, y1, x0, y0, width, colour);
+}
+
+float canvas_text_fit(Canvas *c, Font *f, float x, float y, float px, const char *s, float max_w, int align, Rgba colour)
+{
+    char buf[512];
+    float w = font_fit(f, px, s, max_w, buf, sizeof buf);
+    float at = align == 0 ? x : align == 1 ? x - w / 2 : x - w;
+    canvas_text(c, f, at, y, px, buf, colour);
+    return w;
+}

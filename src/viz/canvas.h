@@ -40,6 +40,8 @@ void canvas_fill_rect(Canvas *c, float x0, float y0, float x1, float y1, Rgba co
 void canvas_line(Canvas *c, float x0, float y0, float x1, float y1, float width, Rgba colour);
 void canvas_disc(Canvas *c, float cx, float cy, float r, Rgba colour);
 /* A line from (x0,y0) to (x1,y1) with a filled triangular head of length `head` at the end. */
+/* The outline of a rectangle, lines of the given width. */
+void canvas_rect_outline(Canvas *c, float x0, float y0, float x1, float y1, float width, Rgba colour);
 void canvas_arrow(Canvas *c, float x0, float y0, float x1, float y1, float width, float head, Rgba colour);
 
 /* Fonts.
@@ -71,6 +73,9 @@ float canvas_text(Canvas *c, Font *f, float x, float y, float px, const char *ut
 /* Draw utf8 turned 90° anticlockwise, running from bottom to top (column labels, y-axis
  * titles): its baseline is the vertical line at x, it starts at y and the tops of the
  * letters point left. Returns the y after the last glyph (y minus the text's width). */
+/* Draw s shortened to max_w (font_fit) with its left end (align 0), centre (1) or right end (2)
+ * at x; returns the width drawn. */
+float canvas_text_fit(Canvas *c, Font *f, float x, float y, float px, const char *s, float max_w, int align, Rgba colour);
 float canvas_text_vertical(Canvas *c, Font *f, float x, float y, float px, const char *utf8, Rgba colour);
 
 /* Write the canvas as an 8-bit RGBA PNG (uncompressed deflate blocks: any PNG reader

@@ -44,23 +44,7 @@ static void panel_range(const GatePanel *p, float *lo, float *hi)
 
 static const char *label_at(const char *const *l, size_t i) { return l && l[i] ? l[i] : ""; }
 
-/* Draw s shortened to max_w with its left end (align 0), centre (1) or right end (2) at x. */
-static float text_fit(Canvas *c, Font *f, float x, float y, float px, const char *s, float max_w, int align, Rgba col)
-{
-    char buf[512];
-    float w = font_fit(f, px, s, max_w, buf, sizeof buf);
-    float at = align == 0 ? x : align == 1 ? x - w / 2 : x - w;
-    canvas_text(c, f, at, y, px, buf, col);
-    return w;
-}
 
-static void rect_outline(Canvas *c, float x0, float y0, float x1, float y1, float w, Rgba col)
-{
-    canvas_line(c, x0, y0, x1, y0, w, col);
-    canvas_line(c, x1, y0, x1, y1, w, col);
-    canvas_line(c, x1, y1, x0, y1, w, col);
-    canvas_line(c, x0, y1, x0, y0, w, col);
-}
 
 /* Everything the layout decides, the frame plus the bands drawing needs. */
 typedef struct {
@@ -227,7 +211,7 @@ static void draw_panel(Canvas *c, Font *f, const GatesScene *s, const Layout *L,
     float lo, hi;
     panel_range(gp, &lo, &hi);
     if (gp->title)
-        text_fit(c, f, x0, y0 - lpx * 0.5f, lpx, gp->title, L->panel_w - L->row_lab_w, 0, INK);
+        canvas_text_fit(c, f, x0, y0 - lpx * 0.5f, lpx, gp->title, L->panel_w - L->row_lab_w, 0, INK);
     /* the light band behind the current token runs from the top of the matrix to the bottom
      * of the token band, so the token and its column read as one */
     long now = s->current >= 0 && (size_t)s->current < C ? s->current : -1;
@@ -244,10 +228,10 @@ static void draw_panel(Canvas *c, Font *f, const GatesScene *s, const Layout *L,
             canvas_fill_rect(c, (float)xa, (float)ya, (float)xb, (float)yb, cmap_value(gp->cmap, v, lo, hi));
         }
     }
-    rect_outline(c, x0 - 0.5f, y0 - 0.5f, x0 + mat_w - (float)gap + 0.5f, y0 + mat_h - (float)gap + 0.5f, 1, FRAME);
+    canvas_rect_outline(c, x0 - 0.5f, y0 - 0.5f, x0 + mat_w - (float)gap + 0.5f, y0 + mat_h - (float)gap + 0.5f, 1, FRAME);
     if (now >= 0) {
         float hw = fmaxf(2, L->px * 0.1f), xa = x0 + (float)now * cw;
-        rect_outline(c, xa - hw / 2, y0 - hw / 2, xa + cw - (float)gap + hw / 2, y0 + mat_h - (float)gap + hw / 2, hw, INK);
+        canvas_rect_outline(c, xa - hw / 2, y0 - hw / 2, xa + cw - (float)gap + hw / 2, y0 + mat_h - (float)gap + hw / 2, hw, INK);
     }
     /* unit numbers, right-aligned against the matrix; watched units in the accent colour */
     float rpx = L->row_px, rasc, rdesc;
@@ -256,7 +240,7 @@ static void draw_panel(Canvas *c, Font *f, const GatesScene *s, const Layout *L,
         int marked = s->row_marked && s->row_marked[r];
         if (r % (size_t)fr->row_every && !marked) continue;
         float cy = y0 + ((float)r + 0.5f) * ch;
-        text_fit(c, f, x0 - lpx * 0.4f, cy + (rasc - rdesc) / 2, rpx, label_at(s->row_labels, r), L->row_lab_w, 2,
+        canvas_text_fit(c, f, x0 - lpx * 0.4f, cy + (rasc - rdesc) / 2, rpx, label_at(s->row_labels, r), L->row_lab_w, 2,
                  marked ? ACCENT : TICK_INK);
     }
     /* the tokens under the time axis: across, or turned when they do not fit their columns */
@@ -268,7 +252,7 @@ static void draw_panel(Canvas *c, Font *f, const GatesScene *s, const Layout *L,
         Rgba col = (long)t == now ? ACCENT : INK;
         float cx = x0 + ((float)t + 0.5f) * cw;
         if (!fr->tokens_vertical) {
-            text_fit(c, f, cx, y0 + mat_h + lpx * 0.25f + tasc, tpx, label_at(s->tokens, t), fmaxf(cw, tpx * 2), 1, col);
+            canvas_text_fit(c, f, cx, y0 + mat_h + lpx * 0.25f + tasc, tpx, label_at(s->tokens, t), fmaxf(cw, tpx * 2), 1, col);
         } else {
             char buf[256];
             float w = font_fit(f, lpx, label_at(s->tokens, t), L->tok_band - lpx * 0.5f, buf, sizeof buf);
@@ -282,7 +266,7 @@ static void draw_panel(Canvas *c, Font *f, const GatesScene *s, const Layout *L,
         float t = 1 - ((float)(y - by0) + 0.5f) / (float)(by1 - by0);
         canvas_fill_rect(c, bx0, (float)y, bx1, (float)y + 1, cmap_at(gp->cmap, t));
     }
-    rect_outline(c, bx0 - 0.5f, (float)by0 - 0.5f, bx1 + 0.5f, (float)by1 + 0.5f, 1, FRAME);
+    canvas_rect_outline(c, bx0 - 0.5f, (float)by0 - 0.5f, bx1 + 0.5f, (float)by1 + 0.5f, 1, FRAME);
     char b[32];
     fmt_end(hi, s->decimal_mark, b, sizeof b);
     canvas_text(c, f, bx1 + lpx * 0.3f, (float)by0 + asc, lpx, b, TICK_INK);
@@ -298,15 +282,15 @@ void view_gates(Canvas *c, Font *f, const GatesScene *s, float px)
     float y = L.pad;
     if (s->title) {
         y += px * 1.3f;
-        text_fit(c, f, L.pad * 2, y, px * 1.1f, s->title, (float)c->w - L.pad * 4, 0, INK);
+        canvas_text_fit(c, f, L.pad * 2, y, px * 1.1f, s->title, (float)c->w - L.pad * 4, 0, INK);
         y += px * 0.6f;
     }
     if (s->subtitle) {
         y += px * 1.0f;
-        text_fit(c, f, L.pad * 2, y, px * 0.75f, s->subtitle, (float)c->w - L.pad * 4, 0, GREY);
+        canvas_text_fit(c, f, L.pad * 2, y, px * 0.75f, s->subtitle, (float)c->w - L.pad * 4, 0, GREY);
     }
     if (s->footer)
-        text_fit(c, f, L.pad * 2, (float)c->h - L.pad, px * 0.7f, s->footer, (float)c->w - L.pad * 4, 0, GREY);
+        canvas_text_fit(c, f, L.pad * 2, (float)c->h - L.pad, px * 0.7f, s->footer, (float)c->w - L.pad * 4, 0, GREY);
     if (!s->rows || !s->cols) return;
     for (size_t p = 0; p < s->npanels && p < GATES_MAX_PANELS; p++) draw_panel(c, f, s, &L, p);
 }

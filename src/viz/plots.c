@@ -115,15 +115,6 @@ static int ticks_linear(double lo, double hi, int max_ticks, double *t, double *
 
 /* --- text helpers ------------------------------------------------------------------------ */
 
-/* Draw s shortened to max_w with its left end (align 0), centre (1) or right end (2) at x. */
-static float text_fit(Canvas *c, Font *f, float x, float y, float px, const char *s, float max_w, int align, Rgba col)
-{
-    char buf[512];
-    float w = font_fit(f, px, s, max_w, buf, sizeof buf);
-    float at = align == 0 ? x : align == 1 ? x - w / 2 : x - w;
-    canvas_text(c, f, at, y, px, buf, col);
-    return w;
-}
 
 /* Vertical text (bottom to top) shortened to max_h, centred on (cx, cy). */
 static void vtext_centred(Canvas *c, Font *f, float cx, float cy, float px, const char *s, float max_h, Rgba col)
@@ -167,13 +158,6 @@ static void hatch_px(Canvas *c, int x0, int y0, int x1, int y1)
         for (int x = x0; x < x1; x++) canvas_blend(c, x, y, (x + y) % 7 == 0 ? HATCH : BG, 1);
 }
 
-static void rect_outline(Canvas *c, float x0, float y0, float x1, float y1, float w, Rgba col)
-{
-    canvas_line(c, x0, y0, x1, y0, w, col);
-    canvas_line(c, x1, y0, x1, y1, w, col);
-    canvas_line(c, x1, y1, x0, y1, w, col);
-    canvas_line(c, x0, y1, x0, y0, w, col);
-}
 
 /* --- heatmap ----------------------------------------------------------------------------- */
 
@@ -322,7 +306,7 @@ void view_heatmap(Canvas *c, Font *f, const HeatmapScene *s, float px)
     HeatLayout L;
     heat_layout(c, f, s, px, &L);
     const HeatmapFrame *fr = &L.fr;
-    if (s->title) text_fit(c, f, L.pad * 2.5f, px * 1.6f, px * 1.15f, s->title, (float)c->w - L.pad * 5, 0, INK);
+    if (s->title) canvas_text_fit(c, f, L.pad * 2.5f, px * 1.6f, px * 1.15f, s->title, (float)c->w - L.pad * 5, 0, INK);
     size_t R = s->rows, C = s->cols;
     if (!R || !C || !s->values) return;
     float lpx = fr->label_px, asc, desc;
@@ -357,11 +341,11 @@ void view_heatmap(Canvas *c, Font *f, const HeatmapScene *s, float px)
     float hw = fmaxf(2, px * 0.12f);
     if (s->highlight_row >= 0 && (size_t)s->highlight_row < R) {
         float ya = y0 + (float)s->highlight_row * ch;
-        rect_outline(c, x0 - hw / 2, ya - hw / 2, x0 + L.mat_w + hw / 2 - gap, ya + ch + hw / 2 - gap, hw, INK);
+        canvas_rect_outline(c, x0 - hw / 2, ya - hw / 2, x0 + L.mat_w + hw / 2 - gap, ya + ch + hw / 2 - gap, hw, INK);
     }
     if (s->highlight_col >= 0 && (size_t)s->highlight_col < C) {
         float xa = x0 + (float)s->highlight_col * cw;
-        rect_outline(c, xa - hw / 2, y0 - hw / 2, xa + cw + hw / 2 - gap, y0 + L.mat_h + hw / 2 - gap, hw, INK);
+        canvas_rect_outline(c, xa - hw / 2, y0 - hw / 2, xa + cw + hw / 2 - gap, y0 + L.mat_h + hw / 2 - gap, hw, INK);
     }
     /* row labels, right-aligned against the matrix, centred on their rows */
     font_vmetrics(f, lpx, &asc, &desc);
@@ -370,7 +354,7 @@ void view_heatmap(Canvas *c, Font *f, const HeatmapScene *s, float px)
             int hl = (long)r == s->highlight_row;
             if (r % (size_t)L.row_every && !hl) continue;
             float cy = y0 + ((float)r + 0.5f) * ch;
-            text_fit(c, f, x0 - px * 0.4f, cy + (asc - desc) / 2, lpx, label_at(s->row_labels, r), L.row_lab_w, 2,
+            canvas_text_fit(c, f, x0 - px * 0.4f, cy + (asc - desc) / 2, lpx, label_at(s->row_labels, r), L.row_lab_w, 2,
                      hl ? ACCENT : INK);
         }
     /* column labels, across or turned, above or below the matrix */
@@ -385,7 +369,7 @@ void view_heatmap(Canvas *c, Font *f, const HeatmapScene *s, float px)
             Rgba col = hl ? ACCENT : INK;
             if (!fr->col_labels_vertical) {
                 float y = s->col_labels_bottom ? band_in + asc : band_in - desc;
-                text_fit(c, f, cx, y, lpx, lab, cw - 2, 1, col);
+                canvas_text_fit(c, f, cx, y, lpx, lab, cw - 2, 1, col);
             } else {
                 char buf[512];
                 float w = font_fit(f, lpx, lab, room, buf, sizeof buf);
@@ -400,7 +384,7 @@ void view_heatmap(Canvas *c, Font *f, const HeatmapScene *s, float px)
         vtext_centred(c, f, L.pad + lpx * 0.6f, y0 + L.mat_h / 2, lpx, s->row_title, fmaxf(L.mat_h, px * 4), GREY);
     if (s->col_title) {
         float y = s->col_labels_bottom ? y0 + L.mat_h + L.col_band + lpx * 1.3f : y0 - L.col_band - lpx * 0.5f;
-        text_fit(c, f, x0 + L.mat_w / 2, y, lpx, s->col_title, fmaxf(L.mat_w, px * 6), 1, GREY);
+        canvas_text_fit(c, f, x0 + L.mat_w / 2, y, lpx, s->col_title, fmaxf(L.mat_w, px * 6), 1, GREY);
     }
     /* the colour bar: top is vmax, with ticks and labels on its right */
     int by0 = (int)lrintf(fr->bar_y0), by1 = (int)lrintf(fr->bar_y1);
@@ -409,7 +393,7 @@ void view_heatmap(Canvas *c, Font *f, const HeatmapScene *s, float px)
         float t = 1 - ((float)(y - by0) + 0.5f) / (float)(by1 - by0);
         fill_px(c, bx0, y, bx1, y + 1, cmap_at(s->cmap, t));
     }
-    rect_outline(c, (float)bx0 - 0.5f, (float)by0 - 0.5f, (float)bx1 + 0.5f, (float)by1 + 0.5f, 1, FRAME);
+    canvas_rect_outline(c, (float)bx0 - 0.5f, (float)by0 - 0.5f, (float)bx1 + 0.5f, (float)by1 + 0.5f, 1, FRAME);
     double t[MAXTICKS], step;
     float tw;
     int nt = bar_ticks(f, &L, lpx, t, &step, &tw);
@@ -718,7 +702,7 @@ void view_lines(Canvas *c, Font *f, const LinesScene *sc, float px)
     float asc, desc, tpx = L.tpx;
     font_vmetrics(f, tpx, &asc, &desc);
     float pad = px * 0.6f;
-    if (sc->title) text_fit(c, f, fr->x0, px * 1.6f, px * 1.15f, sc->title, (float)c->w - fr->x0 - pad, 0, INK);
+    if (sc->title) canvas_text_fit(c, f, fr->x0, px * 1.6f, px * 1.15f, sc->title, (float)c->w - fr->x0 - pad, 0, INK);
     /* grid lines and tick labels */
     for (int i = 0; i < L.nyt; i++) {
         float y = plot_px_y(fr, L.yt[i]);
@@ -742,7 +726,7 @@ void view_lines(Canvas *c, Font *f, const LinesScene *sc, float px)
     canvas_line(c, fr->x0, fr->y1, fr->x1, fr->y1, 1.5f, FRAME);
     canvas_line(c, fr->x0, fr->y0, fr->x0, fr->y1, 1.5f, FRAME);
     if (sc->xlabel)
-        text_fit(c, f, (fr->x0 + fr->x1) / 2, fr->y1 + px * 0.4f + asc + desc + px * 1.2f, px * 0.85f, sc->xlabel,
+        canvas_text_fit(c, f, (fr->x0 + fr->x1) / 2, fr->y1 + px * 0.4f + asc + desc + px * 1.2f, px * 0.85f, sc->xlabel,
                  fr->x1 - fr->x0, 1, GREY);
     if (sc->ylabel) vtext_centred(c, f, pad + px * 0.5f, (fr->y0 + fr->y1) / 2, px * 0.85f, sc->ylabel, fr->y1 - fr->y0, GREY);
     /* the series, clipped to the plot area (plus half a line, so a line on the edge shows) */
@@ -780,7 +764,7 @@ void view_lines(Canvas *c, Font *f, const LinesScene *sc, float px)
     }
     float bx = cand[best][0], by = cand[best][1];
     canvas_fill_rect(c, bx, by, bx + bw, by + bh, (Rgba){ BG.r, BG.g, BG.b, 235 });
-    rect_outline(c, bx, by, bx + bw, by + bh, 1, FRAME);
+    canvas_rect_outline(c, bx, by, bx + bw, by + bh, 1, FRAME);
     float la, ld;
     font_vmetrics(f, lpx, &la, &ld);
     size_t j = 0;
@@ -790,7 +774,7 @@ void view_lines(Canvas *c, Font *f, const LinesScene *sc, float px)
         float cy = by + pad * 0.5f + row * ((float)j + 0.5f);
         Rgba col = s->colour.a ? s->colour : plot_colour(k);
         canvas_line(c, bx + pad, cy, bx + pad + sw, cy, fmaxf(s->width > 0 ? s->width : px / 7, 2.5f), col);
-        text_fit(c, f, bx + pad + sw + pad * 0.6f, cy + (la - ld) / 2, lpx, s->label, tw, 0, INK);
+        canvas_text_fit(c, f, bx + pad + sw + pad * 0.6f, cy + (la - ld) / 2, lpx, s->label, tw, 0, INK);
         j++;
     }
 }
@@ -916,8 +900,8 @@ void view_bars(Canvas *c, Font *f, const BarsScene *s, float px)
     const BarsFrame *fr = &L.fr;
     float W = (float)c->w, pad = L.pad, lpx = fr->label_px, asc, desc;
     char mark = s->decimal_mark ? s->decimal_mark : '.';
-    if (s->title) text_fit(c, f, pad, L.title_y, px * 1.15f, s->title, W - 2 * pad, 0, INK);
-    if (s->subtitle) text_fit(c, f, pad, L.subtitle_y, px * 0.8f, s->subtitle, W - 2 * pad, 0, GREY);
+    if (s->title) canvas_text_fit(c, f, pad, L.title_y, px * 1.15f, s->title, W - 2 * pad, 0, INK);
+    if (s->subtitle) canvas_text_fit(c, f, pad, L.subtitle_y, px * 0.8f, s->subtitle, W - 2 * pad, 0, GREY);
     size_t n = s->n;
     /* every other row lightly shaded, so the eye follows a row from its label to its note */
     for (size_t i = 1; i < n; i += 2) {
@@ -944,11 +928,11 @@ void view_bars(Canvas *c, Font *f, const BarsScene *s, float px)
     float below = fr->y1 + px * 0.35f + asc + desc;
     if (s->xlabel) {
         below += px * 1.15f;
-        text_fit(c, f, (fr->x0 + fr->x1) / 2, below, px * 0.8f, s->xlabel, fr->x1 - fr->x0, 1, GREY);
+        canvas_text_fit(c, f, (fr->x0 + fr->x1) / 2, below, px * 0.8f, s->xlabel, fr->x1 - fr->x0, 1, GREY);
     }
     if (s->footer) {
         below += px * 1.3f;
-        text_fit(c, f, pad, below, px * 0.8f, s->footer, W - 2 * pad, 0, GREY);
+        canvas_text_fit(c, f, pad, below, px * 0.8f, s->footer, W - 2 * pad, 0, GREY);
     }
     /* the bars */
     Rgba pos = s->pos_colour.a ? s->pos_colour : cmap_div(0.88f);
@@ -971,7 +955,7 @@ void view_bars(Canvas *c, Font *f, const BarsScene *s, float px)
             if (xb - xa < 1) { xa = xe - 0.5f; xb = xe + 0.5f; }      /* a zero still shows */
             float ya = cy - fr->bar_h / 2, yb = cy + fr->bar_h / 2;
             canvas_fill_rect(c, xa, ya, xb, yb, v < 0 ? neg : pos);
-            if (hl) rect_outline(c, xa - 1, ya - 1, xb + 1, yb + 1, fmaxf(2, px * 0.1f), INK);
+            if (hl) canvas_rect_outline(c, xa - 1, ya - 1, xb + 1, yb + 1, fmaxf(2, px * 0.1f), INK);
             /* the number just beyond the bar's end: right of a positive bar, left of a
              * negative one; over the bar's end when there is no room outside */
             float tx = v < 0 ? xa - gap - bw : xb + gap;
@@ -980,9 +964,9 @@ void view_bars(Canvas *c, Font *f, const BarsScene *s, float px)
             canvas_text(c, f, tx, cy + (va - vd) / 2, L.vpx, b, TICK_INK);
         }
         if (s->labels && s->labels[i] && (i % (size_t)fr->label_every == 0 || hl))
-            text_fit(c, f, fr->label_x1, cy + (asc - desc) / 2, lpx, s->labels[i], L.label_w, 2, hl ? ACCENT : INK);
+            canvas_text_fit(c, f, fr->label_x1, cy + (asc - desc) / 2, lpx, s->labels[i], L.label_w, 2, hl ? ACCENT : INK);
         if (note_at(s, i) && (i % (size_t)fr->label_every == 0 || hl))
-            text_fit(c, f, fr->note_x0, cy + (asc - desc) / 2, lpx, note_at(s, i), L.note_w, 0, hl ? ACCENT : TICK_INK);
+            canvas_text_fit(c, f, fr->note_x0, cy + (asc - desc) / 2, lpx, note_at(s, i), L.note_w, 0, hl ? ACCENT : TICK_INK);
     }
     /* the zero line on top of the bars' starts */
     canvas_line(c, fr->zero_x, fr->y0 - px * 0.2f, fr->zero_x, fr->y1, 1.6f, TICK_INK);
