@@ -39,7 +39,6 @@
 
 static const MemTask TASK = { 4, 8 };   /* 4 symbols to remember (chance 0.25), 8 noise tokens */
 
-static const char *kind_name(CellKind k) { return k == TZ_CELL_LSTM ? "lstm" : k == TZ_CELL_GRU ? "gru" : "rnn"; }
 
 /* --- shared pieces ------------------------------------------------------------------------------ */
 
@@ -357,7 +356,7 @@ static void gf_done(int rc, const TzErr *e, void *arg)
         say(M("Modeller yeni kuruldu, eğitilmedi (trained=0): bu, onlara uzak geçmişi öğretmesi gereken gradyanın ta kendisi.\n",
               "Fresh models, not trained (trained=0): this is the very gradient that has to teach them about the distant past.\n"));
     say("%16s", "t");
-    for (int k = 0; k < nk; k++) say("  %10s", kind_name(G->kinds[k]));
+    for (int k = 0; k < nk; k++) say("  %10s", cell_kind_name(G->kinds[k]));
     say("\n");
     int every = T <= 60 ? 5 : T <= 120 ? 10 : ((T - 1) / 10 + 4) / 5 * 5;
     for (int t = 0; t < T; t++) {
@@ -408,13 +407,13 @@ static void gf_done(int rc, const TzErr *e, void *arg)
     say(M("Okuma: %s modelinde gradyan geriye her adımda ×%s küçülüyor; %d adım sonra kaybın gradyanından t=0 adımına ulaşan pay %s",
           "Reading: in the %s the gradient shrinks ×%s with every step back; after %d steps the share of the loss's gradient "
           "that reaches t=0 is %s"),
-        kind_name(G->kinds[worst]), fmt_real(f[worst], 3, b1), T - 1, fmt_sci(wr, b2));
+        cell_kind_name(G->kinds[worst]), fmt_real(f[worst], 3, b1), T - 1, fmt_sci(wr, b2));
     if (wr < 1e-6)
         say("%s", M(" — oradan öğrenilecek bir şey kalmıyor (kaybolan gradyan).", " — nothing is left to learn from (the vanishing gradient)."));
     else
         say(".");
     if (best != worst)
-        say(M(" %s modelinde ×%s: aynı yoldan %s kalıyor.", " In the %s, ×%s: %s is left over the same way."), kind_name(G->kinds[best]),
+        say(M(" %s modelinde ×%s: aynı yoldan %s kalıyor.", " In the %s, ×%s: %s is left over the same way."), cell_kind_name(G->kinds[best]),
             fmt_real(f[best], 3, b1), fmt_sci(G->norms[best][0] / G->norms[best][T - 1], b3));
     for (int k = 0; k < nk; k++)
         if (G->kinds[k] == TZ_CELL_LSTM) {
@@ -433,7 +432,7 @@ static void gf_done(int rc, const TzErr *e, void *arg)
     SceneLineSeries ser[NKIND];
     double *xs = tz_malloc((size_t)T * sizeof *xs);
     for (int t = 0; t < T; t++) xs[t] = t;
-    for (int k = 0; k < nk; k++) ser[k] = (SceneLineSeries){ .label = kind_name(G->kinds[k]), .x = xs, .y = G->norms[k], .n = (size_t)T };
+    for (int k = 0; k < nk; k++) ser[k] = (SceneLineSeries){ .label = cell_kind_name(G->kinds[k]), .x = xs, .y = G->norms[k], .n = (size_t)T };
     char title[160];
     if (G->trained > 0)
         snprintf(title, sizeof title, M("gradyan akışı: ‖∂L/∂h_t‖, len=%d, %d adım eğitildikten sonra",
@@ -450,7 +449,7 @@ static void gf_done(int rc, const TzErr *e, void *arg)
     if (G->csv[0]) {
         Csv c = { .rows = tz_calloc((size_t)T, sizeof(char *)), .n = T };
         char head[128] = "t";
-        for (int k = 0; k < nk; k++) { strcat(head, ","); strcat(head, kind_name(G->kinds[k])); }
+        for (int k = 0; k < nk; k++) { strcat(head, ","); strcat(head, cell_kind_name(G->kinds[k])); }
         c.header = head;
         for (int t = 0; t < T; t++) {
             char row[256];
@@ -497,7 +496,7 @@ int cmd_gradflow(Args *a)
     snprintf(G->out, sizeof G->out, "%s", out ? out : "");
     snprintf(G->csv, sizeof G->csv, "%s", csv ? csv : "");
     char what[96] = "gradflow";
-    for (int k = 0; k < G->nk; k++) { strcat(what, " "); strcat(what, kind_name(G->kinds[k])); }
+    for (int k = 0; k < G->nk; k++) { strcat(what, " "); strcat(what, cell_kind_name(G->kinds[k])); }
     return app_start_job(what, "", gf_work, G, gf_done);
 }
 
@@ -578,7 +577,7 @@ static void mem_done(int rc, const TzErr *e, void *arg)
         col_bold(), col_off(), TASK.K, 500, fmt_real(chance, 2, b1), J->nseeds, J->steps, J->batch, fmt_real(J->lr, 4, b2),
         J->H, fmt_real(J->fbias, 1, b3), fmt_real(1 / (1 + exp(-J->fbias)), 2, b4));
     say("%6s", "d");
-    for (int k = 0; k < J->nk; k++) say("  %8s", kind_name(J->kinds[k]));
+    for (int k = 0; k < J->nk; k++) say("  %8s", cell_kind_name(J->kinds[k]));
     say("\n");
     for (int i = 0; i < J->rows; i++) {
         say("%6d", J->d[i]);
@@ -591,14 +590,14 @@ static void mem_done(int rc, const TzErr *e, void *arg)
             for (int k = 0; k < J->nk; k++) {
                 int solved = 0;
                 for (int q = 0; q < J->nseeds; q++) solved += J->acc[i][k][q] >= 0.95;
-                say(M(" %s %d/%d", " %s %d/%d"), kind_name(J->kinds[k]), solved, J->nseeds);
+                say(M(" %s %d/%d", " %s %d/%d"), cell_kind_name(J->kinds[k]), solved, J->nseeds);
             }
             say(M("  (≥0,95)", "  (≥0.95)"));
         }
         say("\n");
     }
     say(M("Süre:", "Time:"));
-    for (int k = 0; k < J->nk; k++) say(" %s %s %s", kind_name(J->kinds[k]), fmt_real(J->seconds[k], 1, b1), M("sn", "s"));
+    for (int k = 0; k < J->nk; k++) say(" %s %s %s", cell_kind_name(J->kinds[k]), fmt_real(J->seconds[k], 1, b1), M("sn", "s"));
     say("\n");
     if (J->diverged)
         say(M("not: %d eğitim ıraksadı; son sağlam ağırlıklarıyla ölçüldü (lr= ile düşürün).\n",
@@ -610,10 +609,10 @@ static void mem_done(int rc, const TzErr *e, void *arg)
             if (!(mean_acc(J, i, k) >= 0.9)) fail = i;
         if (fail < 0)
             say(M("%s: her uzaklıkta öğrendi (ortalama ≥ 0,90).\n", "%s: learned at every distance (mean ≥ 0.90).\n"),
-                kind_name(J->kinds[k]));
+                cell_kind_name(J->kinds[k]));
         else
             say(M("%s: d=%d uzaklığında öğrenemedi: doğruluk %s (şans %s).\n", "%s: did not learn at d=%d: accuracy %s (chance %s).\n"),
-                kind_name(J->kinds[k]), J->d[fail], fmt_real(mean_acc(J, fail, k), 2, b1), fmt_real(chance, 2, b2));
+                cell_kind_name(J->kinds[k]), J->d[fail], fmt_real(mean_acc(J, fail, k), 2, b1), fmt_real(chance, 2, b2));
     }
     int has_lstm = 0;
     for (int k = 0; k < J->nk; k++) has_lstm |= J->kinds[k] == TZ_CELL_LSTM;
@@ -631,7 +630,7 @@ static void mem_done(int rc, const TzErr *e, void *arg)
     for (int i = 0; i < J->rows; i++) { xs[i] = J->d[i]; cy[i] = chance; }
     for (int k = 0; k < J->nk; k++) {
         for (int i = 0; i < J->rows; i++) ys[k][i] = mean_acc(J, i, k);
-        ser[k] = (SceneLineSeries){ .label = kind_name(J->kinds[k]), .x = xs, .y = ys[k], .n = (size_t)J->rows };
+        ser[k] = (SceneLineSeries){ .label = cell_kind_name(J->kinds[k]), .x = xs, .y = ys[k], .n = (size_t)J->rows };
     }
     ser[J->nk] = (SceneLineSeries){ .label = M("şans", "chance"), .x = xs, .y = cy, .n = (size_t)J->rows, .grey = 1 };
     char title[160];
@@ -654,7 +653,7 @@ static void mem_done(int rc, const TzErr *e, void *arg)
             for (int k = 0; k < J->nk; k++)
                 for (int q = 0; q < J->nseeds; q++) {
                     char row[96];
-                    snprintf(row, sizeof row, "%d,%s,%d,%.4f", J->d[i], kind_name(J->kinds[k]), (int)(J->seed + (uint64_t)q),
+                    snprintf(row, sizeof row, "%d,%s,%d,%.4f", J->d[i], cell_kind_name(J->kinds[k]), (int)(J->seed + (uint64_t)q),
                              J->acc[i][k][q]);
                     c.rows[c.n++] = tz_strdup(row);
                 }
@@ -698,7 +697,7 @@ int cmd_memory(Args *a)
     snprintf(J->out, sizeof J->out, "%s", out ? out : "");
     snprintf(J->csv, sizeof J->csv, "%s", csv ? csv : "");
     char what[96] = "memory";
-    for (int k = 0; k < J->nk; k++) { strcat(what, " "); strcat(what, kind_name(J->kinds[k])); }
+    for (int k = 0; k < J->nk; k++) { strcat(what, " "); strcat(what, cell_kind_name(J->kinds[k])); }
     return app_start_job(what, M("adım", "step"), mem_work, J, mem_done);
 }
 
@@ -737,17 +736,6 @@ static int lm_part(Job *job, void *arg, TzErr *e)
     return rnnlm_train(&P->m, P->cs->ids, P->cs->n, &P->cfg, &P->st, job, e);
 }
 
-/* Set every LSTM forget-gate bias of a language model (as memtask_set_fbias does for the
- * classifier), so that one LSTM — one initialisation — stands in every row of the table. */
-static void lm_set_fbias(RnnLM *m, float fbias)
-{
-    for (int l = 0; l < m->L; l++) {
-        Cell *c = &m->cell[l];
-        if (c->kind != TZ_CELL_LSTM) continue;
-        for (int j = 0; j < c->H; j++) { c->b[c->H + j] = fbias; c->bu[c->H + j] = 0; }
-    }
-}
-
 static int cmp_work(Job *job, void *arg, TzErr *e)
 {
     CmpJob *C = arg;
@@ -765,7 +753,7 @@ static int cmp_work(Job *job, void *arg, TzErr *e)
         LmPart *P = tz_calloc(1, sizeof *P);
         P->cs = &cs;
         rnnlm_init(&P->m, C->kinds[k], (int)cs.chars.size, C->E, C->H, 1, C->seed);
-        lm_set_fbias(&P->m, C->fbias);
+        cell_stack_set_fbias(P->m.cell, P->m.L, C->fbias);
         P->cfg = (RnnTrainConfig){ .T = C->T, .B = C->B, .epochs = 1000000, .lr = (float)C->lr, .clip = 1,
                                    .max_seconds = C->seconds, .val_frac = 0.05 };
         int64_t span = (int64_t)(1000 * w_lm / whole);
@@ -850,7 +838,7 @@ static void cmp_done(int rc, const TzErr *e, void *arg)
           "input (embedding); the LSTM's forget-gate bias is %s in every row (fbias=).\n"),
         col_bold(), col_off(), C->H, C->E, fmt_real(C->fbias, 1, t1));
     say("%44s", "");
-    for (int k = 0; k < C->nk; k++) say("%12s", kind_name(C->kinds[k]));
+    for (int k = 0; k < C->nk; k++) say("%12s", cell_kind_name(C->kinds[k]));
     say("\n");
     for (int k = 0; k < C->lm_done; k++) fmt_int((long long)C->cell_params[k], b[k]);
     cmp_row(M("hücre parametresi (W, U, b)", "cell parameters (W, U, b)"), C, C->lm_done, cells);
@@ -881,7 +869,7 @@ static void cmp_done(int rc, const TzErr *e, void *arg)
     if (C->csv[0]) {
         Csv c = { .rows = tz_calloc(8, sizeof(char *)) };
         char head[128] = "measure";
-        for (int k = 0; k < C->nk; k++) { strcat(head, ","); strcat(head, kind_name(C->kinds[k])); }
+        for (int k = 0; k < C->nk; k++) { strcat(head, ","); strcat(head, cell_kind_name(C->kinds[k])); }
         c.header = head;
         const char *names[7] = { "cell_params", "lm_params", "chars_per_s", "val_loss", "lm_steps", "grad_ratio_49", "memory_acc" };
         for (int r = 0; r < 7; r++) {
@@ -943,6 +931,6 @@ int cmd_compare(Args *a)
     C->nseeds = (int)seeds; C->seconds = seconds; C->lr = lr; C->fbias = (float)fbias; C->seed = (uint64_t)seed;
     snprintf(C->csv, sizeof C->csv, "%s", csv ? csv : "");
     char what[96] = "compare";
-    for (int k = 0; k < C->nk; k++) { strcat(what, " "); strcat(what, kind_name(C->kinds[k])); }
+    for (int k = 0; k < C->nk; k++) { strcat(what, " "); strcat(what, cell_kind_name(C->kinds[k])); }
     return app_start_job(what, "", cmp_work, C, cmp_done);
 }

@@ -26,7 +26,6 @@ void lm_model_free(LmModel *lm)
     free(lm);
 }
 
-static const char *kind_name(CellKind k) { return k == TZ_CELL_LSTM ? "lstm" : k == TZ_CELL_GRU ? "gru" : "rnn"; }
 
 void lm_model_describe(const LmModel *lm, char *buf, size_t n)
 {
@@ -46,7 +45,7 @@ LmModel *lm_model_load(const char *path, TzErr *e)
 
 int lm_model_save(const LmModel *lm, const char *path, TzErr *e) { return rnnlm_save(&lm->m, &lm->cs, lm->lang, path, e); }
 
-const char *lm_model_kind(const LmModel *lm) { return kind_name(lm->m.kind); }
+const char *lm_model_kind(const LmModel *lm) { return cell_kind_name(lm->m.kind); }
 
 /* --- train lstm|gru|rnn ------------------------------------------------------------------------ */
 
@@ -91,7 +90,7 @@ static void rnn_done(int rc, const TzErr *e, void *arg)
         LmModel *lm = R->lm;
         Model *md = tz_calloc(1, sizeof *md);
         snprintf(md->name, sizeof md->name, "%s", R->name);
-        snprintf(md->kind, sizeof md->kind, "%s", kind_name(R->kind));
+        snprintf(md->kind, sizeof md->kind, "%s", cell_kind_name(R->kind));
         snprintf(md->source, sizeof md->source, "corpus %s", R->tc.name);
         snprintf(md->info, sizeof md->info, "%s embed=%d hidden=%d layers=%d seq=%d batch=%d epochs=%d lr=%g clip=%g",
                  R->word ? "word" : "char", R->E, R->H, R->L, lm->cfg.T, lm->cfg.B, lm->cfg.epochs, lm->cfg.lr,
@@ -178,10 +177,10 @@ int cmd_train_rnn(Args *a)
                                    .clip = (float)clip, .val_frac = 0.05, .sgd = !strcmp(opt, "sgd"), .max_steps = steps };
     const char *name = arg_str(a, "name", NULL);
     if (name) snprintf(R->name, sizeof R->name, "%s", name);
-    else snprintf(R->name, sizeof R->name, "%s-%.55s", kind_name(kind), R->tc.name);
+    else snprintf(R->name, sizeof R->name, "%s-%.55s", cell_kind_name(kind), R->tc.name);
     char what_s[160], curve[128];
-    snprintf(what_s, sizeof what_s, "%s %s", kind_name(kind), R->tc.name);
-    snprintf(curve, sizeof curve, "%.40s (%s, %s)", R->name, kind_name(kind), word ? "word" : "char");
+    snprintf(what_s, sizeof what_s, "%s %s", cell_kind_name(kind), R->tc.name);
+    snprintf(curve, sizeof curve, "%.40s (%s, %s)", R->name, cell_kind_name(kind), word ? "word" : "char");
     app_job_curve(curve);
     return app_start_job(what_s, M("adım", "step"), rnn_work, R, rnn_done);
 }

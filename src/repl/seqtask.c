@@ -44,7 +44,6 @@ struct SeqModel {
     SeqTrainStats st;
 };
 
-static const char *kind_name(CellKind k) { return k == TZ_CELL_LSTM ? "lstm" : k == TZ_CELL_GRU ? "gru" : "rnn"; }
 
 void seq_model_free(SeqModel *s)
 {
@@ -530,11 +529,11 @@ int cmd_train_seqclf(Args *a)
     else if (!strcmp(task, "file")) {
         char stem[48];
         file_stem(file, stem, sizeof stem);
-        snprintf(J->name, sizeof J->name, "%s-%s", kind_name(kind), stem);
-    } else snprintf(J->name, sizeof J->name, "%s-%s", kind_name(kind), task);
+        snprintf(J->name, sizeof J->name, "%s-%s", cell_kind_name(kind), stem);
+    } else snprintf(J->name, sizeof J->name, "%s-%s", cell_kind_name(kind), task);
     char what_s[160], curve[128];
-    snprintf(what_s, sizeof what_s, "%s %s", kind_name(kind), task);
-    snprintf(curve, sizeof curve, "%.40s (%s, %s)", J->name, kind_name(kind), task);
+    snprintf(what_s, sizeof what_s, "%s %s", cell_kind_name(kind), task);
+    snprintf(curve, sizeof curve, "%.40s (%s, %s)", J->name, cell_kind_name(kind), task);
     app_job_curve(curve);
     return app_start_job(what_s, M("adım", "step"), seq_work, J, seq_done);
 }

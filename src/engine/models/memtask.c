@@ -65,16 +65,7 @@ int memtask_grad_flow(const SeqClf *m, const MemTask *t, int len, int nseq, uint
     return k;
 }
 
-void memtask_set_fbias(SeqClf *m, float fbias)
-{
-    /* PyTorch's layout: the forget gate is the second block of H rows (i f g o); its bias is
-       b + bu, and cell_init keeps bu_f at 0, so b_f alone says where the gate starts */
-    for (int l = 0; l < m->L; l++) {
-        Cell *c = &m->cell[l];
-        if (c->kind != TZ_CELL_LSTM) continue;
-        for (int j = 0; j < c->H; j++) { c->b[c->H + j] = fbias; c->bu[c->H + j] = 0; }
-    }
-}
+void memtask_set_fbias(SeqClf *m, float fbias) { cell_stack_set_fbias(m->cell, m->L, fbias); }
 
 int memtask_run(SeqClf *m, CellKind kind, const MemTask *t, int d, const MemRunConfig *cfg, uint64_t seed,
                 MemRunResult *r, Job *job, TzErr *e)

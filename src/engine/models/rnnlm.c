@@ -76,7 +76,7 @@ size_t rnnlm_nparams(const RnnLM *m) { return rnn_parts_nparams(m->cell, m->V, m
 
 double rnnlm_train_bytes(CellKind kind, int V, int E, int H, int L, int T, int B)
 {
-    double G = kind == TZ_CELL_LSTM ? 4 : kind == TZ_CELL_GRU ? 3 : 1, params = (double)V * E + (double)V * H + V;
+    double G = cell_gates(kind), params = (double)V * E + (double)V * H + V;
     for (int l = 0; l < L; l++) params += G * H * ((l ? H : E) + H + 2);
     double TB = (double)T * B;
     double acts = 2 * TB * V + 2 * TB * (E > H ? E : H)                    /* logits/probs, dh, dx */
@@ -673,7 +673,7 @@ int rnnlm_load(RnnLM *m, CharStream *toks, TzLang *lang, const char *path, TzErr
         off += 1 + len;
     }
     /* the tensors: their total size must be exactly what is left, before the CRC */
-    size_t G = kind == TZ_CELL_LSTM ? 4 : kind == TZ_CELL_GRU ? 3 : 1, floats = (size_t)V * E + (size_t)V * H + V;
+    size_t G = (size_t)cell_gates((CellKind)kind), floats = (size_t)V * E + (size_t)V * H + V;
     for (uint32_t l = 0; l < L; l++) floats += G * H * (l ? H : E) + G * H * H + 2 * G * H;
     if (n - off != floats * 4 + 4)
         BAD(off, "tensörler %zu bayt olmalı, dosyada %zu bayt kaldı (kesik ya da fazla).",

@@ -38,7 +38,7 @@ size_t seqclf_nparams(const SeqClf *m) { return rnn_parts_nparams(m->cell, m->V,
 
 size_t seqclf_mem_estimate(CellKind kind, size_t V, size_t E, size_t H, size_t L, size_t K, size_t T, size_t B)
 {
-    size_t G = kind == TZ_CELL_LSTM ? 4 : kind == TZ_CELL_GRU ? 3 : 1, TB = T * B, D = E > H ? E : H;
+    size_t G = (size_t)cell_gates(kind), TB = T * B, D = E > H ? E : H;
     size_t P = V * E + K * H + K;
     for (size_t l = 0; l < L; l++) P += G * H * ((l ? H : E) + H + 2);
     /* parameters, gradients, Adam's two moments, the last good copy (seqclf_train) and the
@@ -528,7 +528,7 @@ int seqclf_load(SeqClf *m, Vocab *words, Vocab *labels, char *meta, size_t meta_
     if (L < 1 || L > SEQCLF_MAX_LAYERS) BAD(28, "L = %u, 1 ile %d arasında değil.", "L = %u, not between 1 and %d.", L, SEQCLF_MAX_LAYERS);
     if (K < 2 || K > 100000) BAD(32, "K = %u sınıf, 2 ile 100.000 arasında değil.", "K = %u classes, not between 2 and 100,000.", K);
     /* the tensors' size is known now: it must fit in what is left before anything is read */
-    size_t G = kind == TZ_CELL_LSTM ? 4 : kind == TZ_CELL_GRU ? 3 : 1;
+    size_t G = (size_t)cell_gates((CellKind)kind);
     size_t floats = (size_t)V * E + (size_t)K * H + K;
     for (uint32_t l = 0; l < L; l++) floats += G * H * (l ? H : E) + G * H * H + 2 * G * H;
     if (floats * 4 + 4 > n - 36)

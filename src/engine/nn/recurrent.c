@@ -34,7 +34,9 @@
 #include "nn/optim.h"
 #include "nn/vmath.h"
 
-static int gates_of(CellKind k) { return k == TZ_CELL_LSTM ? 4 : k == TZ_CELL_GRU ? 3 : 1; }
+int cell_gates(CellKind k) { return k == TZ_CELL_LSTM ? 4 : k == TZ_CELL_GRU ? 3 : 1; }
+
+const char *cell_kind_name(CellKind k) { return k == TZ_CELL_LSTM ? "lstm" : k == TZ_CELL_GRU ? "gru" : "rnn"; }
 
 void cell_alloc(Cell *c, CellKind kind, int In, int H)
 {
@@ -43,7 +45,7 @@ void cell_alloc(Cell *c, CellKind kind, int In, int H)
     c->kind = kind;
     c->In = In;
     c->H = H;
-    c->G = gates_of(kind);
+    c->G = cell_gates(kind);
     size_t GH = (size_t)c->G * (size_t)H;
     c->W = tz_calloc(GH * (size_t)In, sizeof *c->W);
     c->U = tz_calloc(GH * (size_t)H, sizeof *c->U);
@@ -882,5 +884,16 @@ void cell_stack_add_params(struct Optim *o, Cell *cells, Cell *grads, int L)
         optim_add(o, c->U, g->U, GH * (size_t)c->H);
         optim_add(o, c->b, g->b, GH);
         optim_add(o, c->bu, g->bu, GH);
+    }
+}
+
+void cell_stack_set_fbias(Cell *cells, int L, float fbias)
+{
+    /* PyTorch's layout: the forget gate is the second block of H rows (i f g o); its bias is
+       b + bu */
+    for (int l = 0; l < L; l++) {
+        Cell *c = &cells[l];
+        if (c->kind != TZ_CELL_LSTM) continue;
+        for (int j = 0; j < c->H; j++) { c->b[c->H + j] = fbias; c->bu[c->H + j] = 0; }
     }
 }

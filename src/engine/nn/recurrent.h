@@ -37,6 +37,10 @@ typedef struct {
     float *bu;          /* G·H */
 } Cell;
 
+/* "rnn", "lstm", "gru"; and the number of gate blocks G: 1, 4, 3. */
+const char *cell_kind_name(CellKind k);
+int cell_gates(CellKind k);
+
 /* Allocate a cell (weights zero). cell_init fills them uniform in ±1/√H from seed (PyTorch's
  * rule) and sets the LSTM forget bias b_f to 1. */
 void cell_alloc(Cell *c, CellKind kind, int I, int H);
@@ -51,6 +55,9 @@ size_t cell_nparams(const Cell *c);
 /* L stacked cells as every model here builds them: the first reads E inputs, the others the H
  * outputs of the one below; layer l's weights come from seed + 1000·(l + 1). */
 void cell_stack_init(Cell *cells, CellKind kind, int E, int H, int L, uint64_t seed);
+/* Every LSTM layer's forget-gate bias to fbias (b_f; bu_f to 0, so b_f alone says where the gate
+ * starts: σ(fbias) of the cell is kept per step at first). Other kinds are left as they are. */
+void cell_stack_set_fbias(Cell *cells, int L, float fbias);
 /* Hand each layer's four tensors (W, U, b, bu) and their gradients in grads to an optimiser. */
 struct Optim;
 void cell_stack_add_params(struct Optim *o, Cell *cells, Cell *grads, int L);
