@@ -72,4 +72,9 @@ has "test alone without a recurrent classifier" "usage: test FILE"
 tz --lang tr -c "train gru $dna; predict \"ACGXT\""
 has "the same in Turkish" "4. bayt ('X') bir baz değil"
 
+# a DNA set too big for the machine: refused with the estimate before allocating, the session goes on
+tz -c "train lstm task=dna n=10000000 maxlen=10000; datasets"
+match "an absurd DNA set is refused with its size" "10000000 sequences × up to 10000 bases need about [0-9.]+ GB of memory; half this machine's memory is [0-9.]+ GB"
+has "…and the session goes on" "sentiment-tr"
+
 finish

@@ -454,7 +454,7 @@ Test(seqclf, checkpoint_round_trip_and_damage)
     tmp_write(q, data, n);
     cr_assert_eq(seqclf_load(&back, &bw, &bl, meta, sizeof meta, q, &e), TZ_E_FORMAT);
     char want[32];
-    snprintf(want, sizeof want, "byte %zu: length", w1);
+    snprintf(want, sizeof want, "byte %zu: word 1's length", w1);
     cr_assert(strstr(e.en, want), "%s (want %s)", e.en, want);
     put_u32_at(data, w1, 6);
     memcpy(data + w1 + 4, "film\0\0", 6);                   /* "film" with NULs: not a clean string */

@@ -1,5 +1,6 @@
 /* dna.c — see dna.h. */
 #include "models/dna.h"
+#include "core/io.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,14 @@ int dna_generate(const DnaConfig *cfg, SeqSet *out, int *where, TzErr *e)
                        "motif '%s' is too short: almost every random sequence of %d bases holds it already. Choose a longer motif or shorter sequences.",
                        cfg->motif, cfg->max_len);
     size_t n = cfg->n, span = (size_t)(cfg->max_len - cfg->min_len + 1);
+    /* the sequences take up to n × max_len ids: refuse before allocating what cannot fit */
+    double need = (double)n * (double)cfg->max_len * sizeof *out->tok + (double)n * 16, ram = tz_phys_bytes();
+    if (ram > 0 && need > 0.5 * ram)
+        return tz_errf(e, TZ_E_NOMEM,
+                       "%zu dizi × en çok %d baz yaklaşık %.2f GB bellek ister; bu makinenin belleğinin yarısı %.2f GB. "
+                       "n= ya da maxlen= değerini küçültün.",
+                       "%zu sequences × up to %d bases need about %.2f GB of memory; half this machine's memory is "
+                       "%.2f GB. Make n= or maxlen= smaller.", n, cfg->max_len, need / 1e9, ram / 2e9);
     out->n = n;
     out->off = tz_malloc((n + 1) * sizeof *out->off);
     out->label = tz_malloc(n * sizeof *out->label);

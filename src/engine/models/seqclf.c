@@ -541,17 +541,28 @@ int seqclf_load(SeqClf *m, Vocab *words, Vocab *labels, char *meta, size_t meta_
     for (uint32_t i = 0; i < 1 + V + K; i++) {
         int is_meta = i == 0, is_label = i > V;
         size_t max = is_meta ? SEQCLF_META_MAX : is_label ? 256 : 1024;
-        if (off + 4 > end)
-            BAD(off, "%s dizgesinde dosya bitti (tensörlerden önce).", "the file ends in the %s strings (before the tensors).",
-                is_meta ? "meta" : is_label ? "label" : "word");
+        /* which string this is, in the message's two languages */
+        uint32_t idx = is_meta ? 0 : is_label ? i - 1 - V : i - 1;
+        if (off + 4 > end) {
+            if (is_meta) BAD(off, "üst bilgide dosya bitti (tensörlerden önce; %u).", "the file ends in the meta string (before the tensors; %u).", idx);
+            if (is_label) BAD(off, "%u. etikette dosya bitti (tensörlerden önce).", "the file ends at label %u (before the tensors).", idx);
+            BAD(off, "%u. sözcükte dosya bitti (tensörlerden önce).", "the file ends at word %u (before the tensors).", idx);
+        }
         size_t len = ck_u32(d + off);
-        if ((len < 1 && !is_meta) || len > max || off + 4 + len > end)
-            BAD(off, "uzunluk %zu geçersiz (%s %u; 1–%zu olmalı ve tensörlerden önce bitmeli).",
-                "length %zu is invalid (%s %u; must be 1–%zu and end before the tensors).", len,
-                is_meta ? "meta" : is_label ? "label" : "word", is_meta ? 0 : is_label ? i - 1 - V : i - 1, max);
+        if ((len < 1 && !is_meta) || len > max || off + 4 + len > end) {
+            if (is_meta)
+                BAD(off, "üst bilginin uzunluğu %zu geçersiz (0–%zu olmalı ve tensörlerden önce bitmeli).",
+                    "the meta string's length %zu is invalid (must be 0–%zu and end before the tensors).", len, max);
+            if (is_label)
+                BAD(off, "%u. etiketin uzunluğu %zu geçersiz (1–%zu olmalı ve tensörlerden önce bitmeli).",
+                    "label %u's length %zu is invalid (must be 1–%zu and end before the tensors).", idx, len, max);
+            BAD(off, "%u. sözcüğün uzunluğu %zu geçersiz (1–%zu olmalı ve tensörlerden önce bitmeli).",
+                "word %u's length %zu is invalid (must be 1–%zu and end before the tensors).", idx, len, max);
+        }
         const char *s = (const char *)d + off + 4;
         if (utf8_validate(s, len) != len || memchr(s, 0, len))
-            BAD(off + 4, "dizge geçerli UTF-8 değil.%s", "the string is not valid UTF-8.%s", "");
+            BAD(off + 4, "dizge (%u. sırada) geçerli UTF-8 değil ya da NUL baytı içeriyor.",
+                "the string (number %u in its list) is not valid UTF-8 or holds a NUL byte.", idx);
         if (is_meta) {
             memcpy(meta, s, len);
             meta[len] = '\0';
