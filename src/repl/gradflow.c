@@ -913,9 +913,13 @@ int cmd_compare(Args *a)
     }
     const char *csv = arg_str(a, "csv", NULL);
     if (csv && !csv_ok(csv)) { free(C); return 1; }
-    /* the language model's batch: seq × batch steps of embedding, gates, states and a softmax
-       over the characters (a few hundred at most) */
-    double lm = 4.0 * (double)seq * (double)batch * ((double)embed + 2.0 * 4 * (double)hidden + 3.0 * (double)hidden + 2 * 256);
+    /* the language model: its weights, Adam and a batch, for the largest kind asked (an LSTM
+       has the most gates), over a character vocabulary of a few hundred at most */
+    double lm = 0;
+    for (int k = 0; k < C->nk; k++) {
+        double b = rnnlm_train_bytes(C->kinds[k], 300, (int)embed, (int)hidden, 1, (int)seq, (int)batch);
+        if (b > lm) lm = b;
+    }
     double mm = mem_need(C->kinds, C->nk, (int)embed, (int)hidden, (int)d + 2, 32);
     if (too_big(lm > mm ? lm : mm)) { free(C); return 1; }
     /* the corpus: corpus=, else the current one, else our mini corpus in the session's language */

@@ -639,7 +639,6 @@ int seqtask_predict(Args *a)
     SeqClfWork w;
     seqclf_work_init(&w, &s->m);
     seqclf_predict(&s->m, &w, ids, (int)n, p);
-    seqclf_work_free(&w);
     /* the classes, most probable first */
     int *order = tz_malloc((size_t)K * sizeof *order);
     for (int i = 0; i < K; i++) order[i] = i;
@@ -651,8 +650,7 @@ int seqtask_predict(Args *a)
     }
     /* how the winning class's probability grew as the network read (one line) */
     float *tr = tz_malloc(n * sizeof *tr);
-    seqclf_work_init(&w, &s->m);
-    seqclf_trace(&s->m, &w, ids, (int)n, order[0], tr);
+    seqclf_trace(&s->m, &w, ids, (int)n, order[0], tr);     /* the same work space: one set of buffers */
     seqclf_work_free(&w);
     const char *top = vocab_word(&s->labels, (size_t)order[0]);
     if (s->dna && n <= 200) {
