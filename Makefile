@@ -50,7 +50,7 @@ $(BUILD)/src/engine/%.o: src/engine/%.c | $(BUILD)/layers.ok
 
 $(BUILD)/src/%.o: src/%.c | $(BUILD)/layers.ok
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) $(STB_CFLAGS) $(SDL_CFLAGS) -Isrc/engine -Isrc -MMD -MP -c $< -o $@
+	$(CC) $(WARN) $(CFLAGS) $(STB_CFLAGS) $(SDL_CFLAGS) $(BLAS_CFLAGS) -Isrc/engine -Isrc -MMD -MP -c $< -o $@
 
 # The training loops are where the time goes: let the compiler unroll and vectorise them.
 $(BUILD)/src/engine/models/word2vec.o: OPT = -O3

@@ -568,6 +568,34 @@ void scene_gates_set(const SceneGates *in)
     S.dirty = 1;
 }
 
+int scene_gates_move(long current, size_t t0, size_t t1, const char *title, const char *subtitle)
+{
+    GatesData *g = &S.gates;
+    if (!g->T || current < 0 || (size_t)current >= g->T) return 0;
+    /* the same stretch rules as scene_gates_set */
+    if (!(t1 && t1 <= g->T && t0 < t1)) { t0 = 0; t1 = g->T; }
+    size_t W = t1 - t0;
+    if (t0 != g->t0 || t1 != g->t1) {
+        for (size_t p = 0; p < g->np; p++) {
+            if (W != g->t1 - g->t0) {
+                free(g->shown[p]);
+                g->shown[p] = tz_malloc((g->nunits && W ? g->nunits * W : 1) * sizeof *g->shown[p]);
+            }
+            for (size_t r = 0; r < g->nunits; r++)
+                memcpy(g->shown[p] + r * W, g->full[p] + g->units[r] * g->T + t0, W * sizeof *g->shown[p]);
+        }
+        g->t0 = t0;
+        g->t1 = t1;
+    }
+    g->current = current;
+    free(g->title);
+    free(g->subtitle);
+    g->title = dup_or_null(title);
+    g->subtitle = dup_or_null(subtitle);
+    S.dirty = 1;
+    return 1;
+}
+
 static void gates_scene(GatesScene *gs, GatePanel *gp)
 {
     GatesData *g = &S.gates;

@@ -96,6 +96,10 @@ typedef struct {
     int layer;                       /* 1-based, for the exported table */
 } SceneGates;
 void scene_gates_set(const SceneGates *g);
+/* Only the current token moved: the picture set last is re-sliced to the tokens [t0, t1)
+ * (t1 = 0: all) around `current`, with a new title and subtitle (copied). 0 when no picture
+ * is held (or `current` is not in it): then call scene_gates_set. */
+int scene_gates_move(long current, size_t t0, size_t t1, const char *title, const char *subtitle);
 
 /* Lines (gradflow, memory): a few named series over a shared x axis, optionally on a log y
  * axis — a measured curve per model. Everything is copied; export writes series, x, y. */

@@ -6,13 +6,14 @@
  *
  * `step "text"` cuts the text into the model's tokens (lm_tokens: characters, or words at
  * word level) and runs the network over all of them at once — every layer is one
- * cell_forward over T steps with one sequence (B = 1), from zero states, exactly what
- * `generate` computes step by step with rnnlm_step (tests/unit/test_step.c checks both
- * agree). Everything the cells computed stays in a StepTrace: the gates after their
- * non-linearities, the LSTM's cell states, the hidden states, and after every token the
- * model's three most probable next tokens. Moving along the text only changes which token is
- * "now": the terminal prints that column of the trace (summarised: H numbers per gate do not
- * fit in a line) and the gates view shows the whole units × time picture with "now" outlined.
+ * cell_forward (the first cell_forward_ids) over T steps with one sequence (B = 1), from
+ * zero states, exactly what `generate` computes step by step with rnnlm_step
+ * (tests/unit/test_step.c checks both agree). Everything the cells computed stays in a
+ * StepTrace: the gates after their non-linearities, the LSTM's cell states, the hidden
+ * states, and after every token the model's three most probable next tokens. Moving along
+ * the text only changes which token is "now": the terminal prints that column of the trace
+ * (summarised: H numbers per gate do not fit in a line) and the gates view shows the whole
+ * units × time picture with "now" outlined.
  *
  * The session keeps copies of everything it shows (tokens, predicted tokens' text), so it
  * stays valid when its model is replaced or trained again.
@@ -28,9 +29,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "lm.h"
 
 /* --- the trace -------------------------------------------------------------------------------- */
+
+/* Row-wise softmax in place (n rows of V): the largest logit subtracted first so that exp
+ * cannot overflow, the sum in double (a word vocabulary has tens of thousands of terms). */
+static void softmax_rows(float *p, size_t n, size_t V)
+{
+    for (size_t r = 0; r < n; r++) {
+        float *x = p + r * V, mx = x[0];
+        for (size_t j = 1; j < V; j++) mx = x[j] > mx ? x[j] : mx;
+        double s = 0;
+        for (size_t j = 0; j < V; j++) {
+            x[j] = (float)exp((double)(x[j] - mx));
+            s += x[j];
+        }
+        for (size_t j = 0; j < V; j++) x[j] = (float)(x[j] / s);
+    }
+}
 
 void step_trace_run(const RnnLM *m, const int32_t *ids, size_t T, StepTrace *tr)
 {
@@ -41,49 +60,46 @@ void step_trace_run(const RnnLM *m, const int32_t *ids, size_t T, StepTrace *tr)
     tr->G = m->cell[0].G;
     tr->V = m->V;
     tr->T = T;
-    size_t E = (size_t)m->E, H = (size_t)m->H, V = (size_t)m->V;
-    /* x0 = emb[tokens]: T × 1 × E */
-    float *x = tz_malloc(T * E * sizeof *x);
-    for (size_t t = 0; t < T; t++) memcpy(x + t * E, m->emb + (size_t)ids[t] * E, E * sizeof *x);
-    /* each layer over the whole text; its outputs h[1..T] (T × 1 × H) feed the next one */
-    const float *in = x;
-    for (int l = 0; l < m->L; l++) {
-        cell_forward(&m->cell[l], in, (int)T, 1, NULL, NULL, &tr->cache[l]);
-        in = tr->cache[l].h + H;
-    }
-    free(x);
-    /* after token t: logits = Wo · h_t + bo (V), p = softmax(logits) — rnnlm_step's output */
+    size_t H = (size_t)m->H, V = (size_t)m->V;
+    /* each layer over the whole text (T × 1 steps); the first looks its inputs up in the
+     * embedding table, and its outputs h[1..T] (T × 1 × H) feed the next one */
+    cell_forward_ids(&m->cell[0], m->emb, m->V, ids, (int)T, 1, NULL, NULL, &tr->cache[0]);
+    for (int l = 1; l < m->L; l++) cell_forward(&m->cell[l], tr->cache[l - 1].h + H, (int)T, 1, NULL, NULL, &tr->cache[l]);
+    /* After token t: logits = Wo · h_t + bo (V), p = softmax(logits) — rnnlm_step's output.
+     * All T at once is one product of the top states (T × H) with Woᵀ (H × V); a word model
+     * (V = 10 000, T = 2 000, H = 256) makes that 5·10⁹ multiply-adds, which BLAS does in a
+     * fraction of a second where plain loops take seconds. It runs CHUNK rows at a time so
+     * that the logits held at once (CHUNK × V floats, 10 MB there) do not grow with T. */
+    enum { CHUNK = 256 };
     tr->top_id = tz_malloc(T * STEP_TOPK * sizeof *tr->top_id);
     tr->top_p = tz_malloc(T * STEP_TOPK * sizeof *tr->top_p);
     tr->p_next = tz_malloc(T * sizeof *tr->p_next);
-    float *logit = tz_malloc(V * sizeof *logit);
-    const float *htop = tr->cache[m->L - 1].h;
-    for (size_t t = 0; t < T; t++) {
-        const float *h = htop + (t + 1) * H;
-        float mx = -INFINITY;
-        for (size_t j = 0; j < V; j++) {
-            const float *w = m->Wo + j * H;
-            float s = 0;
-            for (size_t k = 0; k < H; k++) s += w[k] * h[k];
-            logit[j] = s + m->bo[j];
-            if (logit[j] > mx) mx = logit[j];
-        }
-        double sum = 0;
-        for (size_t j = 0; j < V; j++) sum += exp((double)(logit[j] - mx));
-        /* the k best: k passes over V (k is 3), each taking the best not yet taken */
-        for (int k = 0; k < STEP_TOPK; k++) {
-            long best = -1;
-            for (size_t j = 0; j < V; j++) {
-                int taken = 0;
-                for (int q = 0; q < k; q++) taken |= tr->top_id[t * STEP_TOPK + (size_t)q] == (int32_t)j;
-                if (!taken && (best < 0 || logit[j] > logit[best])) best = (long)j;
+    float *P = tz_malloc((T < CHUNK ? T : CHUNK) * V * sizeof *P);
+    const float *htop = tr->cache[m->L - 1].h + H;            /* h_1: row t is the state after token t */
+    for (size_t t0 = 0; t0 < T; t0 += CHUNK) {
+        size_t nr = T - t0 < CHUNK ? T - t0 : CHUNK;
+        for (size_t r = 0; r < nr; r++) memcpy(P + r * V, m->bo, V * sizeof *P);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nr, (int)V, (int)H, 1.0f, htop + t0 * H, (int)H, m->Wo,
+                    (int)H, 1.0f, P, (int)V);
+        softmax_rows(P, nr, V);
+        for (size_t r = 0; r < nr; r++) {
+            size_t t = t0 + r;
+            const float *p = P + r * V;
+            /* the k best: k passes over V (k is 3), each taking the best not yet taken */
+            for (int k = 0; k < STEP_TOPK; k++) {
+                long best = -1;
+                for (size_t j = 0; j < V; j++) {
+                    int taken = 0;
+                    for (int q = 0; q < k; q++) taken |= tr->top_id[t * STEP_TOPK + (size_t)q] == (int32_t)j;
+                    if (!taken && (best < 0 || p[j] > p[best])) best = (long)j;
+                }
+                tr->top_id[t * STEP_TOPK + (size_t)k] = (int32_t)best;
+                tr->top_p[t * STEP_TOPK + (size_t)k] = best < 0 ? NAN : p[best];
             }
-            tr->top_id[t * STEP_TOPK + (size_t)k] = (int32_t)best;
-            tr->top_p[t * STEP_TOPK + (size_t)k] = best < 0 ? NAN : (float)(exp((double)(logit[best] - mx)) / sum);
+            tr->p_next[t] = t + 1 < T ? p[ids[t + 1]] : NAN;
         }
-        tr->p_next[t] = t + 1 < T ? (float)(exp((double)(logit[ids[t + 1]] - mx)) / sum) : NAN;
     }
-    free(logit);
+    free(P);
 }
 
 void step_trace_free(StepTrace *tr)
@@ -142,8 +158,6 @@ static const PanelDef *panels_of(CellKind k, size_t *n)
     return RNN_P;
 }
 
-static const char *kind_name(CellKind k) { return k == TZ_CELL_LSTM ? "lstm" : k == TZ_CELL_GRU ? "gru" : "rnn"; }
-
 /* --- the session ------------------------------------------------------------------------------ */
 
 #define MAX_WATCH 16
@@ -196,12 +210,8 @@ static const char *num(double v, char b[32]) { return fmt_real(fabs(v) < 0.005 ?
 /* a probability: two decimals, three below 0.1 (a word model's guesses are often small) */
 static const char *prob(double p, char b[32]) { return fmt_real(p, p >= 0.095 ? 2 : 3, b); }
 
-static size_t cols_of(const char *s)     /* terminal columns: one per code point */
-{
-    size_t n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
+/* terminal columns: one per code point */
+static size_t cols_of(const char *s) { return utf8_length(s, strlen(s)); }
 
 /* --- the terminal ----------------------------------------------------------------------------- */
 
@@ -319,7 +329,7 @@ static void print_step(int legend)
               "   σ gates run 0..1, tanh values −1..1)"),
             col_off());
     const char *hm = M("ort.", "mean");
-    say("  %s%*s %*s%s  %s\n", "", 12, "", 6 - (int)cols_of(hm), "", hm, M("en etkin birimler", "most active units"));
+    say("  %12s %*s%s  %s\n", "", pad(hm, 6), "", hm, M("en etkin birimler", "most active units"));
     for (size_t p = 0; p < np; p++) print_panel(&pd[p], t);
     if (g_nwatch) print_watched(t);
     print_prediction(t);
@@ -372,6 +382,51 @@ static size_t pick_rows(size_t *rows, unsigned char *marked)
     return n;
 }
 
+/* The window's title (the current token and the model's guesses after it) and subtitle
+ * (which rows and columns are drawn), and the stretch of tokens drawn, [*t0, *t1). */
+static void scene_texts(size_t nrows, char *title, size_t tcap, char *sub, size_t scap, size_t *t0, size_t *t1)
+{
+    size_t T = St.tr.T, H = (size_t)St.tr.H, t = St.t;
+    char b[32];
+    size_t o = (size_t)snprintf(title, tcap, "%s · %s %d/%d · %s %zu/%zu: '%s'   %s", St.model, M("katman", "layer"),
+                                St.layer + 1, St.tr.L, M("belirteç", "token"), t + 1, T, visible(St.tk.piece[t]),
+                                M("sonraki:", "next:"));
+    for (int k = 0; k < STEP_TOPK && o < tcap; k++) {
+        const char *s = St.top_str[t * STEP_TOPK + (size_t)k];
+        if (s) o += (size_t)snprintf(title + o, tcap - o, "%s'%s' %s", k ? " · " : " ", visible(s),
+                                     prob(St.tr.top_p[t * STEP_TOPK + (size_t)k], b));
+    }
+    /* a long text: STEP_COLS tokens with the current one in the middle (at the ends, the first
+     * or last STEP_COLS) */
+    size_t ncols = T < STEP_COLS ? T : STEP_COLS;
+    *t0 = t > ncols / 2 ? t - ncols / 2 : 0;
+    if (*t0 + ncols > T) *t0 = T - ncols;
+    *t1 = *t0 + ncols;
+    char span[96] = "";
+    if (ncols < T)
+        snprintf(span, sizeof span, M(" · %zu–%zu. belirteçler (%zu belirteçten)", " · tokens %zu–%zu of %zu"), *t0 + 1,
+                 *t1, T);
+    if (nrows == H)
+        snprintf(sub, scap, M("%s, %zu gizli birimin hepsi (satırlar) × %zu belirteç (sütunlar)",
+                              "%s, all %zu hidden units (rows) × %zu tokens (columns)"), cell_kind_name(St.tr.kind), H, T);
+    else
+        snprintf(sub, scap, M("%s, %zu birim (toplam %zu gizli birimden): metin boyunca en çok değişenler%s",
+                              "%s, %zu of %zu hidden units: those that change most over the text%s"),
+                 cell_kind_name(St.tr.kind), nrows, H, g_nwatch ? M(" ve izlenenler (kırmızı)", " and the watched ones (red)") : "");
+    o = strlen(sub);
+    if (o + 1 < scap) snprintf(sub + o, scap - o, "%s", span);
+}
+
+/* What the window holds now, so that a move along the same layer only re-slices it. */
+static struct {
+    int valid;
+    int layer;
+    TzLang lang;        /* the language its titles and footer were written in */
+    size_t nrows;
+} Shown;
+
+/* Hand the whole picture to the window: every panel's H × T values, the tokens, the rows
+ * (pick_rows). Needed when a text starts, the layer or the watched units change. */
 static void update_scene(void)
 {
     size_t np, T = St.tr.T, H = (size_t)St.tr.H, t = St.t;
@@ -401,43 +456,35 @@ static void update_scene(void)
     size_t *rows = tz_malloc(H * sizeof *rows);
     unsigned char *marked = tz_malloc(H);
     size_t nrows = pick_rows(rows, marked);
-    char title[512], sub[384], b[32];
-    size_t o = (size_t)snprintf(title, sizeof title, "%s · %s %d/%d · %s %zu/%zu: '%s'   %s", St.model,
-                                M("katman", "layer"), St.layer + 1, St.tr.L, M("belirteç", "token"), t + 1, T,
-                                visible(St.tk.piece[t]), M("sonraki:", "next:"));
-    for (int k = 0; k < STEP_TOPK && o < sizeof title; k++) {
-        const char *s = St.top_str[t * STEP_TOPK + (size_t)k];
-        if (s) o += (size_t)snprintf(title + o, sizeof title - o, "%s'%s' %s", k ? " · " : " ", visible(s),
-                                     prob(St.tr.top_p[t * STEP_TOPK + (size_t)k], b));
-    }
-    /* a long text: STEP_COLS tokens with the current one in the middle (at the ends, the first
-     * or last STEP_COLS) */
-    size_t ncols = T < STEP_COLS ? T : STEP_COLS, t0 = t > ncols / 2 ? t - ncols / 2 : 0;
-    if (t0 + ncols > T) t0 = T - ncols;
-    char span[96] = "";
-    if (ncols < T)
-        snprintf(span, sizeof span, M(" · %zu–%zu. belirteçler (%zu belirteçten)", " · tokens %zu–%zu of %zu"), t0 + 1,
-                 t0 + ncols, T);
-    if (nrows == H)
-        snprintf(sub, sizeof sub, M("%s, %zu gizli birimin hepsi (satırlar) × %zu belirteç (sütunlar)",
-                                    "%s, all %zu hidden units (rows) × %zu tokens (columns)"), kind_name(St.tr.kind), H, T);
-    else
-        snprintf(sub, sizeof sub, M("%s, %zu birim (toplam %zu gizli birimden): metin boyunca en çok değişenler%s",
-                                    "%s, %zu of %zu hidden units: those that change most over the text%s"),
-                 kind_name(St.tr.kind), nrows, H, g_nwatch ? M(" ve izlenenler (kırmızı)", " and the watched ones (red)") : "");
-    o = strlen(sub);
-    if (o + 1 < sizeof sub) snprintf(sub + o, sizeof sub - o, "%s", span);
+    char title[512], sub[384];
+    size_t t0, t1;
+    scene_texts(nrows, title, sizeof title, sub, sizeof sub, &t0, &t1);
     SceneGates g = { .title = title, .subtitle = sub,
                      .footer = M("←/→: önceki/sonraki belirteç · σ kapıları 0..1, tanh değerleri −1..1 · tık: değer",
                                  "←/→: previous/next token · σ gates 0..1, tanh values −1..1 · click: a value"),
                      .panels = sp, .npanels = np, .H = H, .T = T, .tokens = (const char *const *)toks, .units = rows,
-                     .marked = marked, .nunits = nrows, .current = (long)t, .t0 = t0, .t1 = t0 + ncols,
+                     .marked = marked, .nunits = nrows, .current = (long)t, .t0 = t0, .t1 = t1,
                      .layer = St.layer + 1 };
     scene_gates_set(&g);
+    Shown.valid = 1;
+    Shown.layer = St.layer;
+    Shown.lang = g_lang;
+    Shown.nrows = nrows;
     for (size_t p = 0; p < np; p++) free(vals[p]);
     free(toks);
     free(rows);
     free(marked);
+}
+
+/* Only the current token changed: new titles and the stretch of columns around it, sliced by
+ * the window from the copy it already holds (no rebuild, no new pick of rows). */
+static void move_scene(void)
+{
+    char title[512], sub[384];
+    size_t t0, t1;
+    if (!Shown.valid || Shown.layer != St.layer || Shown.lang != g_lang) { update_scene(); return; }
+    scene_texts(Shown.nrows, title, sizeof title, sub, sizeof sub, &t0, &t1);
+    if (!scene_gates_move((long)St.t, t0, t1, title, sub)) update_scene();
 }
 
 /* --- moving ----------------------------------------------------------------------------------- */
@@ -465,7 +512,7 @@ static int move_to(long t, const char *out)
     }
     St.t = (size_t)t;
     print_step(0);
-    update_scene();
+    move_scene();
     if (out) return scene_show(VIEW_GATES, out);
     return 0;
 }
@@ -523,7 +570,7 @@ static int start(Model *md, const char *text, long layer, const char *out)
     St.active = 1;
     St.focus = 1;
     say(M("%s (%s, hidden=%d, layers=%d): %zu belirteç.\n", "%s (%s, hidden=%d, layers=%d): %zu tokens.\n"), md->name,
-        kind_name(lm->m.kind), lm->m.H, lm->m.L, tk.n);
+        cell_kind_name(lm->m.kind), lm->m.H, lm->m.L, tk.n);
     say("%s\n", scene_window_is_open() || (g_app.interactive && !g_app.headless)
                     ? M("İlerlemek için: next, prev, step N (pencerede ←/→).", "To move: next, prev, step N (←/→ in the window).")
                     : M("İlerlemek için: next, prev, step N.\nIsı haritaları: 'view gates' ya da 'snap DOSYA.png'.",

@@ -1,31 +1,28 @@
 /* gates.c — see gates.h. */
 #include "viz/gates.h"
+#include "viz/plots.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "core/utf8.h"
 
 /* The house style of views.c and plots.c. */
 static const Rgba BG = { 252, 252, 250, 255 }, INK = { 25, 25, 35, 255 }, GREY = { 120, 120, 130, 255 },
                   FRAME = { 205, 205, 212, 255 }, ACCENT = { 200, 40, 40, 255 }, NOW_BAND = { 255, 226, 204, 255 },
                   TICK_INK = { 70, 70, 82, 255 };
 
-#define MINUS "\xE2\x88\x92"      /* U+2212: as wide as a plus, unlike a hyphen */
-
 /* A colour-bar label: at most two decimals, trailing zeros dropped ("1", "0,5", "−2,34"),
- * the decimal mark of the user's language and a real minus sign. */
+ * the decimal mark of the user's language and a real minus sign (plots_tidy_number). */
 static void fmt_end(float v, char mark, char *out, size_t cap)
 {
     char tmp[32];
-    snprintf(tmp, sizeof tmp, "%.2f", (double)fabsf(v));
-    char *dot = strchr(tmp, '.');
-    if (dot) {
-        char *e = tmp + strlen(tmp) - 1;
-        while (e > dot && *e == '0') *e-- = '\0';
-        if (e == dot) *e = '\0';
-        else *dot = mark ? mark : '.';
-    }
-    snprintf(out, cap, "%s%s", v < 0 && strcmp(tmp, "0") ? MINUS : "", tmp);
+    snprintf(tmp, sizeof tmp, "%.2f", (double)v);
+    char *e = tmp + strlen(tmp) - 1, *dot = strchr(tmp, '.');
+    while (dot && e > dot && *e == '0') *e-- = '\0';
+    if (dot && e == dot) *e = '\0';
+    plots_tidy_number(tmp, mark, out, cap);
 }
 
 /* The colour range a panel uses: the diverging map is symmetric about 0. */
@@ -113,9 +110,7 @@ static void layout(const Canvas *c, Font *f, const GatesScene *s, float px, Layo
     int single = 1;                     /* every token one character (a character model) */
     for (size_t t = 0; s->tokens && t < s->cols; t++) {
         const char *k = label_at(s->tokens, t);
-        size_t cps = 0;
-        for (; *k; k++) cps += ((unsigned char)*k & 0xC0) != 0x80;
-        single &= cps <= 1;
+        single &= utf8_length(k, strlen(k)) <= 1;
         mean_w += font_width(f, lpx, label_at(s->tokens, t)) / (float)s->cols;
     }
     float fit_w = single ? mean_w : tokw;

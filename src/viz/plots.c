@@ -28,9 +28,8 @@ Rgba plot_colour(size_t i) { return PLOT_PALETTE[i % PLOT_PALETTE_N]; }
 
 #define MINUS "\xE2\x88\x92"      /* U+2212 MINUS SIGN: as wide as a plus, unlike a hyphen */
 
-/* Copy a number printed by printf into out: '.' becomes the decimal mark, a '-' before a
- * digit becomes a real minus sign, and "-0.00" loses its sign. */
-static void tidy_number(const char *in, char mark, char *out, size_t cap)
+/* See plots.h. */
+void plots_tidy_number(const char *in, char mark, char *out, size_t cap)
 {
     size_t o = 0;
     int zero = 1;                                    /* no digit other than 0 so far */
@@ -60,7 +59,7 @@ static void fmt_tick(char *out, size_t cap, double v, double step, char mark)
     int dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
     if (dec > 8) dec = 8;
     snprintf(tmp, sizeof tmp, "%.*f%s", dec, v, suffix);
-    tidy_number(tmp, mark, out, cap);
+    plots_tidy_number(tmp, mark, out, cap);
 }
 
 /* 10 to the power k, with a superscript exponent when a plain number would be long. */
@@ -69,7 +68,7 @@ static void fmt_pow10(char *out, size_t cap, int k, char mark)
     if (k >= -3 && k <= 4) {
         char tmp[32];
         snprintf(tmp, sizeof tmp, "%.*f", k < 0 ? -k : 0, pow(10, k));
-        tidy_number(tmp, mark, out, cap);
+        plots_tidy_number(tmp, mark, out, cap);
         return;
     }
     static const char *sup[] = { "\xE2\x81\xB0", "\xC2\xB9", "\xC2\xB2", "\xC2\xB3", "\xE2\x81\xB4",
@@ -178,7 +177,7 @@ static void cell_text(const HeatmapScene *s, float v, char *out, size_t cap)
 {
     char tmp[64];
     snprintf(tmp, sizeof tmp, s->value_format ? s->value_format : "%.2f", (double)v);
-    tidy_number(tmp, s->decimal_mark ? s->decimal_mark : '.', out, cap);
+    plots_tidy_number(tmp, s->decimal_mark ? s->decimal_mark : '.', out, cap);
 }
 
 static void heat_range(const HeatmapScene *s, float *vmin, float *vmax)
@@ -439,7 +438,7 @@ static void ytick_label(const LineLayout *L, int i, char *b, size_t cap)
     if (k >= -3 && k <= 4) {
         char tmp[48];
         snprintf(tmp, sizeof tmp, "%.*f", k < 0 ? -k : 0, v);
-        tidy_number(tmp, L->mark, b, cap);
+        plots_tidy_number(tmp, L->mark, b, cap);
     } else {
         char p[32];
         fmt_pow10(p, sizeof p, k, L->mark);
@@ -793,7 +792,7 @@ static void bar_text(const BarsScene *s, size_t i, char *out, size_t cap)
     if (!*bar_format(s)) { out[0] = '\0'; return; }
     char tmp[64];
     snprintf(tmp, sizeof tmp, bar_format(s), (double)v);
-    tidy_number(tmp, s->decimal_mark ? s->decimal_mark : '.', out, cap);
+    plots_tidy_number(tmp, s->decimal_mark ? s->decimal_mark : '.', out, cap);
 }
 
 /* The range the bars span: the finite values and 0, or the scene's own. */

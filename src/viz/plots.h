@@ -31,6 +31,11 @@
 extern const Rgba PLOT_PALETTE[PLOT_PALETTE_N];
 Rgba plot_colour(size_t i);
 
+/* Copy a number printed by printf into out (cap bytes): '.' becomes the decimal mark (mark 0
+ * leaves it), a '-' before a digit becomes a real minus sign (U+2212, as wide as a plus,
+ * unlike a hyphen), and "-0.00" loses its sign. Every view prints its numbers through it. */
+void plots_tidy_number(const char *in, char mark, char *out, size_t cap);
+
 /* --- heatmap ----------------------------------------------------------------------------- */
 
 typedef struct {

@@ -67,8 +67,11 @@ match "the gradient row" '^gradient left 49 steps back \(untrained\) +[0-9.]+e-[
 match "the memory row" '^memory at d=10 \(accuracy; chance 0\.25\) +[01]\.[0-9]{2} +[01]\.[0-9]{2} +[01]\.[0-9]{2}$'
 sp=$(printf '%s\n' "$out" | sed -n 's/^training speed (characters\/s) *//p' | tr -d ,)
 read -r s_rnn s_lstm s_gru <<<"$sp"
-[ -n "$s_lstm" ] && [ "$s_rnn" -gt "$s_lstm" ] && ok "the RNN trains faster than the LSTM ($s_rnn vs $s_lstm characters/s)" \
-  || bad "RNN faster than LSTM" "$out"
+# a speed is measured, not asserted (timings belong to bench/, and a loaded machine reorders
+# them): three positive figures are all a test may ask of this row
+[ -n "$s_gru" ] && [ "$s_rnn" -gt 0 ] && [ "$s_lstm" -gt 0 ] && [ "$s_gru" -gt 0 ] \
+  && ok "a training speed is measured for each kind ($s_rnn, $s_lstm, $s_gru characters/s)" \
+  || bad "training speeds" "$out"
 [ "$(sed -n 2p "$TMP/c.csv")" = "cell_params,112,448,336" ] && [ "$(wc -l < "$TMP/c.csv")" = 8 ] \
   && ok "compare csv=" || bad "compare csv" "$(cat "$TMP/c.csv")"
 tz -c "compare lstm seconds=0.2 corpus=tiny-en hidden=8 embed=4 d=5 steps=20"

@@ -44,10 +44,12 @@ size_t seqclf_mem_estimate(CellKind kind, size_t V, size_t E, size_t H, size_t L
     /* parameters, gradients, Adam's two moments, the last good copy (seqclf_train) and the
      * validation's work space (seqclf_accuracy's gradient buffers) */
     size_t floats = 6 * P;
-    /* per layer: h (and c) for T + 1 steps, the gates, the GRU's U_n h; backward's dX (dR) */
+    /* per layer: h (and c) for T + 1 steps, the gates, the GRU's U_n h; backward's dX (dR), kept
+     * in the layer's cache with the rest of its scratch — for the first layer, with a table too
+     * big to project, that includes the looked-up rows and their gradient (2 · T·B × E) */
     size_t per = (TB + B) * H * (kind == TZ_CELL_LSTM ? 2 : 1) + TB * G * H * (kind == TZ_CELL_GRU ? 3 : 2) +
                  (kind == TZ_CELL_GRU ? TB * H : 0);
-    floats += L * per + TB * E + 2 * TB * D + TB * K;
+    floats += L * per + 2 * TB * E + 2 * TB * D + TB * K;
     return floats * sizeof(float);
 }
 
@@ -61,7 +63,7 @@ void seqclf_work_free(SeqClfWork *w)
 {
     rnn_parts_free(w->emb, w->Wo, w->bo, w->cell);
     for (int l = 0; l < SEQCLF_MAX_LAYERS; l++) cell_cache_free(&w->cache[l]);
-    free(w->x0); free(w->dh); free(w->dx); free(w->probs);
+    free(w->dh); free(w->dx); free(w->probs);
     memset(w, 0, sizeof *w);
 }
 
@@ -78,32 +80,29 @@ void seqclf_add_params(Optim *o, SeqClf *m, SeqClfWork *w)
     cell_stack_add_params(o, m->cell, w->cell, m->L);
 }
 
-/* Grow the scratch buffers to T·B rows: x0 (T·B × E), dh and dx (T·B × max(E, H)), and probs
- * (B × K; B ≤ T·B, so T·B × K always holds it). */
+/* Grow the scratch buffers to T·B rows: dh and dx (T·B × max(E, H)), and probs (B × K; B ≤ T·B,
+ * so T·B × K always holds it). */
 static void work_fit(SeqClfWork *w, const SeqClf *m, size_t TB)
 {
     if (w->cap >= TB) return;
     size_t D = (size_t)(m->E > m->H ? m->E : m->H);
-    free(w->x0); free(w->dh); free(w->dx); free(w->probs);
-    w->x0 = tz_malloc(TB * (size_t)m->E * sizeof *w->x0);
+    free(w->dh); free(w->dx); free(w->probs);
     w->dh = tz_malloc(TB * D * sizeof *w->dh);
     w->dx = tz_malloc(TB * D * sizeof *w->dx);
     w->probs = tz_malloc(TB * (size_t)m->K * sizeof *w->probs);
     w->cap = TB;
 }
 
-/* Embedding lookup, then the stack of cells: afterwards w->cache[L−1].h + B·H is the top
- * layer's T × B × H outputs. */
+/* The stack of cells, the first reading the embedding rows of the tokens (x0 = emb[tokens],
+ * which cell_forward_ids looks up itself — and for a small table such as DNA's 4 letters
+ * projects each row once instead of each position): afterwards w->cache[L−1].h + B·H is the
+ * top layer's T × B × H outputs. */
 static void forward_stack(const SeqClf *m, SeqClfWork *w, const int32_t *tokens, int T, int B)
 {
-    const size_t TB = (size_t)T * (size_t)B, BH = (size_t)B * (size_t)m->H, E = (size_t)m->E;
-    work_fit(w, m, TB);
-    for (size_t i = 0; i < TB; i++) {
-        TZ_ASSERT(tokens[i] >= 0 && tokens[i] < m->V);
-        memcpy(w->x0 + i * E, m->emb + (size_t)tokens[i] * E, E * sizeof *w->x0);
-    }
-    for (int l = 0; l < m->L; l++)
-        cell_forward(&m->cell[l], l == 0 ? w->x0 : w->cache[l - 1].h + BH, T, B, NULL, NULL, &w->cache[l]);
+    const size_t BH = (size_t)B * (size_t)m->H;
+    work_fit(w, m, (size_t)T * (size_t)B);
+    cell_forward_ids(&m->cell[0], m->emb, m->V, tokens, T, B, NULL, NULL, &w->cache[0]);
+    for (int l = 1; l < m->L; l++) cell_forward(&m->cell[l], w->cache[l - 1].h + BH, T, B, NULL, NULL, &w->cache[l]);
 }
 
 /* logits (K) of one top state h (H): Wo h + bo; then, in place, the softmax. Returns
@@ -161,21 +160,16 @@ double seqclf_loss(const SeqClf *m, SeqClfWork *w, const int32_t *tokens, const 
             for (int j = 0; j < H; j++) { gw[j] += g * hb[j]; dhb[j] += g * wk[j]; }
         }
     }
-    /* down the stack: a layer's dx is the dh of the layer below */
-    for (int l = L - 1; l >= 0; l--) {
-        const float *in = l == 0 ? w->x0 : w->cache[l - 1].h + BH;
-        cell_backward(&m->cell[l], in, &w->cache[l], dh, NULL, NULL, &w->cell[l], dx, NULL, NULL);
+    /* down the stack: a layer's dx is the dh of the layer below; the first layer adds its input
+     * gradient into the embedding rows that were looked up. The padding steps add nothing there:
+     * their dh is 0 and nothing flows back into them from later steps (only padding comes after),
+     * so every gradient at those steps is exactly 0 — the embedding of a token that is only
+     * padding keeps a gradient of exactly 0 (tests/unit/test_seqclf.c checks it). */
+    for (int l = L - 1; l >= 1; l--) {
+        cell_backward(&m->cell[l], w->cache[l - 1].h + BH, &w->cache[l], dh, NULL, NULL, &w->cell[l], dx, NULL, NULL);
         float *t = dh; dh = dx; dx = t;
     }
-    /* the embedding rows that were looked up (padding steps have no gradient: skip them) */
-    const size_t E = (size_t)m->E;
-    for (int b = 0; b < B; b++)
-        for (int t = 0; t < len[b]; t++) {
-            size_t i = (size_t)t * (size_t)B + (size_t)b;
-            float *g = w->emb + (size_t)tokens[i] * E;
-            const float *d = dh + i * E;
-            for (size_t j = 0; j < E; j++) g[j] += d[j];
-        }
+    cell_backward_ids(&m->cell[0], m->emb, m->V, tokens, &w->cache[0], dh, NULL, NULL, &w->cell[0], w->emb, NULL, NULL);
     return loss;
 }
 
@@ -211,20 +205,16 @@ void seqclf_grad_flow(const SeqClf *m, SeqClfWork *w, const int32_t *tokens, int
     memset(dh, 0, (size_t)T * (size_t)H * sizeof *dh);
     for (int k = 0; k < K; k++)
         for (int j = 0; j < H; j++) dh[(size_t)(T - 1) * (size_t)H + (size_t)j] += p[k] * m->Wo[(size_t)k * (size_t)H + (size_t)j];
-    /* back through the top layer only, into a scratch gradient (w's gradients stay as they were) */
-    float *total = tz_malloc((size_t)T * (size_t)H * sizeof *total);
-    Cell g;
-    const Cell *c = &m->cell[L - 1];
-    cell_alloc(&g, c->kind, c->In, c->H);
-    cell_backward_ex(c, L == 1 ? w->x0 : w->cache[L - 2].h + H, &w->cache[L - 1], dh, NULL, NULL, &g, NULL, NULL,
-                     NULL, total);
+    /* back through the top layer only, without weight gradients (g = NULL: w's gradients stay as
+     * they were, and neither the layer's input nor a gradient cell is needed); the whole ∂L/∂h_t
+     * of every step (T × H) into w->dx, free scratch here (T·max(E, H) floats) */
+    float *total = w->dx;
+    cell_backward_ex(&m->cell[L - 1], NULL, &w->cache[L - 1], dh, NULL, NULL, NULL, NULL, NULL, NULL, total);
     for (int t = 0; t < T; t++) {
         double s = 0;
         for (int j = 0; j < H; j++) s += (double)total[(size_t)t * (size_t)H + (size_t)j] * total[(size_t)t * (size_t)H + (size_t)j];
         norms[t] = sqrt(s);
     }
-    cell_free(&g);
-    free(total);
 }
 
 void seqset_free(SeqSet *s)

@@ -39,7 +39,7 @@ typedef struct {
     float *emb, *Wo, *bo;
     Cell cell[SEQCLF_MAX_LAYERS];
     CellCache cache[SEQCLF_MAX_LAYERS];
-    float *x0, *dh, *dx, *probs;    /* scratch, grown as needed */
+    float *dh, *dx, *probs;         /* scratch, grown as needed */
     size_t cap;
 } SeqClfWork;
 

@@ -17,7 +17,10 @@
  *     gradients are summed step by step while a step's gradients are in the cache;
  *   - σ and tanh are computed 8 or 16 at a time (nn/vmath.h);
  *   - an input that is an embedding lookup (cell_forward_ids) is projected once per table row
- *     (V × G·H) instead of once per position (T·B × G·H) when the table is the smaller.
+ *     (V × G·H) instead of once per position (T·B × G·H) when the table is the smaller;
+ *   - the passes' working memory (backward's dX and dR are T·B × G·H: 8 MB for an LSTM of 256
+ *     units over 64 × 32 tokens) is kept in the cache, so that neither a training loop nor
+ *     generation allocates per step.
  */
 #include "nn/recurrent.h"
 
@@ -104,7 +107,22 @@ void cell_cache_free(CellCache *k)
     free(k->c);
     free(k->gate);
     free(k->un);
+    free(k->scratch);
     memset(k, 0, sizeof *k);
+}
+
+/* n floats of the cache's scratch (grown when too small, never shrunk). The passes cut it into
+ * pieces of whole 64-byte lines (up16), so that no two pieces share a cache line. */
+static size_t up16(size_t n) { return (n + 15) & ~(size_t)15; }
+
+static float *scratch_fit(CellCache *k, size_t n)
+{
+    if (k->scratch_cap < n) {
+        free(k->scratch);
+        k->scratch = tz_malloc(n * sizeof *k->scratch);
+        k->scratch_cap = n;
+    }
+    return k->scratch;
 }
 
 /* --- the element-wise work of one step, for rows 0..B−1 and hidden units j0..j1−1 (the threads
@@ -541,7 +559,7 @@ typedef struct {
     const float *dh;
     Cell *g;
     float *dx, *demb, *dh0, *dc0, *dh_total;
-    float *dX, *dR, *dn, *dp, *cn;
+    float *dX, *dR, *dn, *dp, *cn, *sb;
 } Pass;
 
 /* fn over n threads of the team, the pool's other threads (if it is bigger) sitting it out. */
@@ -676,24 +694,22 @@ static void forward(const Cell *c, const float *x, const float *emb, int V, cons
         else memset(k->c, 0, BH * sizeof *k->c);
     }
     Pass p = { .c = c, .x = x, .emb = emb, .ids = ids, .V = V, .T = T, .B = B, .k = k };
-    p.bias = tz_malloc((size_t)GH * sizeof *p.bias);
-    for (int j = 0; j < GH; j++) p.bias[j] = c->b[j] + (c->kind == TZ_CELL_GRU && j >= 2 * c->H ? 0.0f : c->bu[j]);
-    float *x0 = NULL;
     if (ids) {
         for (size_t r = 0; r < TB; r++) TZ_ASSERT(ids[r] >= 0 && ids[r] < V);
         p.fold = fold_table(V, TB);
-        if (p.fold) {
-            p.P = tz_malloc((size_t)V * (size_t)GH * sizeof *p.P);
-        } else {        /* a big table: look the rows up, then as cell_forward */
-            x0 = tz_malloc(TB * (size_t)In * sizeof *x0);
-            for (size_t r = 0; r < TB; r++) memcpy(x0 + r * (size_t)In, emb + (size_t)ids[r] * (size_t)In, (size_t)In * sizeof *x0);
-            p.x = x0;
-        }
+    }
+    /* the scratch, in the cache (no allocation once it has grown): the bias (G·H), then for a
+     * table either P (V × G·H) or the looked-up rows x0 (T·B × In) */
+    const size_t nP = ids && p.fold ? (size_t)V * (size_t)GH : 0, nx = ids && !p.fold ? TB * (size_t)In : 0;
+    p.bias = scratch_fit(k, up16((size_t)GH) + up16(nP) + nx);
+    for (int j = 0; j < GH; j++) p.bias[j] = c->b[j] + (c->kind == TZ_CELL_GRU && j >= 2 * c->H ? 0.0f : c->bu[j]);
+    if (nP) p.P = p.bias + up16((size_t)GH);
+    if (nx) {           /* a big table: look the rows up, then as cell_forward */
+        float *x0 = p.bias + up16((size_t)GH);
+        for (size_t r = 0; r < TB; r++) memcpy(x0 + r * (size_t)In, emb + (size_t)ids[r] * (size_t)In, (size_t)In * sizeof *x0);
+        p.x = x0;
     }
     team_run(fwd_work, &p, team_want(c, B), &p.bar);
-    free(p.P);
-    free(p.bias);
-    free(x0);
 }
 
 void cell_forward(const Cell *c, const float *x, int T, int B, const float *h0, const float *c0, CellCache *k)
@@ -721,8 +737,9 @@ static void bwd_work(void *arg, int tid, int nth)
     const int hs = j1 - j0;
     float *dn = p->dn, *dp = p->dp, *dX = p->dX, *dR = p->dR;
     /* the bias gradients of the thread's units, summed step by step while dX_t is in the cache
-     * (Σ dX for b; Σ dR for bu — the same sums but for the GRU) */
-    float *sb = tz_calloc(2 * (size_t)GH, sizeof *sb), *sbu = gru ? sb + GH : sb;
+     * (Σ dX for b; Σ dR for bu — the same sums but for the GRU). One zeroed 2·G·H buffer for the
+     * whole team, like dX: each thread reads and writes only its own units' columns of it */
+    float *sb = p->sb, *sbu = gru ? sb + GH : sb;
     for (int t = T - 1; t >= 0; t--) {
         size_t row = (size_t)t * (size_t)B;
         const float *gv = k->gate + row * (size_t)GH, *dht = p->dh + row * (size_t)H;
@@ -765,8 +782,9 @@ static void bwd_work(void *arg, int tid, int nth)
                 else memset(p->dc0 + o, 0, (size_t)hs * sizeof *p->dc0);
             }
         }
-        for (int q = 0; q < G; q++)
-            for (int j = q * H + j0; j < q * H + j1; j++) { g->b[j] += sb[j]; g->bu[j] += sbu[j]; }
+        if (g)
+            for (int q = 0; q < G; q++)
+                for (int j = q * H + j0; j < q * H + j1; j++) { g->b[j] += sb[j]; g->bu[j] += sbu[j]; }
     }
     /* the weights, over the whole sequence at once: dU += dRᵀ h_{0..T−1}, dW += dXᵀ x (or Sᵀ emb).
      * They need every unit's dX and dR: meet, then each thread takes a contiguous range of rows
@@ -774,7 +792,7 @@ static void bwd_work(void *arg, int tid, int nth)
     barrier_wait(&p->bar);
     int r0, r1;
     units_of(GH, tid, nth, &r0, &r1);
-    if (r1 > r0) {
+    if (g && r1 > r0) {
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r1 - r0, H, (int)TB, 1.0f, dR + r0, GH, k->h, H, 1.0f,
                     g->U + (size_t)r0 * (size_t)H, H);
         if (p->fold)
@@ -797,44 +815,51 @@ static void bwd_work(void *arg, int tid, int nth)
                             c->W, In, 0.0f, p->dx + i0 * (size_t)In, In);
         }
     }
-    free(sb);
 }
 
 /* The backward pass; the input as in forward(). dx (T·B × In) or demb (V × In, added) receive
  * the input gradient. */
-static void backward(const Cell *c, const float *x, const float *emb, int V, const int32_t *ids, const CellCache *k,
+static void backward(const Cell *c, const float *x, const float *emb, int V, const int32_t *ids, CellCache *k,
                      const float *dh, const float *dhT, const float *dcT, Cell *g, float *dx, float *demb, float *dh0,
                      float *dc0, float *dh_total)
 {
     const int T = k->T, B = k->B, H = c->H, In = c->In, GH = c->G * H;
     const size_t BH = (size_t)B * (size_t)H, TB = (size_t)T * (size_t)B;
-    TZ_ASSERT(g->kind == c->kind && g->H == H && g->In == In);
+    TZ_ASSERT(!g || (g->kind == c->kind && g->H == H && g->In == In));
     const int gru = c->kind == TZ_CELL_GRU;
     Pass p = { .c = c, .x = x, .emb = emb, .ids = ids, .V = V, .T = T, .B = B, .kc = k, .dh = dh, .g = g, .dx = dx,
                .demb = demb, .dh0 = dh0, .dc0 = dc0, .dh_total = dh_total };
-    /* one allocation for the scratch: dX (∂L/∂(W x + b), every step), dR (∂L/∂(U h + bu); the
-     * same as dX but for the GRU), two B × H buffers for ∂L/∂h crossing steps, one for ∂L/∂c */
-    float *mem = tz_malloc(((gru ? 2 : 1) * TB * (size_t)GH + 3 * BH) * sizeof *mem);
+    /* the scratch, in the cache (so a training loop allocates nothing once it has grown; the
+     * forward's pieces are dead by now and are overwritten): dX (∂L/∂(W x + b), every step), dR
+     * (∂L/∂(U h + bu); the same as dX but for the GRU), two B × H buffers for ∂L/∂h crossing
+     * steps, one for ∂L/∂c, the bias sums (2·G·H), and for a table S (V × G·H) or the looked-up
+     * rows x0 and their gradient dx0 (T·B × In each) */
+    if (ids) p.fold = fold_table(V, TB);
+    const size_t nXR = up16((gru ? 2 : 1) * TB * (size_t)GH), nB = up16(BH), nS = up16(2 * (size_t)GH),
+                 nP = ids && p.fold ? up16((size_t)V * (size_t)GH) : 0, nx = ids && !p.fold ? up16(TB * (size_t)In) : 0,
+                 ndx = ids && !p.fold && demb ? TB * (size_t)In : 0;
+    float *mem = scratch_fit(k, nXR + 3 * nB + nS + nP + nx + ndx);
     p.dX = mem;
     p.dR = gru ? p.dX + TB * (size_t)GH : p.dX;
-    p.dn = p.dR + TB * (size_t)GH;
-    p.dp = p.dn + BH;
-    p.cn = p.dp + BH;
+    p.dn = mem + nXR;
+    p.dp = p.dn + nB;
+    p.cn = p.dp + nB;
+    p.sb = p.cn + nB;
+    memset(p.sb, 0, 2 * (size_t)GH * sizeof *p.sb);
     if (dhT) memcpy(p.dn, dhT, BH * sizeof *p.dn);
     else memset(p.dn, 0, BH * sizeof *p.dn);
     if (dcT && k->c) memcpy(p.cn, dcT, BH * sizeof *p.cn);
     else memset(p.cn, 0, BH * sizeof *p.cn);
-    float *x0 = NULL, *dx0 = NULL;
-    if (ids) {
-        p.fold = fold_table(V, TB);
-        if (p.fold) {
-            p.P = tz_calloc((size_t)V * (size_t)GH, sizeof *p.P);
-        } else {        /* a big table: as cell_backward on the looked-up rows, then scatter dx */
-            x0 = tz_malloc(TB * (size_t)In * sizeof *x0);
-            for (size_t r = 0; r < TB; r++) memcpy(x0 + r * (size_t)In, emb + (size_t)ids[r] * (size_t)In, (size_t)In * sizeof *x0);
-            p.x = x0;
-            if (demb) p.dx = dx0 = tz_malloc(TB * (size_t)In * sizeof *dx0);
-        }
+    float *dx0 = NULL;
+    if (nP) {
+        p.P = p.sb + nS;
+        memset(p.P, 0, (size_t)V * (size_t)GH * sizeof *p.P);
+    }
+    if (nx) {           /* a big table: as cell_backward on the looked-up rows, then scatter dx */
+        float *x0 = p.sb + nS;
+        for (size_t r = 0; r < TB; r++) memcpy(x0 + r * (size_t)In, emb + (size_t)ids[r] * (size_t)In, (size_t)In * sizeof *x0);
+        p.x = x0;
+        if (demb) p.dx = dx0 = x0 + nx;
     }
     team_run(bwd_work, &p, team_want(c, B), &p.bar);
     if (dx0)
@@ -843,25 +868,21 @@ static void backward(const Cell *c, const float *x, const float *emb, int V, con
             const float *s = dx0 + r * (size_t)In;
             for (int j = 0; j < In; j++) d[j] += s[j];
         }
-    free(p.P);
-    free(x0);
-    free(dx0);
-    free(mem);
 }
 
-void cell_backward(const Cell *c, const float *x, const CellCache *k, const float *dh, const float *dhT,
+void cell_backward(const Cell *c, const float *x, CellCache *k, const float *dh, const float *dhT,
                    const float *dcT, Cell *g, float *dx, float *dh0, float *dc0)
 {
     backward(c, x, NULL, 0, NULL, k, dh, dhT, dcT, g, dx, NULL, dh0, dc0, NULL);
 }
 
-void cell_backward_ex(const Cell *c, const float *x, const CellCache *k, const float *dh, const float *dhT,
+void cell_backward_ex(const Cell *c, const float *x, CellCache *k, const float *dh, const float *dhT,
                       const float *dcT, Cell *g, float *dx, float *dh0, float *dc0, float *dh_total)
 {
     backward(c, x, NULL, 0, NULL, k, dh, dhT, dcT, g, dx, NULL, dh0, dc0, dh_total);
 }
 
-void cell_backward_ids(const Cell *c, const float *emb, int V, const int32_t *ids, const CellCache *k, const float *dh,
+void cell_backward_ids(const Cell *c, const float *emb, int V, const int32_t *ids, CellCache *k, const float *dh,
                        const float *dhT, const float *dcT, Cell *g, float *demb, float *dh0, float *dc0)
 {
     backward(c, NULL, emb, V, ids, k, dh, dhT, dcT, g, NULL, demb, dh0, dc0, NULL);

@@ -71,6 +71,12 @@ typedef struct {
                            GRU r z n, RNN h itself) */
     float *un;          /* GRU: T × B × H  U_n h_{t−1} + bu_n (before r multiplies it) */
     size_t cap;         /* capacity the buffers were allocated for (in T·B) */
+    float *scratch;     /* the passes' working memory, kept between calls so that a steady training
+                           loop and generation (T = 1, token after token) allocate nothing per step:
+                           forward's summed bias and table projection (or looked-up rows), backward's
+                           dX, dR (T·B × G·H each), S, the bias sums… Grown as needed, never shrunk;
+                           nothing in it outlives the call that wrote it */
+    size_t scratch_cap; /* its size in floats */
 } CellCache;
 
 void cell_cache_free(CellCache *k);      /* safe on a zeroed struct */
@@ -82,13 +88,17 @@ void cell_forward(const Cell *c, const float *x, int T, int B, const float *h0, 
 /* Back through time. dh: T × B × H, the loss gradient w.r.t. each output h_t (not counting
  * what flows back from later steps — that is added here); dhT/dcT: extra gradient on the last
  * h and c (NULL = none). Adds the weight gradients into g (a cell of the same shape); writes
- * dx (T × B × I, may be NULL), dh0 and dc0 (B × H each, may be NULL). */
-void cell_backward(const Cell *c, const float *x, const CellCache *k, const float *dh, const float *dhT,
+ * dx (T × B × I, may be NULL), dh0 and dc0 (B × H each, may be NULL). k is what the forward
+ * pass kept; it is not const because the backward pass works in its scratch (the states and
+ * gates in it stay as they were). */
+void cell_backward(const Cell *c, const float *x, CellCache *k, const float *dh, const float *dhT,
                    const float *dcT, Cell *g, float *dx, float *dh0, float *dc0);
 /* The same, also writing the whole ∂L/∂h_t of every step (T × B × H: what came from the loss at
  * t plus what flowed back from later steps) into dh_total when it is not NULL — the quantity
- * whose norm against t shows the vanishing gradient (`gradflow`). */
-void cell_backward_ex(const Cell *c, const float *x, const CellCache *k, const float *dh, const float *dhT,
+ * whose norm against t shows the vanishing gradient (`gradflow`). Here g may be NULL: no weight
+ * gradients are computed (their products over the whole sequence are skipped), and then x is
+ * not read and may be NULL too. */
+void cell_backward_ex(const Cell *c, const float *x, CellCache *k, const float *dh, const float *dhT,
                       const float *dcT, Cell *g, float *dx, float *dh0, float *dc0, float *dh_total);
 
 /* A first layer whose input is an embedding lookup: x_t[b] = emb[ids[t·B + b]] (emb is V × I).
@@ -100,7 +110,7 @@ void cell_backward_ex(const Cell *c, const float *x, const CellCache *k, const f
  * NULL) receives the embedding's gradient, added. */
 void cell_forward_ids(const Cell *c, const float *emb, int V, const int32_t *ids, int T, int B, const float *h0,
                       const float *c0, CellCache *k);
-void cell_backward_ids(const Cell *c, const float *emb, int V, const int32_t *ids, const CellCache *k, const float *dh,
+void cell_backward_ids(const Cell *c, const float *emb, int V, const int32_t *ids, CellCache *k, const float *dh,
                        const float *dhT, const float *dcT, Cell *g, float *demb, float *dh0, float *dc0);
 
 /* Threads: a pass over a batch big enough to pay for it (B ≥ 4, a step's product ≥ 2¹⁹
