@@ -1,0 +1,97 @@
+/* bpe.h — byte-level byte-pair encoding (BPE), the tokenizer of GPT-2.
+ *
+ * Sennrich, Haddow & Birch, "Neural Machine Translation of Rare Words with Subword Units"
+ * (2016) learn a vocabulary by repeatedly gluing together the most frequent adjacent pair
+ * of symbols. Radford et al., "Language Models are Unsupervised Multitask Learners" (GPT-2,
+ * 2019) run it on *bytes* instead of characters: the 256 byte values are the first tokens,
+ * so every string — any language, emoji, even invalid UTF-8 — can be encoded, and decoding
+ * gives back exactly the same bytes. Nothing is ever "unknown".
+ *
+ * The pipeline, for encoding:
+ *     text ──pre-tokenise──▶ pieces (" kitaplarımızdan", " geliyorum")
+ *          ──bytes────────▶ each piece as byte tokens (one id per byte)
+ *          ──merges───────▶ apply the learned merges, lowest rank (= learned first) first
+ *     ids:  [ 2031, 812, … ]
+ * Merges never cross a pre-token boundary: a token can hold " kitap" but never "p gel".
+ *
+ * Pre-tokenisation follows GPT-2's regular expression, written out by hand:
+ *     's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+ * i.e. English contractions, then words with their one leading space, numbers, runs of
+ * other symbols, and whitespace (a run of spaces gives its last space to the next word).
+ * Letters are core/utf8.h's tz_is_letter, so ç ğ ı ö ş ü and İ are letters.
+ *
+ * Token ids here: 0..255 are the bytes, merge k (0-based) makes token 256+k. The struct keeps
+ * a per-byte id table and an id per merge so that other numberings (GPT-2's encoder.json)
+ * can be loaded into the same structure.
+ */
+#ifndef TZ_BPE_H
+#define TZ_BPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/job.h"
+
+typedef struct {
+    int32_t a, b; /* the two tokens glued, left then right */
+    int32_t id;   /* the token they become */
+} BpeMerge;
+
+typedef struct {
+    int32_t vocab;          /* number of token ids, 0..vocab-1 */
+    int32_t n_merges;
+    BpeMerge *merges;       /* [n_merges], in rank order: merges[0] was learned first */
+    int32_t byte_id[256];   /* token of each single byte */
+    /* The bytes of each token, concatenated: token t is tok_bytes[tok_off[t] .. tok_off[t+1]). */
+    uint32_t *tok_off;      /* [vocab+1] */
+    char *tok_bytes;
+    /* (a,b) → rank, open addressing: key = a<<32 | b, empty slots hold UINT64_MAX. */
+    uint64_t *rank_key;
+    int32_t *rank_val;
+    size_t rank_cap;        /* a power of two */
+    size_t cap_merges, cap_bytes; /* allocated sizes of merges / tok_bytes */
+} Bpe;
+
+/* bpe_decode returns this when an id is outside 0..vocab-1. */
+#define BPE_BAD_ID ((size_t)-1)
+
+/* A tokenizer with the 256 byte tokens and no merges (every byte its own token). */
+void bpe_init_bytes(Bpe *b);
+void bpe_free(Bpe *b);
+
+/* Learn merges from text[0..n) until the vocabulary has vocab_size tokens, or no adjacent
+ * pair occurs twice any more (then it stops early: b->vocab < vocab_size).
+ * vocab_size must be 256..1000000. Pairs are counted over the distinct pre-tokens weighted by
+ * how often each occurs; a tie between equally frequent pairs goes to the pair with the lowest
+ * left id, then the lowest right id, so training is deterministic.
+ * job may be NULL; if it is cancelled, out keeps the merges learned so far (a usable
+ * tokenizer) and TZ_E_CANCELLED is returned. On any other error out is left empty. */
+int bpe_train(const char *text, size_t n, int vocab_size, Bpe *out, Job *job, TzErr *e);
+
+/* Encode text[0..n) into ids. Returns the number of ids the text needs; only the first
+ * min(that, cap) are written to out (so a call with cap 0 measures). */
+size_t bpe_encode(const Bpe *b, const char *text, size_t n, int32_t *out, size_t cap);
+
+/* Decode ids back to bytes. Returns the number of bytes; only the first min(that, cap) are
+ * written (no NUL is added). Returns BPE_BAD_ID if an id is not in the vocabulary. */
+size_t bpe_decode(const Bpe *b, const int32_t *ids, size_t n, char *out, size_t cap);
+
+/* The bytes of token id (not NUL-terminated), and their count in *len; NULL for a bad id. */
+const char *bpe_token_bytes(const Bpe *b, int32_t id, size_t *len);
+
+/* GPT-2's printable stand-in for a byte (its bytes_to_unicode table): the visible bytes
+ * '!'..'~', '¡'..'¬', '®'..'ÿ' stand for themselves, the other 68 get U+0100 + n in order,
+ * so space is 'Ġ' (U+0120) and newline is 'Ċ' (U+010A). */
+uint32_t bpe_byte_to_unicode(unsigned char byte);
+
+/* Token id written the GPT-2 way (each byte as its stand-in, UTF-8 encoded) into out,
+ * NUL-terminated; at most cap bytes including the NUL. Returns the full length needed, or
+ * BPE_BAD_ID for a bad id. " kitap" → "Ġkitap". */
+size_t bpe_token_display(const Bpe *b, int32_t id, char *out, size_t cap);
+
+/* GPT-2 pre-tokenisation: the end (exclusive) of the pre-token that starts at byte i of
+ * s[0..n) (i < n). Bytes that are not valid UTF-8 count as "other" symbols, one byte each. */
+size_t bpe_pretoken_end(const char *s, size_t n, size_t i);
+
+#endif
