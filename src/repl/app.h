@@ -20,6 +20,7 @@ typedef void (*JobDoneFn)(int rc, const TzErr *e, void *arg);
 typedef struct Lesson Lesson;
 typedef struct LmModel LmModel;     /* a recurrent language model (rnn.c) */
 typedef struct SeqModel SeqModel;   /* a recurrent sequence classifier (seqtask.c) */
+struct Bpe;
 
 /* A named table of word vectors: trained here (word2vec) or loaded from a file. */
 typedef struct Model {
@@ -32,6 +33,7 @@ typedef struct Model {
     FastText *ft;           /* FastText: the subword model (unseen words, subwords), or NULL */
     LmModel *lm;            /* a recurrent language model (train lstm|gru|rnn), or NULL */
     SeqModel *clf;          /* a recurrent classifier (train lstm|gru|rnn task=…), or NULL */
+    struct Bpe *bpe;        /* a byte-level BPE tokenizer (train bpe), or NULL */
 } Model;
 
 #define MAX_MODELS 16
@@ -167,6 +169,11 @@ void model_install(Model *m);
 int cmd_train_rnn(Args *a);
 int cmd_generate(Args *a);
 int cmd_cell(Args *a);              /* cellcmd.c */
+/* Byte-level BPE (tokens.c): train bpe, tokens. */
+int cmd_train_bpe(Args *a);
+int cmd_tokens(Args *a);
+void bpe_model_free(struct Bpe *b);
+void bpe_model_describe(const struct Bpe *b, char *buf, size_t n);
 void lm_model_free(LmModel *lm);
 void lm_model_describe(const LmModel *lm, char *buf, size_t n);
 const char *lm_model_kind(const LmModel *lm);                  /* "lstm", "gru", "rnn" */

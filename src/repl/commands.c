@@ -74,17 +74,19 @@ const Command g_commands[] = {
       "N saniye süren örnek bir iş başlatır: ilerleme satırını ve Ctrl-C ile durdurmayı denemek için",
       "starts a sample job that takes N seconds: to try the progress line and stopping it with Ctrl-C",
       cmd_demo, 0 },
-    { "train", "word2vec fasttext fasttext-sup lstm gru rnn", 1, 1,
+    { "train", "word2vec fasttext fasttext-sup lstm gru rnn bpe", 1, 1,
       "corpus lang mode dim window neg hs sample min_count epochs alpha threads seed name minn maxn bucket "
       "file lr epoch wordNgrams loss level hidden layers seq batch embed clip vocab optim steps task n nval motif minlen maxlen", COMP_NONE,
       "train word2vec|fasttext corpus=AD [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
       "       train fasttext-sup file=DOSYA|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
       "       train lstm|gru|rnn corpus=AD [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]\n"
-      "       train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file [file=DOSYA] [hidden=64] [embed=64] [layers=1] [batch=16] [optim=adam|sgd] [lr=0.005] [epochs=10] [clip=1] [min_count=1] [seed=1] [name=…] · task=dna: [n=2000] [nval=500] [motif=TATAAA] [minlen=40] [maxlen=100]",
+      "       train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file [file=DOSYA] [hidden=64] [embed=64] [layers=1] [batch=16] [optim=adam|sgd] [lr=0.005] [epochs=10] [clip=1] [min_count=1] [seed=1] [name=…] · task=dna: [n=2000] [nval=500] [motif=TATAAA] [minlen=40] [maxlen=100]\n"
+      "       train bpe corpus=AD [vocab=4000] [name=…]",
       "train word2vec|fasttext corpus=NAME [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
       "       train fasttext-sup file=FILE|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
       "       train lstm|gru|rnn corpus=NAME [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]\n"
-      "       train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file [file=FILE] [hidden=64] [embed=64] [layers=1] [batch=16] [optim=adam|sgd] [lr=0.005] [epochs=10] [clip=1] [min_count=1] [seed=1] [name=…] · task=dna: [n=2000] [nval=500] [motif=TATAAA] [minlen=40] [maxlen=100]",
+      "       train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file [file=FILE] [hidden=64] [embed=64] [layers=1] [batch=16] [optim=adam|sgd] [lr=0.005] [epochs=10] [clip=1] [min_count=1] [seed=1] [name=…] · task=dna: [n=2000] [nval=500] [motif=TATAAA] [minlen=40] [maxlen=100]\n"
+      "       train bpe corpus=NAME [vocab=4000] [name=…]",
       "bir derlem üzerinde Word2Vec ya da FastText (CBOW ya da skip-gram; FastText sözcükleri karakter n-gram'larıyla "
       "birlikte öğrenir) eğitir; 'fasttext-sup' etiketli satırlardan (__label__pos …) fastText'in metin sınıflandırıcısını "
       "eğitir; 'lstm|gru|rnn' karakter düzeyinde bir dil modeli eğitir (Adam, kırpma), task= ile bir dizi sınıflandırıcı "
@@ -94,6 +96,10 @@ const Command g_commands[] = {
       "'lstm|gru|rnn' trains a character-level language model (Adam, clipping), with task= a sequence classifier "
       "(sentiment of sentences, a motif in DNA); runs as a job, Ctrl-C keeps what was trained so far",
       cmd_train, 0 },
+    { "tokens", NULL, 1, -1, "model", COMP_NONE, "tokens \"METİN\" [model=AD]", "tokens \"TEXT\" [model=NAME]",
+      "bir BPE belirteçleyicisinin (train bpe) metni böldüğü parçaları ve kimliklerini gösterir (boşluk Ġ olarak yazılır)",
+      "shows the pieces a BPE tokenizer (train bpe) cuts a text into, and their ids (a space is written Ġ)",
+      cmd_tokens, 1 },
     { "cell", "rnn lstm gru run show", 1, -1, "in hidden seed W U b", COMP_NONE,
       "cell rnn|lstm|gru [in=2] [hidden=3] [seed=1] [W=…] [U=…] [b=…] · cell run 1,0 0,1 …",
       "cell rnn|lstm|gru [in=2] [hidden=3] [seed=1] [W=…] [U=…] [b=…] · cell run 1,0 0,1 …",

@@ -49,6 +49,7 @@ static void model_free(Model *m)
     }
     lm_model_free(m->lm);
     seq_model_free(m->clf);
+    bpe_model_free(m->bpe);
     free(m);
 }
 
@@ -386,6 +387,13 @@ int cmd_models(Args *a)
                 m->kind, d, m->source, m->info);
             continue;
         }
+        if (m->bpe) {  /* a tokenizer: its tokens and merges */
+            char d[96];
+            bpe_model_describe(m->bpe, d, sizeof d);
+            say("%s %s%*s %-12s %s  %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
+                m->kind, d, m->source, m->info);
+            continue;
+        }
         if (m->lm) {   /* a language model: its characters and parameters, 4 bytes each */
             char d[96];
             lm_model_describe(m->lm, d, sizeof d);
@@ -562,11 +570,12 @@ int cmd_train(Args *a)
 {
     const char *what = a->argv[1];
     if (!strcmp(what, "fasttext-sup")) return cmd_train_sup(a);
+    if (!strcmp(what, "bpe")) return cmd_train_bpe(a);
     if (!strcmp(what, "lstm") || !strcmp(what, "gru") || !strcmp(what, "rnn")) return cmd_train_rnn(a);
     int fasttext = !strcmp(what, "fasttext");
     if (strcmp(what, "word2vec") != 0 && !fasttext) {
-        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn",
-                    "cannot train '%s'; for now: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn"), what);
+        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn | bpe",
+                    "cannot train '%s'; for now: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn | bpe"), what);
         return 1;
     }
     TzErr e;

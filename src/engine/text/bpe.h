@@ -38,7 +38,7 @@ typedef struct {
     int32_t id;   /* the token they become */
 } BpeMerge;
 
-typedef struct {
+typedef struct Bpe {
     int32_t vocab;          /* number of token ids, 0..vocab-1 */
     int32_t n_merges;
     BpeMerge *merges;       /* [n_merges], in rank order: merges[0] was learned first */
