@@ -68,56 +68,65 @@ static double compare(const char *text, const char *name, const float *ours, siz
     return worst;
 }
 
-Test(gpt_torch, logits_loss_and_every_gradient)
-{
-    size_t len;
-    char *text = tmp_slurp(GPT_FIXTURES "/tiny.txt", &len);
-    cr_assert_not_null(text, "missing fixture (run tests/ref/make_gpt_fixtures.py)");
+/* What both tests start from: the fixture's text, the model loaded from it, a gradient
+ * model and the work space for B × T, the tokens and targets. */
+typedef struct {
+    char *text;
     Gpt g, grad;
     GptWork w;
     int32_t tokens[N], targets[N];
-    cr_assert_eq(gpt_alloc(&g, &cfg), 0);
-    cr_assert_eq(gpt_alloc(&grad, &cfg), 0);
-    cr_assert_eq(gpt_work_alloc(&w, &cfg, B, T), 0);
-    load(text, &g, tokens, targets);
-    cr_assert_eq(targets[8], TZ_IGNORE, "the fixture ignores target 8");
+} Setup;
 
-    float loss = (float)gpt_forward(&g, &w, tokens, targets, B, T);
-    double worst_logits = compare(text, "logits", w.logits, (size_t)N * V, 1.0);
-    double worst_loss = compare(text, "loss", &loss, 1, 1.0);
+static void setup(Setup *S)
+{
+    size_t len;
+    S->text = tmp_slurp(GPT_FIXTURES "/tiny.txt", &len);
+    cr_assert_not_null(S->text, "missing fixture (run tests/ref/make_gpt_fixtures.py)");
+    cr_assert_eq(gpt_alloc(&S->g, &cfg), 0);
+    cr_assert_eq(gpt_alloc(&S->grad, &cfg), 0);
+    cr_assert_eq(gpt_work_alloc(&S->w, &cfg, B, T), 0);
+    load(S->text, &S->g, S->tokens, S->targets);
+}
 
-    gpt_backward(&g, &grad, &w, tokens, targets, B, T);
+static void teardown(Setup *S)
+{
+    gpt_work_free(&S->w);
+    gpt_free(&S->grad);
+    gpt_free(&S->g);
+    free(S->text);
+}
+
+Test(gpt_torch, logits_loss_and_every_gradient)
+{
+    Setup S;
+    setup(&S);
+    cr_assert_eq(S.targets[8], TZ_IGNORE, "the fixture ignores target 8");
+
+    float loss = (float)gpt_forward(&S.g, &S.w, S.tokens, S.targets, B, T);
+    double worst_logits = compare(S.text, "logits", S.w.logits, (size_t)N * V, 1.0);
+    double worst_loss = compare(S.text, "loss", &loss, 1, 1.0);
+
+    gpt_backward(&S.g, &S.grad, &S.w, S.tokens, S.targets, B, T);
     char name[64], gname[80];
     size_t n;
     double worst_grad = 0;
     for (int i = 0; i < gpt_ntensors(&cfg); i++) {
-        float *d = gpt_tensor(&grad, i, name, sizeof name, &n, NULL, NULL);
+        float *d = gpt_tensor(&S.grad, i, name, sizeof name, &n, NULL, NULL);
         snprintf(gname, sizeof gname, "grad.%s", name);
-        worst_grad = fmax(worst_grad, compare(text, gname, d, n, GRAD_FLOOR));
+        worst_grad = fmax(worst_grad, compare(S.text, gname, d, n, GRAD_FLOOR));
     }
     /* wpe's rows 6 and 7 (positions beyond T) were never used: exactly 0 on both sides */
-    for (int j = T * D; j < C * D; j++) cr_assert_eq(grad.wpe[j], 0.0f);
+    for (int j = T * D; j < C * D; j++) cr_assert_eq(S.grad.wpe[j], 0.0f);
     cr_log_info("gpt_torch: worst relative error: logits %.2g, loss %.2g, gradients %.2g", worst_logits, worst_loss,
                 worst_grad);
 
-    gpt_work_free(&w);
-    gpt_free(&grad);
-    gpt_free(&g);
-    free(text);
+    teardown(&S);
 }
 
 Test(gpt_torch, adamw_steps)
 {
-    size_t len;
-    char *text = tmp_slurp(GPT_FIXTURES "/tiny.txt", &len);
-    cr_assert_not_null(text, "missing fixture (run tests/ref/make_gpt_fixtures.py)");
-    Gpt g, grad;
-    GptWork w;
-    int32_t tokens[N], targets[N];
-    cr_assert_eq(gpt_alloc(&g, &cfg), 0);
-    cr_assert_eq(gpt_alloc(&grad, &cfg), 0);
-    cr_assert_eq(gpt_work_alloc(&w, &cfg, B, T), 0);
-    load(text, &g, tokens, targets);
+    Setup S;
+    setup(&S);
 
     /* every tensor in one group, as the script's torch.optim.AdamW(params, lr=1e-2): the
      * defaults are PyTorch's (β 0.9/0.999, ε 1e-8, weight decay 0.01 on every tensor) */
@@ -126,26 +135,23 @@ Test(gpt_torch, adamw_steps)
     cr_assert_float_eq(o.weight_decay, 0.01f, 0.0f);
     size_t n;
     for (int i = 0; i < gpt_ntensors(&cfg); i++) {
-        float *p = gpt_tensor(&g, i, NULL, 0, &n, NULL, NULL);
-        optim_add(&o, p, gpt_tensor(&grad, i, NULL, 0, NULL, NULL, NULL), n);
+        float *p = gpt_tensor(&S.g, i, NULL, 0, &n, NULL, NULL);
+        optim_add(&o, p, gpt_tensor(&S.grad, i, NULL, 0, NULL, NULL, NULL), n);
     }
     float losses[STEPS + 1];
-    losses[0] = (float)gpt_forward(&g, &w, tokens, targets, B, T);
+    losses[0] = (float)gpt_forward(&S.g, &S.w, S.tokens, S.targets, B, T);
     for (int s = 1; s <= STEPS; s++) {
         optim_zero_grad(&o);
-        gpt_backward(&g, &grad, &w, tokens, targets, B, T);   /* after the forward just done */
+        gpt_backward(&S.g, &S.grad, &S.w, S.tokens, S.targets, B, T);   /* after the forward just done */
         optim_step(&o, 1e-2f);
-        losses[s] = (float)gpt_forward(&g, &w, tokens, targets, B, T);
+        losses[s] = (float)gpt_forward(&S.g, &S.w, S.tokens, S.targets, B, T);
     }
-    double worst = compare(text, "adamw.loss", losses, STEPS + 1, 1.0);
+    double worst = compare(S.text, "adamw.loss", losses, STEPS + 1, 1.0);
     cr_assert_lt(losses[STEPS], losses[0] - 0.5f, "the fixture's steps do learn (%g → %g)", (double)losses[0],
                  (double)losses[STEPS]);
     cr_log_info("gpt_torch: AdamW losses %.7g %.7g %.7g %.7g, worst relative error %.2g", (double)losses[0],
                 (double)losses[1], (double)losses[2], (double)losses[3], worst);
 
     optim_free(&o);
-    gpt_work_free(&w);
-    gpt_free(&grad);
-    gpt_free(&g);
-    free(text);
+    teardown(&S);
 }
