@@ -21,6 +21,52 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+static void map_init(BpePairMap *m, size_t cap)
+{
+    m->cap = cap;
+    m->n = 0;
+    m->key = tz_malloc(cap * sizeof *m->key);
+    m->val = tz_malloc(cap * sizeof *m->val);
+    memset(m->key, 0xff, cap * sizeof *m->key);
+}
+
+static void map_free(BpePairMap *m)
+{
+    free(m->key);
+    free(m->val);
+    memset(m, 0, sizeof *m);
+}
+
+/* The slot that holds key, or the empty slot where it would go. */
+static size_t map_slot(const BpePairMap *m, uint64_t key)
+{
+    size_t mask = m->cap - 1, i = (size_t)mix64(key) & mask;
+    while (m->key[i] != UINT64_MAX && m->key[i] != key) i = (i + 1) & mask;
+    return i;
+}
+
+static int32_t map_get(const BpePairMap *m, uint64_t key)
+{
+    size_t i = map_slot(m, key);
+    return m->key[i] == key ? m->val[i] : -1;
+}
+
+/* Insert or overwrite; the table doubles before it gets more than half full. */
+static void map_put(BpePairMap *m, uint64_t key, int32_t val)
+{
+    size_t i = map_slot(m, key);
+    if (m->key[i] == key) { m->val[i] = val; return; }
+    m->key[i] = key;
+    m->val[i] = val;
+    if (2 * ++m->n > m->cap) {
+        BpePairMap old = *m;
+        map_init(m, 2 * old.cap);
+        for (size_t j = 0; j < old.cap; j++)
+            if (old.key[j] != UINT64_MAX) map_put(m, old.key[j], old.val[j]);
+        map_free(&old);
+    }
+}
+
 void bpe_init_bytes(Bpe *b)
 {
     memset(b, 0, sizeof *b);
@@ -34,10 +80,7 @@ void bpe_init_bytes(Bpe *b)
         b->tok_off[i] = (uint32_t)i;
     }
     b->tok_off[256] = 256;
-    b->rank_cap = 1024;
-    b->rank_key = tz_malloc(b->rank_cap * sizeof *b->rank_key);
-    b->rank_val = tz_malloc(b->rank_cap * sizeof *b->rank_val);
-    memset(b->rank_key, 0xff, b->rank_cap * sizeof *b->rank_key);
+    map_init(&b->rank, 1024);
 }
 
 void bpe_free(Bpe *b)
@@ -45,30 +88,12 @@ void bpe_free(Bpe *b)
     free(b->merges);
     free(b->tok_off);
     free(b->tok_bytes);
-    free(b->rank_key);
-    free(b->rank_val);
+    map_free(&b->rank);
     memset(b, 0, sizeof *b);
 }
 
-static void rank_put(Bpe *b, uint64_t key, int32_t rank)
-{
-    size_t mask = b->rank_cap - 1, i = (size_t)mix64(key) & mask;
-    while (b->rank_key[i] != UINT64_MAX && b->rank_key[i] != key) i = (i + 1) & mask;
-    b->rank_key[i] = key;
-    b->rank_val[i] = rank;
-}
-
 /* Rank of the merge (a,b), or -1 when there is none. */
-static int32_t rank_get(const Bpe *b, int32_t x, int32_t y)
-{
-    uint64_t key = pair_key(x, y);
-    size_t mask = b->rank_cap - 1, i = (size_t)mix64(key) & mask;
-    while (b->rank_key[i] != UINT64_MAX) {
-        if (b->rank_key[i] == key) return b->rank_val[i];
-        i = (i + 1) & mask;
-    }
-    return -1;
-}
+static int32_t rank_get(const Bpe *b, int32_t x, int32_t y) { return map_get(&b->rank, pair_key(x, y)); }
 
 /* Append the merge (x,y) as a new token (id = vocab); its bytes are x's then y's. */
 static int32_t bpe_add_merge(Bpe *b, int32_t x, int32_t y)
@@ -79,21 +104,7 @@ static int32_t bpe_add_merge(Bpe *b, int32_t x, int32_t y)
     }
     int32_t id = b->vocab;
     b->merges[b->n_merges] = (BpeMerge){ x, y, id };
-    /* keep the rank table at most half full, so probes stay short */
-    if (2 * (size_t)(b->n_merges + 1) > b->rank_cap) {
-        size_t old = b->rank_cap;
-        uint64_t *ok = b->rank_key;
-        int32_t *ov = b->rank_val;
-        b->rank_cap *= 2;
-        b->rank_key = tz_malloc(b->rank_cap * sizeof *b->rank_key);
-        b->rank_val = tz_malloc(b->rank_cap * sizeof *b->rank_val);
-        memset(b->rank_key, 0xff, b->rank_cap * sizeof *b->rank_key);
-        for (size_t i = 0; i < old; i++)
-            if (ok[i] != UINT64_MAX) rank_put(b, ok[i], ov[i]);
-        free(ok);
-        free(ov);
-    }
-    rank_put(b, pair_key(x, y), b->n_merges);
+    map_put(&b->rank, pair_key(x, y), b->n_merges);
     b->n_merges++;
 
     uint32_t lx = b->tok_off[x + 1] - b->tok_off[x], ly = b->tok_off[y + 1] - b->tok_off[y];
@@ -359,45 +370,21 @@ typedef struct {
 
 typedef struct {
     Pair *p; size_t n, cap;
-    uint64_t *key; int32_t *idx; size_t tcap; /* key → index into p, open addressing */
+    BpePairMap index;   /* pair key → its index in p */
 } PairTab;
 
 static int32_t pairtab_find(PairTab *t, int32_t a, int32_t b, int create)
 {
     uint64_t key = pair_key(a, b);
-    size_t mask = t->tcap - 1, i = (size_t)mix64(key) & mask;
-    while (t->key[i] != UINT64_MAX) {
-        if (t->key[i] == key) return t->idx[i];
-        i = (i + 1) & mask;
-    }
-    if (!create) return -1;
+    int32_t id = map_get(&t->index, key);
+    if (id >= 0 || !create) return id;
     if (t->n == t->cap) {
         t->cap = t->cap ? 2 * t->cap : 4096;
         t->p = tz_realloc(t->p, t->cap * sizeof *t->p);
     }
-    int32_t id = (int32_t)t->n++;
+    id = (int32_t)t->n++;
     t->p[id] = (Pair){ .a = a, .b = b };
-    t->key[i] = key;
-    t->idx[i] = id;
-    if (2 * t->n > t->tcap) { /* grow the index, keeping it at most half full */
-        size_t old = t->tcap;
-        uint64_t *ok = t->key;
-        int32_t *oi = t->idx;
-        t->tcap *= 2;
-        t->key = tz_malloc(t->tcap * sizeof *t->key);
-        t->idx = tz_malloc(t->tcap * sizeof *t->idx);
-        memset(t->key, 0xff, t->tcap * sizeof *t->key);
-        mask = t->tcap - 1;
-        for (size_t j = 0; j < old; j++) {
-            if (ok[j] == UINT64_MAX) continue;
-            size_t k = (size_t)mix64(ok[j]) & mask;
-            while (t->key[k] != UINT64_MAX) k = (k + 1) & mask;
-            t->key[k] = ok[j];
-            t->idx[k] = oi[j];
-        }
-        free(ok);
-        free(oi);
-    }
+    map_put(&t->index, key, id);
     return id;
 }
 
@@ -551,10 +538,7 @@ int bpe_train(const char *text, size_t n, int vocab_size, Bpe *out, Job *job, Tz
     }
 
     PairTab t = { 0 };
-    t.tcap = 1 << 16;
-    t.key = tz_malloc(t.tcap * sizeof *t.key);
-    t.idx = tz_malloc(t.tcap * sizeof *t.idx);
-    memset(t.key, 0xff, t.tcap * sizeof *t.key);
+    map_init(&t.index, 1 << 16);
     for (size_t w = 0; w < nw; w++) {
         int32_t *s = sym + words[w].off;
         for (uint32_t k = 0; k + 1 < words[w].len; k++) {
@@ -642,8 +626,7 @@ int bpe_train(const char *text, size_t n, int vocab_size, Bpe *out, Job *job, Tz
 
     for (size_t p = 0; p < t.n; p++) free(t.p[p].post);
     free(t.p);
-    free(t.key);
-    free(t.idx);
+    map_free(&t.index);
     free(h.e);
     free(seen);
     free(ch.fresh);

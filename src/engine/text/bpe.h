@@ -38,6 +38,16 @@ typedef struct {
     int32_t id;   /* the token they become */
 } BpeMerge;
 
+/* A pair of token ids → an int32, by open addressing: key = a<<32 | b, empty slots hold
+ * UINT64_MAX, kept at most half full (the merge ranks here; bpe.c's trainer indexes its pair
+ * counts with one too). */
+typedef struct {
+    uint64_t *key;
+    int32_t *val;
+    size_t cap;             /* a power of two */
+    size_t n;
+} BpePairMap;
+
 typedef struct Bpe {
     int32_t vocab;          /* number of token ids, 0..vocab-1 */
     int32_t n_merges;
@@ -46,10 +56,7 @@ typedef struct Bpe {
     /* The bytes of each token, concatenated: token t is tok_bytes[tok_off[t] .. tok_off[t+1]). */
     uint32_t *tok_off;      /* [vocab+1] */
     char *tok_bytes;
-    /* (a,b) → rank, open addressing: key = a<<32 | b, empty slots hold UINT64_MAX. */
-    uint64_t *rank_key;
-    int32_t *rank_val;
-    size_t rank_cap;        /* a power of two */
+    BpePairMap rank;        /* (a,b) → the merge's rank */
     size_t cap_merges, cap_bytes; /* allocated sizes of merges / tok_bytes */
 } Bpe;
 
