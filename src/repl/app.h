@@ -20,6 +20,7 @@ typedef void (*JobDoneFn)(int rc, const TzErr *e, void *arg);
 typedef struct Lesson Lesson;
 typedef struct LmModel LmModel;     /* a recurrent language model (rnn.c) */
 typedef struct SeqModel SeqModel;   /* a recurrent sequence classifier (seqtask.c) */
+typedef struct GptModel GptModel;   /* a GPT (gpt.c, gptm.h) */
 struct Bpe;
 
 /* A named table of word vectors: trained here (word2vec) or loaded from a file. */
@@ -34,6 +35,7 @@ typedef struct Model {
     LmModel *lm;            /* a recurrent language model (train lstm|gru|rnn), or NULL */
     SeqModel *clf;          /* a recurrent classifier (train lstm|gru|rnn task=…), or NULL */
     struct Bpe *bpe;        /* a byte-level BPE tokenizer (train bpe), or NULL */
+    GptModel *gpt;          /* a GPT (train gpt, load …safetensors / gpt2_124M.bin), or NULL */
 } Model;
 
 #define MAX_MODELS 16
@@ -169,6 +171,7 @@ void model_install(Model *m);
 int cmd_train_rnn(Args *a);
 int cmd_generate(Args *a);
 int cmd_cell(Args *a);              /* cellcmd.c */
+int cmd_qkv(Args *a);               /* qkv.c: self-attention by hand */
 /* Byte-level BPE (tokens.c): train bpe, tokens. */
 int cmd_train_bpe(Args *a);
 int cmd_tokens(Args *a);
