@@ -100,8 +100,8 @@ const Command g_commands[] = {
       "bir BPE belirteçleyicisinin (train bpe) metni böldüğü parçaları ve kimliklerini gösterir (boşluk Ġ olarak yazılır)",
       "shows the pieces a BPE tokenizer (train bpe) cuts a text into, and their ids (a space is written Ġ)",
       cmd_tokens, 1 },
-    { "qkv", NULL, 1, 1, "dim causal seed", COMP_NONE, "qkv \"METİN\" [dim=4] [causal=0|1] [seed=1]",
-      "qkv \"TEXT\" [dim=4] [causal=0|1] [seed=1]",
+    { "qkv", NULL, 1, 1, "dim causal seed out", COMP_NONE, "qkv \"METİN\" [dim=4] [causal=0|1] [seed=1] [out=DOSYA.png]",
+      "qkv \"TEXT\" [dim=4] [causal=0|1] [seed=1] [out=FILE.png]",
       "öz-dikkati elle izlenecek sayılarla hesaplar: her sözcüğe küçük bir gömme, tek bir kafa; X, W_Q, W_K, W_V, "
       "Q, K, V, S = QKᵀ/√d, P = softmax(S) ve O = PV yazılır, P ısı haritası olarak çizilir (causal=1: GPT'nin maskesi)",
       "computes self-attention with numbers you can follow by hand: a small embedding per word, one head; X, W_Q, W_K, "

@@ -13,7 +13,7 @@
  * very functions GPT uses), so what a student checks on paper is what the models run. Only the
  * scores S are recomputed here for printing: the engine keeps P, not S.
  *
- *   qkv "TEXT" [dim=4] [causal=0|1] [seed=1]
+ *   qkv "TEXT" [dim=4] [causal=0|1] [seed=1] [out=FILE.png]
  */
 #include "app.h"
 #include "i18n.h"
@@ -98,7 +98,7 @@ int cmd_qkv(Args *a)
         return 1;
     }
     if (a->argc != 2) {
-        say_error(M("kullanım: %s", "usage: %s"), "qkv \"TEXT\" [dim=4] [causal=0|1] [seed=1]");
+        say_error(M("kullanım: %s", "usage: %s"), "qkv \"TEXT\" [dim=4] [causal=0|1] [seed=1] [out=FILE.png]");
         return 1;
     }
     const char *text = a->argv[1];
@@ -221,11 +221,17 @@ int cmd_qkv(Args *a)
 
     const char *labels[QKV_MAX_T];
     for (int t = 0; t < T; t++) labels[t] = words[t];
-    char title[160];
-    snprintf(title, sizeof title, "%s", causal ? M("qkv: P = softmax(QKᵀ/√d), nedensel", "qkv: P = softmax(QKᵀ/√d), causal")
-                                               : M("qkv: P = softmax(QKᵀ/√d)", "qkv: P = softmax(QKᵀ/√d)"));
-    scene_heatmap_set(title, P, (size_t)T, (size_t)T, labels, labels, 0,
-                      M("satır: sorgu (bakan sözcük) · sütun: anahtar (bakılan sözcük)",
-                        "row: query (the word looking) · column: key (the word looked at)"));
+    char title[200];
+    /* rows are queries (the word looking), columns keys (the word looked at): the title says so */
+    snprintf(title, sizeof title, "%s", causal ? M("qkv: P = softmax(QKᵀ/√d), nedensel · satır sorgu, sütun anahtar",
+                                                   "qkv: P = softmax(QKᵀ/√d), causal · row = query, column = key")
+                                               : M("qkv: P = softmax(QKᵀ/√d) · satır sorgu, sütun anahtar",
+                                                   "qkv: P = softmax(QKᵀ/√d) · row = query, column = key"));
+    scene_heatmap_set(title, P, (size_t)T, (size_t)T, labels, labels, 0, "P");
+    /* in the window when there is one (or an interactive session may open it), or as a PNG
+     * when out= asks; else only selected, for `snap` */
+    const char *png = arg_str(a, "out", NULL);
+    if (png || scene_window_is_open() || (g_app.interactive && !g_app.headless)) return scene_show(VIEW_HEATMAP, png);
+    scene_select(VIEW_HEATMAP);
     return 0;
 }

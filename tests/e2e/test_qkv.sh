@@ -70,6 +70,11 @@ tz -c 'lang tr; qkv "Ben kahve içiyorum" causal=1'
 has "Turkish: the score line" "S = Q Kᵀ / √d — puanlar"
 has "Turkish: who looks at whom" "'kahve' en çok 'Ben' sözcüğüne bakıyor (75%)."
 
+# the heatmap of P as a picture
+tz -c 'qkv "Ben kahve içiyorum" causal=1 out=p.png'
+if [ "$(head -c 8 p.png 2>/dev/null | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then ok "out= writes a PNG of the heatmap"
+else bad "out= writes a PNG of the heatmap" "$out"; fi
+
 # bad input: the session goes on, each says what was wrong
 tz -c 'qkv; qkv "a b" dim=9; qkv "a b" causal=2; qkv ""; qkv "1 2 3 4 5 6 7 8 9 10 11"; qkv "a b" foo=1; lang tr; qkv "1 2 3 4 5 6 7 8 9 10 11"'
 has "no text" "qkv: too few arguments"
