@@ -28,6 +28,9 @@ every parameter under its gpt_tensor name in gpt_tensor's order; tokens, targets
 "grad.<name>" for every parameter; then torch.optim.AdamW (lr 1e-2, β 0.9/0.999, ε 1e-8,
 weight decay 0.01 on every tensor, as nn/optim.c) for 3 steps: "adamw.loss" holds the loss
 before step 1 and after each of the 3 steps (4 values).
+
+It also writes the same (initial) weights as tiny.safetensors + config.json (Hugging Face's
+layout) and tiny_llmc.bin (llm.c's), for tests/unit/test_gpt_io.c: see the end of this file.
 """
 import math
 import os
@@ -93,6 +96,7 @@ def main():
         else:
             u = 0.5 * u
         P[name] = u.double().requires_grad_()
+    W = {n: P[n].detach().float().clone() for n, _ in shapes()}   # the float32 weights, before AdamW
     tokens = torch.randint(0, V, (B, T))
     targets = torch.cat([tokens[:, 1:], torch.randint(0, V, (B, 1))], dim=1)  # next tokens
     targets[1, 2] = -1                                                         # one that does not count
@@ -122,7 +126,144 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "tiny.txt"), "w") as f:
         f.write(s)
+    write_safetensors(os.path.join(OUT, "tiny.safetensors"), W)
+    write_llmc(os.path.join(OUT, "tiny_llmc.bin"), W)
+    write_config(os.path.join(OUT, "config.json"))
+
+
+# ---- the same weights as Hugging Face's model.safetensors and llm.c's gpt2_124M.bin ---------------
+# For tests/unit/test_gpt_io.c (src/engine/models/gpt_io.c reads both, and must get the logits
+# above). Written by hand from the formats' specifications (no safetensors package needed):
+#
+# tiny.safetensors: 8-byte little-endian header length, a JSON header, the raw float32 data.
+#   Named as the Hugging Face hub's gpt2/model.safetensors (no "transformer." prefix); the four
+#   Conv1D weights of a block (attn.c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj) stored In × Out,
+#   the transpose of nn.Linear's Out × In above. Like the hub's file it also holds each block's
+#   causal-mask buffer h.N.attn.bias ([1, 1, C, C]) and a scalar h.N.attn.masked_bias, which a
+#   loader must ignore; the data is laid out in the reverse order of the header, and the header
+#   is padded with spaces to a multiple of 8 bytes, as Hugging Face's writer does.
+# config.json: beside it, as in a Hugging Face folder (GPT2Config's keys): the number of heads
+#   is the one thing no tensor's shape tells.
+# tiny_llmc.bin: llm.c's train_gpt2.py write_model, version 3: 256 int32 (magic 20240326,
+#   version 3, maxT, V, L, NH, C, Vp) then float32 wte (Vp × C: padded with zero rows to Vp = 16),
+#   wpe, and each block tensor for all layers in a row (ln1w, ln1b, qkvw, qkvb, attprojw,
+#   attprojb, ln2w, ln2b, fcw, fcb, fcprojw, fcprojb), then lnfw, lnfb; weights Out × In.
+#
+#   /usr/bin/python3 tests/ref/make_gpt_fixtures.py --check FILE.safetensors
+# reads a safetensors file (one that tezgah saved from tiny.safetensors, say) with the reader
+# below and checks that it holds exactly these weights under Hugging Face's names and layout;
+# it needs neither torch nor this script's other outputs beyond tiny.txt.
+
+CONV1D = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
+VP = 16
+
+
+def hf_tensors(W):
+    """(name, float32 tensor) in Hugging Face's layout, plus the buffers a loader ignores."""
+    out = []
+    for name, _ in shapes():
+        t = W[name]
+        if name.endswith(CONV1D):
+            t = t.t().contiguous()                      # Out × In → In × Out
+        out.append((name, t))
+    for l in range(L):
+        mask = torch.tril(torch.ones(C, C, dtype=torch.float32)).view(1, 1, C, C)
+        out.append(("h.%d.attn.bias" % l, mask))
+        out.append(("h.%d.attn.masked_bias" % l, torch.tensor(-1e4, dtype=torch.float32)))
+    return out
+
+
+def write_safetensors(path, W):
+    import json
+    import struct
+    tensors = hf_tensors(W)
+    header, blobs, off = {"__metadata__": {"format": "pt"}}, [], 0
+    for name, t in reversed(tensors):                   # data in the reverse order of the header
+        b = t.numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [off, off + len(b)]}
+        blobs.append(b)
+        off += len(b)
+    h = json.dumps({k: header[k] for k in ["__metadata__"] + [n for n, _ in tensors]},
+                   separators=(",", ":")).encode()
+    h += b" " * (-(8 + len(h)) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
+
+
+def write_config(path):
+    import json
+    cfg = {"activation_function": "gelu_new", "architectures": ["GPT2LMHeadModel"], "layer_norm_epsilon": 1e-05,
+           "model_type": "gpt2", "n_ctx": C, "n_embd": D, "n_head": H, "n_layer": L, "n_positions": C,
+           "vocab_size": V}
+    with open(path, "w") as f:
+        f.write(json.dumps(cfg, indent=2, sort_keys=True) + "\n")
+
+
+def write_llmc(path, W):
+    import struct
+    hdr = [0] * 256
+    hdr[:8] = [20240326, 3, C, V, L, H, D, VP]
+    wte = torch.zeros(VP, D, dtype=torch.float32)
+    wte[:V] = W["wte.weight"]
+    parts = [wte, W["wpe.weight"]]
+    for n, _ in BLOCK:
+        parts += [W["h.%d.%s" % (l, n)] for l in range(L)]
+    parts += [W["ln_f.weight"], W["ln_f.bias"]]
+    with open(path, "wb") as f:
+        f.write(struct.pack("<256i", *hdr))
+        f.write(b"".join(p.numpy().astype("<f4").tobytes() for p in parts))
+
+
+def read_safetensors(path):
+    """{name: (dtype, shape, raw bytes)} and the metadata, checking the ranges."""
+    import json
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    assert 2 <= n <= len(data) - 8, "header length %d beyond the file" % n
+    header = json.loads(data[8:8 + n].decode("utf-8"))
+    meta = header.pop("__metadata__", {})
+    body, out, ranges = data[8 + n:], {}, []
+    for name, t in header.items():
+        b, e = t["data_offsets"]
+        count = 1
+        for d in t["shape"]:
+            count *= d
+        assert t["dtype"] == "F32" and 0 <= b <= e <= len(body) and e - b == 4 * count, name
+        out[name] = (t["dtype"], t["shape"], body[b:e])
+        ranges.append((b, e))
+    ranges.sort()
+    assert all(ranges[i][1] <= ranges[i + 1][0] for i in range(len(ranges) - 1)), "overlapping tensors"
+    return out, meta
+
+
+def check(path):
+    import struct
+    with open(os.path.join(OUT, "tiny.txt")) as f:
+        ref = {ln.split(" ", 1)[0]: [float(x) for x in ln.split()[2:]] for ln in f}
+    got, meta = read_safetensors(path)
+    assert meta.get("format") == "pt", "__metadata__ lacks format: pt (transformers asks for it)"
+    for name, shape in shapes():
+        dtype, fshape, raw = got[name]
+        vals = struct.unpack("<%df" % (len(raw) // 4), raw)
+        want = ref[name]                                 # Out × In, C order, 10 digits: round to float32
+        want = struct.unpack("<%df" % len(want), struct.pack("<%df" % len(want), *want))
+        if name.endswith(CONV1D):
+            rows, cols = shape
+            assert fshape == [cols, rows], "%s: shape %s, Hugging Face's In × Out is %s" % (name, fshape, [cols, rows])
+            want = [want[o * cols + i] for i in range(cols) for o in range(rows)]
+        else:
+            assert fshape == list(shape), "%s: shape %s, expected %s" % (name, fshape, list(shape))
+        bad = [i for i, (a, b) in enumerate(zip(vals, want)) if a != b]
+        assert not bad, "%s: element %d is %r, expected %r" % (name, bad[0], vals[bad[0]], want[bad[0]])
+    print("%s: the %d tensors of tiny.txt, Hugging Face's names and layout, bit-exact (metadata %s)"
+          % (path, len(shapes()), meta))
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        check(sys.argv[2])
+    else:
+        main()
