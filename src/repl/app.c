@@ -13,6 +13,7 @@
 #include "core/utf8.h"
 
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <readline/readline.h>
 #include <stdio.h>
@@ -134,13 +135,22 @@ static void steps_of(const JobProgress *p, char *buf, size_t n)
 
 void progress_format(const JobProgress *p, char *buf, size_t n)
 {
-    char rate[48], eta[48] = "", loss[48] = "";
+    char rate[48], eta[48] = "", loss[96] = "";
     if (*p->unit) human_rate(p->rate, p->unit, rate, sizeof rate);
     else steps_of(p, rate, sizeof rate);
     double pct = p->total > 0 ? 100.0 * (double)p->step / (double)p->total : 0;
     if (p->eta >= 0) snprintf(eta, sizeof eta, M("  kalan %.0f sn", "  ETA %.0fs"), p->eta);
     char b[32], pb[32];
     if (p->has_loss) snprintf(loss, sizeof loss, M("  kayıp %s", "  loss %s"), fmt_real(p->loss, 4, b));
+    if (p->has_val) {   /* a held-out loss beside it (train gpt) */
+        size_t k = strlen(loss);
+        snprintf(loss + k, sizeof loss - k, M("  doğrulama %s", "  val %s"), fmt_real(p->val_loss, 4, b));
+    }
+    if (p->opt_total > 0) {   /* the optimiser's step, when the items are tokens */
+        size_t k = strlen(loss);
+        snprintf(loss + k, sizeof loss - k, M("  adım %lld/%lld", "  step %lld/%lld"), (long long)p->opt_step,
+                 (long long)p->opt_total);
+    }
     int bar = (int)(pct / 5);
     char bars[24];
     for (int i = 0; i < 20; i++) bars[i] = i < bar ? '#' : '.';
@@ -228,12 +238,20 @@ static void record_loss(const JobProgress *p)
 {
     static unsigned long series_of;   /* a job's serial, not its address: a freed job's
                                           * memory is often the next job's */
+    static double last_val;
     if (!p->has_loss || !g_app.job_curve[0]) return;
     if (series_of != g_app.job_serial) {
         series_of = g_app.job_serial;
         scene_loss_begin(g_app.job_curve);
+        last_val = NAN;
     }
-    scene_loss_point((double)p->step, p->loss);
+    /* x: the optimiser's steps when the job reports them (its items are tokens), else its items */
+    double x = p->opt_total > 0 ? (double)p->opt_step : (double)p->step;
+    scene_loss_point(x, p->loss);
+    if (p->has_val && p->val_loss != last_val) {   /* a new held-out evaluation */
+        last_val = p->val_loss;
+        scene_loss_val_point(x, p->val_loss);
+    }
 }
 
 void app_poll_job(int draw)

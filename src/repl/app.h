@@ -172,6 +172,20 @@ int cmd_train_rnn(Args *a);
 int cmd_generate(Args *a);
 int cmd_cell(Args *a);              /* cellcmd.c */
 int cmd_qkv(Args *a);               /* qkv.c: self-attention by hand */
+/* Looking inside a GPT (attention.c): attention "TEXT" [all] — one head's heatmap or every
+ * head's grid; next "PROMPT" — the next-token distribution (cmd_next hands a prompt over). */
+int cmd_attention(Args *a);
+int cmd_next_token(Args *a);
+/* GPT (gpt.c): train gpt, generate with a GPT (cmd_generate hands it over), info, GPT files for
+ * save and load (gpt_file_kind: 0 not a GPT file, else the kind; cmd_load hands those over). */
+int cmd_train_gpt(Args *a);
+int gpt_generate_cmd(Model *m, const char *prompt, Args *a);
+int cmd_info(Args *a);
+int gpt_save_cmd(Model *m, const char *path, const char *fmt);
+int gpt_file_kind(const char *path);
+int gpt_load_cmd(Args *a, const char *path, const char *name, int named);
+void gpt_model_free(GptModel *g);
+void gpt_model_describe(const GptModel *g, char *buf, size_t n);
 /* Byte-level BPE (tokens.c): train bpe, tokens. */
 int cmd_train_bpe(Args *a);
 int cmd_tokens(Args *a);

@@ -26,7 +26,12 @@ static int cmd_stop(Args *a);
 static int cmd_demo(Args *a);
 static int cmd_status(Args *a);
 /* next/prev: the step (step.c) or the lesson, whichever was started last */
-static int cmd_next(Args *a) { (void)a; int r = step_nav("next"); return r >= 0 ? r : lesson_step_cmd("next"); }
+static int cmd_next(Args *a)
+{
+    if (a->argc > 1) return cmd_next_token(a);   /* next "PROMPT": the next-token distribution (attention.c) */
+    int r = step_nav("next");
+    return r >= 0 ? r : lesson_step_cmd("next");
+}
 static int cmd_prev(Args *a) { (void)a; int r = step_nav("prev"); return r >= 0 ? r : lesson_step_cmd("prev"); }
 static int cmd_again(Args *a) { (void)a; return lesson_step_cmd("again"); }
 
@@ -60,9 +65,17 @@ const Command g_commands[] = {
       "dersleri listeler ve başlatır; derste boş satır (Enter) bir sonraki adıma geçer",
       "lists and starts lessons; in a lesson an empty line (Enter) goes to the next step",
       lesson_cmd, 0 },
-    { "next", NULL, 0, 0, "", COMP_NONE, "next", "next",
-      "dersin bir sonraki adımı ya da step ile izlenen metnin sonraki belirteci (hangisi son başlatıldıysa)",
-      "the next step of the lesson, or the next token of the text being stepped through (whichever started last)",
+    { "next", NULL, 0, -1, "k temp topk topp model out", COMP_NONE,
+      "next · next \"BAŞLANGIÇ\" [k=10] [temp=1] [topk=0] [topp=1] [model=AD] [out=DOSYA.png]",
+      "next · next \"PROMPT\" [k=10] [temp=1] [topk=0] [topp=1] [model=NAME] [out=FILE.png]",
+      "tek başına: dersin bir sonraki adımı ya da step ile izlenen metnin sonraki belirteci (hangisi son başlatıldıysa); "
+      "bir metinle: GPT'nin bir sonraki belirteç dağılımı — en olası k belirteç, ham softmax (temp=1) ile sıcaklık, "
+      "top-k ve top-p'nin yeniden biçimlendirdiği dağılım yan yana, kesilenler ✂ ile; pencerede çubuk grafik "
+      "(␣ = boşluk)",
+      "alone: the next step of the lesson, or the next token of the text being stepped through (whichever started "
+      "last); with a text: a GPT's next-token distribution — the k most likely tokens, the raw softmax (temp=1) beside "
+      "the distribution temperature, top-k and top-p reshape it into, the cut ones marked ✂; a bar chart in the "
+      "window (␣ = a space)",
       cmd_next, 0 },
     { "prev", NULL, 0, 0, "", COMP_NONE, "prev", "prev",
       "dersin bir önceki adımı ya da step ile izlenen metnin önceki belirteci (hangisi son başlatıldıysa)",
@@ -74,31 +87,39 @@ const Command g_commands[] = {
       "N saniye süren örnek bir iş başlatır: ilerleme satırını ve Ctrl-C ile durdurmayı denemek için",
       "starts a sample job that takes N seconds: to try the progress line and stopping it with Ctrl-C",
       cmd_demo, 0 },
-    { "train", "word2vec fasttext fasttext-sup lstm gru rnn bpe", 1, 1,
+    { "train", "word2vec fasttext fasttext-sup lstm gru rnn bpe gpt", 1, 1,
       "corpus lang mode dim window neg hs sample min_count epochs alpha threads seed name minn maxn bucket "
-      "file lr epoch wordNgrams loss level hidden layers seq batch embed clip vocab optim steps task n nval motif minlen maxlen", COMP_NONE,
+      "file lr epoch wordNgrams loss level hidden layers seq batch embed clip vocab optim steps task n nval motif minlen maxlen "
+      "heads ctx tokenizer dropout warmup", COMP_NONE,
       "train word2vec|fasttext corpus=AD [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
       "       train fasttext-sup file=DOSYA|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
       "       train lstm|gru|rnn corpus=AD [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]\n"
       "       train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file [file=DOSYA] [hidden=64] [embed=64] [layers=1] [batch=16] [optim=adam|sgd] [lr=0.005] [epochs=10] [clip=1] [min_count=1] [seed=1] [name=…] · task=dna: [n=2000] [nval=500] [motif=TATAAA] [minlen=40] [maxlen=100]\n"
-      "       train bpe corpus=AD [vocab=4000] [name=…]",
+      "       train bpe corpus=AD [vocab=4000] [name=…]\n"
+      "       train gpt corpus=AD|DOSYA [layers=4] [heads=4] [dim=128] [ctx=128] [batch=16] [lr=3e-3] [steps=150] [warmup=…] [clip=1] [dropout=0] [vocab=1000|tokenizer=AD] [seed=1] [name=…]",
       "train word2vec|fasttext corpus=NAME [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
       "       train fasttext-sup file=FILE|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
       "       train lstm|gru|rnn corpus=NAME [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]\n"
       "       train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file [file=FILE] [hidden=64] [embed=64] [layers=1] [batch=16] [optim=adam|sgd] [lr=0.005] [epochs=10] [clip=1] [min_count=1] [seed=1] [name=…] · task=dna: [n=2000] [nval=500] [motif=TATAAA] [minlen=40] [maxlen=100]\n"
-      "       train bpe corpus=NAME [vocab=4000] [name=…]",
+      "       train bpe corpus=NAME [vocab=4000] [name=…]\n"
+      "       train gpt corpus=NAME|FILE [layers=4] [heads=4] [dim=128] [ctx=128] [batch=16] [lr=3e-3] [steps=150] [warmup=…] [clip=1] [dropout=0] [vocab=1000|tokenizer=NAME] [seed=1] [name=…]",
       "bir derlem üzerinde Word2Vec ya da FastText (CBOW ya da skip-gram; FastText sözcükleri karakter n-gram'larıyla "
       "birlikte öğrenir) eğitir; 'fasttext-sup' etiketli satırlardan (__label__pos …) fastText'in metin sınıflandırıcısını "
       "eğitir; 'lstm|gru|rnn' karakter düzeyinde bir dil modeli eğitir (Adam, kırpma), task= ile bir dizi sınıflandırıcı "
-      "(duygu cümleleri, DNA'da motif); bir iş olarak çalışır, Ctrl-C o ana kadar eğitileni saklar",
+      "(duygu cümleleri, DNA'da motif); 'gpt' ham metin üzerinde önce bir BPE belirteçleyicisi, sonra bir GPT eğitir "
+      "(AdamW, ısınma + kosinüs, doğrulama kaybı); bir iş olarak çalışır, Ctrl-C o ana kadar eğitileni saklar",
       "trains Word2Vec or FastText (CBOW or skip-gram; FastText learns words together with their character n-grams) "
       "on a corpus; 'fasttext-sup' trains fastText's text classifier on labelled lines (__label__pos …); "
       "'lstm|gru|rnn' trains a character-level language model (Adam, clipping), with task= a sequence classifier "
-      "(sentiment of sentences, a motif in DNA); runs as a job, Ctrl-C keeps what was trained so far",
+      "(sentiment of sentences, a motif in DNA); 'gpt' learns a BPE tokenizer on raw text, then trains a GPT on it "
+      "(AdamW, warm-up + cosine, held-out loss); runs as a job, Ctrl-C keeps what was trained so far",
       cmd_train, 0 },
-    { "tokens", NULL, 1, -1, "model", COMP_NONE, "tokens \"METİN\" [model=AD]", "tokens \"TEXT\" [model=NAME]",
-      "bir BPE belirteçleyicisinin (train bpe) metni böldüğü parçaları ve kimliklerini gösterir (boşluk Ġ olarak yazılır)",
-      "shows the pieces a BPE tokenizer (train bpe) cuts a text into, and their ids (a space is written Ġ)",
+    { "tokens", NULL, 0, -1, "model file ids", COMP_NONE, "tokens \"METİN\"|file=DOSYA|ids=\"…\" [model=AD|gpt2]",
+      "tokens \"TEXT\"|file=FILE|ids=\"…\" [model=NAME|gpt2]",
+      "bir BPE belirteçleyicisinin (train bpe; model=gpt2: GPT-2'ninki) metni böldüğü parçaları ve kimliklerini gösterir "
+      "(boşluk Ġ olarak yazılır); ids=\"…\" kimlikleri metne geri çevirir",
+      "shows the pieces a BPE tokenizer (train bpe; model=gpt2: GPT-2's own) cuts a text into, and their ids "
+      "(a space is written Ġ); ids=\"…\" turns ids back into text",
       cmd_tokens, 1 },
     { "qkv", NULL, 1, 1, "dim causal seed out", COMP_NONE, "qkv \"METİN\" [dim=4] [causal=0|1] [seed=1] [out=DOSYA.png]",
       "qkv \"TEXT\" [dim=4] [causal=0|1] [seed=1] [out=FILE.png]",
@@ -107,6 +128,20 @@ const Command g_commands[] = {
       "computes self-attention with numbers you can follow by hand: a small embedding per word, one head; X, W_Q, W_K, "
       "W_V, Q, K, V, S = QKᵀ/√d, P = softmax(S) and O = PV are printed and P is drawn as a heatmap (causal=1: GPT's mask)",
       cmd_qkv, 0 },
+    { "attention", NULL, 1, -1, "layer head row export out model", COMP_NONE,
+      "attention \"METİN\" [all] [layer=0] [head=0] [row=N] [export=DOSYA.csv] [out=DOSYA.png] [model=AD]",
+      "attention \"TEXT\" [all] [layer=0] [head=0] [row=N] [export=FILE.csv] [out=FILE.png] [model=NAME]",
+      "bir GPT'nin dikkatine bakar: bir katmanın bir başının belirteç × belirteç ısı haritası (satır = sorgu, sütun = "
+      "anahtar, taralı üçgen: nedensel maskenin gizlediği gelecek) ve her sorgunun en çok baktığı belirteç; 'all' tüm "
+      "katman × baş ızgarasını ('heads' görünümü) ve baş başına ölçülmüş bir özet (önceki belirtece, ilk belirtece, "
+      "kendine ortalama ağırlık, entropi) verir; row=N bir satırın sayılarını yazar, export= matrisi CSV olarak "
+      "yazar. Katman, baş ve konumlar 0'dan sayılır (GPT-2'nin h.0 … adları gibi)",
+      "looks at a GPT's attention: one head's tokens × tokens heatmap (row = query, column = key, the hatched "
+      "triangle: the future the causal mask hides) and the token each query looks at most; 'all' gives the whole "
+      "layers × heads grid (the 'heads' view) and a measured summary per head (mean weight on the previous token, on "
+      "the first token, on itself, entropy); row=N prints the numbers of one row, export= writes the matrix as CSV. "
+      "Layers, heads and positions are counted from 0 (as in GPT-2's names h.0 …)",
+      cmd_attention, 0 },
     { "cell", "rnn lstm gru run show", 1, -1, "in hidden seed W U b", COMP_NONE,
       "cell rnn|lstm|gru [in=2] [hidden=3] [seed=1] [W=…] [U=…] [b=…] · cell run 1,0 0,1 …",
       "cell rnn|lstm|gru [in=2] [hidden=3] [seed=1] [W=…] [U=…] [b=…] · cell run 1,0 0,1 …",
@@ -117,13 +152,15 @@ const Command g_commands[] = {
       "each step prints the pre-activation, the gates, c_t and h_t — to work the chapter's equations by hand and check "
       "them against the program",
       cmd_cell, 1 },
-    { "generate", NULL, 1, 2, "n temp topk seed model", COMP_NONE,
-      "generate [MODEL] \"BAŞLANGIÇ\" [n=200] [temp=0.8] [topk=0] [seed=1]",
-      "generate [MODEL] \"PROMPT\" [n=200] [temp=0.8] [topk=0] [seed=1]",
-      "bir dil modeliyle (train lstm|gru|rnn) metni sürdürür: her adımda bir sonraki karakteri sıcaklık (temp) ve "
-      "en iyi k (topk) ile örnekler; aynı tohum aynı metni verir",
-      "continues a text with a language model (train lstm|gru|rnn): each step samples the next character with a "
-      "temperature (temp) and the top k (topk); the same seed gives the same text",
+    { "generate", NULL, 1, 2, "n temp topk topp seed model", COMP_NONE,
+      "generate [MODEL] \"BAŞLANGIÇ\" [n=200] [temp=0.8] [topk=0 (GPT: 40)] [topp=0.95 (GPT)] [seed=1]",
+      "generate [MODEL] \"PROMPT\" [n=200] [temp=0.8] [topk=0 (GPT: 40)] [topp=0.95 (GPT)] [seed=1]",
+      "bir dil modeliyle (train gpt|lstm|gru|rnn, ya da yüklenen GPT-2) metni sürdürür: her adımda bir sonraki belirteci "
+      "sıcaklık (temp), en iyi k (topk) ve GPT'de çekirdek (topp) ile örnekler, geldikçe yazar; aynı tohum aynı metni "
+      "verir; Ctrl-C durdurur",
+      "continues a text with a language model (train gpt|lstm|gru|rnn, or GPT-2 loaded): each step samples the next "
+      "token with a temperature (temp), the top k (topk) and, for a GPT, the nucleus (topp), printing it as it comes; "
+      "the same seed gives the same text; Ctrl-C stops it",
       cmd_generate, 0 },
     { "gradflow", "rnn lstm gru", 0, 3, "len hidden embed seqs trained batch lr fbias seed out csv", COMP_NONE,
       "gradflow [rnn lstm gru] [len=50] [hidden=32] [seqs=32] [trained=0] [fbias=1] [seed=1] [out=DOSYA.png] [csv=DOSYA.csv]",
@@ -228,8 +265,8 @@ const Command g_commands[] = {
       "opens or closes the drawing window (closing it never ends the session)", cmd_window, 1 },
     { "views", NULL, 0, 0, "", COMP_NONE, "views", "views",
       "görünümleri listeler (* = gösterilen)", "lists the views (* = the one shown)", cmd_views, 1 },
-    { "view", "scatter loss heatmap bars gates lines", 1, 1, "out", COMP_NONE,
-      "view scatter|loss|heatmap|bars|gates|lines [out=DOSYA.png]", "view scatter|loss|heatmap|bars|gates|lines [out=FILE.png]",
+    { "view", "scatter loss heatmap bars gates lines heads", 1, 1, "out", COMP_NONE,
+      "view scatter|loss|heatmap|bars|gates|lines|heads [out=DOSYA.png]", "view scatter|loss|heatmap|bars|gates|lines|heads [out=FILE.png]",
       "bir görünüme geçer (pencerede Tab da geçer)", "switches to a view (Tab does it in the window too)", cmd_view, 1 },
     { "snap", NULL, 0, 1, "w h", COMP_FILE, "snap [DOSYA.png] [w=GENİŞLİK h=YÜKSEKLİK]", "snap [FILE.png] [w=WIDTH h=HEIGHT]",
       "gösterilen görünümü PNG olarak yazar (pencere yokken de)", "writes the view shown as a PNG (with no window too)",
@@ -241,10 +278,22 @@ const Command g_commands[] = {
       "haritadaki bir sözcüğü halkayla işaretler", "rings a word on the map", cmd_find, 1 },
     { "models", NULL, 0, 0, "", COMP_NONE, "models", "models",
       "yüklü modelleri listeler (* = varsayılan)", "lists the loaded models (* = the default)", cmd_models, 1 },
-    { "load", NULL, 1, 3, "limit", COMP_FILE, "load DOSYA [as AD] [limit=N]", "load FILE [as NAME] [limit=N]",
-      "word2vec metin ya da ikili vektör dosyası yükler", "loads a word2vec text or binary vector file", cmd_load, 0 },
-    { "save", NULL, 2, 2, "format", COMP_FILE, "save AD DOSYA [format=w2v-bin|w2v-txt|projector|fasttext-bin|fasttext-vec]",
-      "save NAME FILE [format=w2v-bin|w2v-txt|projector|fasttext-bin|fasttext-vec]",
+    { "info", NULL, 0, 1, "batch", COMP_NONE, "info [MODEL] [batch=16]", "info [MODEL] [batch=16]",
+      "bir modelin boyunu gösterir: GPT'de bileşen başına parametre sayıları (gömmeler, bloklar, normlar; çıkış wte'ye "
+      "bağlı) ve bellek (ağırlıklar, Adam, bir eğitim adımının ara değerleri, KV önbelleği); öbürlerinde kısaca",
+      "shows a model's size: for a GPT the parameters per component (embeddings, blocks, norms; the output tied to wte) "
+      "and the memory (weights, Adam, one training step's activations, the KV cache); briefly for the others",
+      cmd_info, 1 },
+    { "load", NULL, 1, 3, "limit tokenizer", COMP_FILE, "load DOSYA [as AD] [limit=N] [tokenizer=AD]",
+      "load FILE [as NAME] [limit=N] [tokenizer=NAME]",
+      "word2vec metin ya da ikili vektör dosyası, fastText .bin, tezgah modeli ya da GPT ağırlıkları (tezgah-gpt, "
+      "Hugging Face model.safetensors, llm.c gpt2_124M.bin; belirteçleyici yanındaki vocab.json + merges.txt ya da "
+      "önbellekteki GPT-2'ninki) yükler",
+      "loads a word2vec text or binary vector file, a fastText .bin, a tezgah model or GPT weights (tezgah-gpt, "
+      "Hugging Face model.safetensors, llm.c gpt2_124M.bin; the tokenizer from vocab.json + merges.txt beside them or "
+      "GPT-2's in the cache)", cmd_load, 0 },
+    { "save", NULL, 2, 2, "format", COMP_FILE, "save AD DOSYA [format=w2v-bin|w2v-txt|projector|fasttext-bin|fasttext-vec|tezgah-gpt|safetensors]",
+      "save NAME FILE [format=w2v-bin|w2v-txt|projector|fasttext-bin|fasttext-vec|tezgah-gpt|safetensors]",
       "bir modeli word2vec ya da fastText biçiminde (.bin, .vec) ya da Embedding Projector TSV'si olarak kaydeder",
       "saves a model in word2vec or fastText format (.bin, .vec) or as Embedding Projector TSV", cmd_save, 0 },
     { "stop", NULL, 0, 0, "", COMP_NONE, "stop", "stop",

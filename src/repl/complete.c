@@ -77,6 +77,11 @@ static void add_vocab(const char *text, size_t n)
     for (size_t i = 0; i < v->size && ncand < 500; i++) add(vocab_word(v, i), text, n);
 }
 
+static void add_models(const char *text, size_t n)
+{
+    for (int i = 0; i < g_app.nmodels; i++) add(g_app.models[i]->name, text, n);
+}
+
 static void add_lessons(const char *text, size_t n)
 {
     char buf[16];
@@ -140,7 +145,10 @@ static char **attempt(const char *text, int start, int end)
         rl_completion_append_character = ' ';
         if (!strcmp(key, "corpus")) add_corpora(text, n);
         else if (!strcmp(key, "lang")) add_words("tr en", text, n, "");
-        else if (!strcmp(key, "file") || !strcmp(key, "out") || !strcmp(key, "csv")) return rl_completion_matches(text, rl_filename_completion_function);
+        else if (!strcmp(key, "model") || !strcmp(key, "tokenizer")) add_models(text, n);
+        else if (!strcmp(key, "format") && !strcmp(cmd, "save"))
+            add_words("w2v-bin w2v-txt projector fasttext-bin fasttext-vec tezgah-lm tezgah-clf tezgah-gpt safetensors", text, n, "");
+        else if (!strcmp(key, "file") || !strcmp(key, "out") || !strcmp(key, "csv") || !strcmp(key, "export")) return rl_completion_matches(text, rl_filename_completion_function);
         else return NULL;
         return rl_completion_matches(text, gen);
     }
@@ -157,6 +165,8 @@ static char **attempt(const char *text, int start, int end)
     case COMP_NONE: break;
     }
     if (!strcmp(cmd, "lesson") && nw == 2) add_lessons(text, n);   /* lesson run N */
+    if (!strcmp(cmd, "attention") && nw >= 2) add("all", text, n);  /* attention "TEXT" all */
+    if ((!strcmp(cmd, "info") && nw == 1) || (!strcmp(cmd, "save") && nw == 1)) add_models(text, n);
     add_words(c->keys, text, n, "=");
     if (files) {
         /* Files too: ask readline for them and merge. */

@@ -20,6 +20,7 @@ struct GptModel {
     char origin[256];       /* how it came to be: "tr, 2000 steps", "gpt2 safetensors" */
     double val_loss;        /* held-out loss at the end of training, or NAN when unknown */
     long steps;             /* optimiser steps it was trained for (0 for loaded weights) */
+    int batch;              /* the batch it was trained with here (info's memory figures), or 0 */
 };
 
 /* Cut text into the model's token ids (byte-level BPE: nothing is ever unknown). *ids is

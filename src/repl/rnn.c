@@ -312,9 +312,16 @@ int cmd_generate(Args *a)
         if (!m) return 1;
         prompt = a->argv[1];
     }
+    if (m->gpt) return gpt_generate_cmd(m, prompt, a);   /* a GPT (gpt.c) */
     if (!m->lm) {
-        say_error(M("%s bir dil modeli değil (%s). Önce birini eğitin: train lstm corpus=mini-tr",
-                    "%s is not a language model (%s). Train one first: train lstm corpus=mini-en"), m->name, m->kind);
+        say_error(M("%s bir dil modeli değil (%s). Önce birini eğitin: train gpt corpus=mini-tr ya da train lstm corpus=mini-tr",
+                    "%s is not a language model (%s). Train one first: train gpt corpus=mini-en or train lstm corpus=mini-en"),
+                  m->name, m->kind);
+        return 1;
+    }
+    if (arg_str(a, "topp", NULL)) {
+        say_error(M("topp= GPT modelleri içindir; %s bir %s modeli (sıcaklık ve topk kullanın).",
+                    "topp= is for GPT models; %s is a %s model (use temp and topk)."), m->name, m->kind);
         return 1;
     }
     TzErr e;

@@ -22,13 +22,14 @@
 #include "core/io.h"
 #include "reduce/pca.h"
 #include "reduce/tsne.h"
+#include "viz/attgrid.h"
 #include "viz/canvas.h"
 #include "viz/plots.h"
 #include "viz/window.h"
 
 #define MAX_SERIES 4
 
-static const char *const VIEW_NAMES[VIEW_COUNT] = { "scatter", "loss", "heatmap", "bars", "gates", "lines" };
+static const char *const VIEW_NAMES[VIEW_COUNT] = { "scatter", "loss", "heatmap", "bars", "gates", "lines", "heads" };
 
 typedef struct {
     char *title, *xlabel, *ylabel;
@@ -57,6 +58,8 @@ typedef struct {
     char what[96];
     double *step, *loss;
     size_t n, cap;
+    int has_val;              /* its held-out companion follows it (scene_loss_val_point) */
+    int is_val;               /* it is such a companion: drawn in its training series' colour */
 } Series;
 
 typedef struct {
@@ -71,6 +74,7 @@ typedef struct {
     char **rlab, **clab;
     int diverging;
     long hl_row, hl_col;       /* the cell clicked last, or -1 */
+    char *row_title, *col_title;   /* axis captions ("query", "key"), or NULL */
 } HeatData;
 
 typedef struct {
@@ -102,6 +106,16 @@ typedef struct {
     int layer;
 } GatesData;
 
+/* The heads view: every attention head's T × T pattern (copied), drawn by view_attgrid. */
+typedef struct {
+    char *title, *subtitle, *footer;
+    size_t L, H, T;
+    float *att;                /* L × H × T × T */
+    char **tokens;             /* T */
+    char **notes, **summaries; /* L·H each, or NULL */
+    long highlight;            /* the thumbnail clicked last, or -1 */
+} HeadsData;
+
 /* The lines view: named series (copied), drawn by view_lines. */
 typedef struct {
     char *label;
@@ -125,6 +139,7 @@ static struct {
     BarsData bars;
     GatesData gates;
     LinesData lines;
+    HeadsData heads;
     ViewId current;
     Window *win;
     int tried_window;          /* the automatic opening failed once: do not try again */
@@ -391,11 +406,37 @@ void scene_loss_begin(const char *what)
     S.dirty |= S.current == VIEW_LOSS;
 }
 
+static void series_add(Series *s, double step, double loss);
+
 void scene_loss_point(double step, double loss)
 {
     LossData *L = &S.loss;
     if (L->ns == 0) scene_loss_begin("?");
-    Series *s = &L->s[0];
+    series_add(&L->s[0], step, loss);
+}
+
+void scene_loss_val_point(double step, double loss)
+{
+    LossData *L = &S.loss;
+    if (L->ns == 0) return;
+    if (!L->s[0].has_val) {   /* the companion goes right after its training series */
+        if (L->ns == MAX_SERIES) {
+            free(L->s[MAX_SERIES - 1].step);
+            free(L->s[MAX_SERIES - 1].loss);
+            L->ns--;
+        }
+        memmove(&L->s[2], &L->s[1], (size_t)(L->ns - 1) * sizeof L->s[0]);
+        memset(&L->s[1], 0, sizeof L->s[1]);
+        snprintf(L->s[1].what, sizeof L->s[1].what, "%.80s · %s", L->s[0].what, M("doğrulama", "validation"));
+        L->s[1].is_val = 1;
+        L->s[0].has_val = 1;
+        L->ns++;
+    }
+    series_add(&L->s[1], step, loss);
+}
+
+static void series_add(Series *s, double step, double loss)
+{
     if (s->n && s->step[s->n - 1] == step) {   /* the same report seen twice */
         s->loss[s->n - 1] = loss;
         return;
@@ -422,6 +463,8 @@ static void heat_clear(HeatData *h)
     free(h->values);
     free(h->title);
     free(h->caption);
+    free(h->row_title);
+    free(h->col_title);
     memset(h, 0, sizeof *h);
 }
 
@@ -442,6 +485,16 @@ void scene_heatmap_set(const char *title, const float *values, size_t rows, size
     for (size_t j = 0; j < cols; j++) h->clab[j] = tz_strdup(cl[j]);
     h->diverging = diverging;
     h->hl_row = h->hl_col = -1;
+    S.dirty = 1;
+}
+
+void scene_heatmap_axes(const char *row_title, const char *col_title)
+{
+    HeatData *h = &S.heat;
+    free(h->row_title);
+    free(h->col_title);
+    h->row_title = dup_or_null(row_title);
+    h->col_title = dup_or_null(col_title);
     S.dirty = 1;
 }
 
@@ -609,6 +662,61 @@ static void gates_scene(GatesScene *gs, GatePanel *gp)
                         .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
 }
 
+/* --- heads ---------------------------------------------------------------------------------- */
+
+static void heads_clear(HeadsData *d)
+{
+    size_t n = d->L * d->H;
+    for (size_t t = 0; d->tokens && t < d->T; t++) free(d->tokens[t]);
+    for (size_t i = 0; i < n; i++) {
+        if (d->notes) free(d->notes[i]);
+        if (d->summaries) free(d->summaries[i]);
+    }
+    free(d->tokens);
+    free(d->notes);
+    free(d->summaries);
+    free(d->att);
+    free(d->title);
+    free(d->subtitle);
+    free(d->footer);
+    memset(d, 0, sizeof *d);
+    d->highlight = -1;
+}
+
+void scene_heads_set(const SceneHeads *in)
+{
+    HeadsData *d = &S.heads;
+    heads_clear(d);
+    d->title = dup_or_null(in->title);
+    d->subtitle = dup_or_null(in->subtitle);
+    d->footer = dup_or_null(in->footer);
+    d->L = in->layers;
+    d->H = in->heads;
+    d->T = in->T;
+    size_t n = d->L * d->H, cells = n * d->T * d->T;
+    d->att = tz_malloc((cells ? cells : 1) * sizeof *d->att);
+    if (cells) memcpy(d->att, in->att, cells * sizeof *d->att);
+    d->tokens = tz_calloc(d->T ? d->T : 1, sizeof *d->tokens);
+    for (size_t t = 0; t < d->T; t++) d->tokens[t] = tz_strdup(in->tokens && in->tokens[t] ? in->tokens[t] : "");
+    if (in->notes) {
+        d->notes = tz_calloc(n ? n : 1, sizeof *d->notes);
+        for (size_t i = 0; i < n; i++) d->notes[i] = dup_or_null(in->notes[i]);
+    }
+    if (in->summaries) {
+        d->summaries = tz_calloc(n ? n : 1, sizeof *d->summaries);
+        for (size_t i = 0; i < n; i++) d->summaries[i] = dup_or_null(in->summaries[i]);
+    }
+    S.dirty = 1;
+}
+
+static void heads_scene(AttGridScene *as)
+{
+    HeadsData *d = &S.heads;
+    *as = (AttGridScene){ .title = d->title, .subtitle = d->subtitle, .footer = d->footer, .layers = d->L, .heads = d->H,
+                          .T = d->T, .att = d->att, .notes = (const char *const *)d->notes, .highlight = d->highlight,
+                          .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
+}
+
 /* --- lines ---------------------------------------------------------------------------------- */
 
 static void lines_clear(LinesData *l)
@@ -673,6 +781,7 @@ int scene_has_data(ViewId v)
     case VIEW_BARS: return S.bars.n > 0;
     case VIEW_GATES: return S.gates.T > 0;
     case VIEW_LINES: return S.lines.ns > 0;
+    case VIEW_HEADS: return S.heads.L > 0 && S.heads.T > 0;
     default: return 0;
     }
 }
@@ -691,7 +800,7 @@ static void heat_scene(HeatmapScene *hs)
     HeatData *h = &S.heat;
     *hs = (HeatmapScene){ .title = h->title, .values = h->values, .rows = h->rows, .cols = h->cols,
                           .row_labels = (const char *const *)h->rlab, .col_labels = (const char *const *)h->clab,
-                          .bar_label = h->caption, .cmap = h->diverging ? CMAP_DIV : CMAP_SEQ,
+                          .bar_label = h->caption, .row_title = h->row_title, .col_title = h->col_title, .cmap = h->diverging ? CMAP_DIV : CMAP_SEQ,
                           .vmin = h->diverging ? -1 : 0, .vmax = 1, .highlight_row = h->hl_row,
                           .highlight_col = h->hl_col, .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
 }
@@ -709,6 +818,8 @@ static void draw_empty(Canvas *c, Font *f, float px, ViewId v)
                                               "no heatmap yet: 'plot similarity W1 W2 W3 …'")
                       : v == VIEW_LINES ? M("henüz çizgi yok: 'gradflow rnn lstm gru' ya da 'memory rnn lstm'",
                                             "no lines yet: 'gradflow rnn lstm gru' or 'memory rnn lstm'")
+                      : v == VIEW_HEADS ? M("henüz dikkat başı yok: bir GPT eğitip 'attention \"Ben kahve içiyorum\" all'",
+                                            "no attention heads yet: train a GPT, then 'attention \"the cat sat\" all'")
                       : v == VIEW_GATES ? M("henüz kapı yok: bir LSTM/GRU/RNN eğitip 'step \"Ben kahve içiyorum\"'",
                                             "no gates yet: train an LSTM/GRU/RNN, then 'step \"the cat sat\"'")
                                           : M("henüz çubuk grafik yok: 'plot subwords SÖZCÜK' (bir FastText modeliyle)",
@@ -733,13 +844,20 @@ static void draw_view(Canvas *c, ViewId v)
         LineSeries ser[MAX_SERIES];
         float *xs[MAX_SERIES], *ys[MAX_SERIES];
         int ns = 0;
+        /* a colour per training run (a held-out companion takes its run's, darker and wider) */
+        Rgba col[MAX_SERIES];
+        for (int i = 0, k = 0; i < L->ns; i++) {
+            col[i] = L->s[i].is_val && i > 0 ? col[i - 1] : plot_colour((size_t)k++);
+            if (L->s[i].is_val) { col[i].r = (uint8_t)(col[i].r * 3 / 5); col[i].g = (uint8_t)(col[i].g * 3 / 5); col[i].b = (uint8_t)(col[i].b * 3 / 5); }
+        }
         /* oldest first, so the newest is drawn on top and first in the legend's colours */
         for (int i = L->ns - 1; i >= 0; i--) {
             Series *s = &L->s[i];
             xs[ns] = tz_malloc((s->n + 1) * sizeof *xs[ns]);
             ys[ns] = tz_malloc((s->n + 1) * sizeof *ys[ns]);
             for (size_t k = 0; k < s->n; k++) { xs[ns][k] = (float)s->step[k]; ys[ns][k] = (float)s->loss[k]; }
-            ser[ns] = (LineSeries){ .label = s->what, .colour = plot_colour((size_t)i), .x = xs[ns], .y = ys[ns], .n = s->n };
+            ser[ns] = (LineSeries){ .label = s->what, .colour = col[i], .x = xs[ns], .y = ys[ns], .n = s->n,
+                                    .width = s->is_val ? px / 3.5f : 0 };
             ns++;
         }
         LinesScene ls = { .title = M("kayıp eğrisi", "loss curve"), .xlabel = M("adım (işlenen öğe)", "step (items processed)"),
@@ -753,6 +871,10 @@ static void draw_view(Canvas *c, ViewId v)
         view_bars(c, f, &bs, px);
     } else if (v == VIEW_LINES) {
         draw_lines(c, f, px);
+    } else if (v == VIEW_HEADS) {
+        AttGridScene as;
+        heads_scene(&as);
+        view_attgrid(c, f, &as, px);
     } else if (v == VIEW_GATES) {
         GatesScene gs;
         GatePanel gp[GATES_MAX_PANELS];
@@ -923,6 +1045,18 @@ static int export_write(FILE *f, void *ud, TzErr *e)
                 for (size_t t = 0; t < g->T; t++, (*lines)++)
                     fprintf(f, "%d\t%s\t%zu\t%zu\t%s\t%.6g\n", g->layer, g->sym[p], u, t + 1, g->tokens[t],
                             g->full[p][u * g->T + t]);
+    } else if (S.current == VIEW_HEADS) {
+        /* long format: one line per (layer, head, query, key), 0-based as GPT-2's names */
+        HeadsData *d = &S.heads;
+        fprintf(f, "layer\thead\tquery\tkey\tquery_token\tkey_token\tweight\n");
+        for (size_t l = 0; l < d->L; l++)
+            for (size_t hh = 0; hh < d->H; hh++)
+                for (size_t q = 0; q < d->T; q++)
+                    for (size_t k = 0; k < d->T; k++, (*lines)++) {
+                        float v = d->att[((l * d->H + hh) * d->T + q) * d->T + k];
+                        fprintf(f, "%zu\t%zu\t%zu\t%zu\t%s\t%s\t%.6g\n", l, hh, q, k, d->tokens[q], d->tokens[k],
+                                isnan(v) ? 0.0 : (double)v);
+                    }
     } else if (S.current == VIEW_BARS) {
         BarsData *b = &S.bars;
         if (b->tsv_header) {
@@ -939,7 +1073,10 @@ static int export_write(FILE *f, void *ud, TzErr *e)
         fputc('\n', f);
         for (size_t i = 0; i < h->rows; i++, (*lines)++) {
             fputs(h->rlab[i], f);
-            for (size_t j = 0; j < h->cols; j++) fprintf(f, "\t%.6g", h->values[i * h->cols + j]);
+            /* a cell with no value (the future of an attention row) stays empty */
+            for (size_t j = 0; j < h->cols; j++)
+                if (isnan(h->values[i * h->cols + j])) fputc('\t', f);
+                else fprintf(f, "\t%.6g", h->values[i * h->cols + j]);
             fputc('\n', f);
         }
     }
@@ -1026,8 +1163,27 @@ static void gates_click(int x, int y)
               g->units[r], g->t0 + t + 1, g->tokens[g->t0 + t], fmt_real(g->shown[p][r * (g->t1 - g->t0) + t], 4, b)));
 }
 
+/* A click on a thumbnail outlines it and prints that head's summary. */
+static void heads_click(int x, int y)
+{
+    HeadsData *d = &S.heads;
+    Font *f = font();
+    if (!d->L || !f) return;
+    AttGridScene as;
+    AttGridFrame fr;
+    heads_scene(&as);
+    attgrid_layout(&S.canvas, f, &as, font_px(&S.canvas), &fr);
+    size_t l, h;
+    if (!attgrid_hit(&fr, &as, (float)x, (float)y, &l, &h)) return;
+    d->highlight = (long)(l * d->H + h);
+    S.dirty = 1;
+    const char *sum = d->summaries ? d->summaries[l * d->H + h] : NULL;
+    ASYNC(say("L%zu H%zu%s%s\n", l, h, sum ? "  " : "", sum ? sum : ""));
+}
+
 static void on_click(int x, int y)
 {
+    if (S.current == VIEW_HEADS) { heads_click(x, y); return; }
     if (S.current == VIEW_HEATMAP) { heat_click(x, y); return; }
     if (S.current == VIEW_GATES) { gates_click(x, y); return; }
     if (S.current == VIEW_BARS) { bars_click(x, y); return; }
@@ -1144,6 +1300,7 @@ void scene_free_all(void)
     bars_clear(&S.bars);
     gates_clear(&S.gates);
     lines_clear(&S.lines);
+    heads_clear(&S.heads);
     font_free(S.font);
     S.font = NULL;
 }

@@ -16,9 +16,9 @@
 #include "viz/views.h"
 #include "viz/gates.h"
 
-typedef enum { VIEW_SCATTER, VIEW_LOSS, VIEW_HEATMAP, VIEW_BARS, VIEW_GATES, VIEW_LINES, VIEW_COUNT } ViewId;
+typedef enum { VIEW_SCATTER, VIEW_LOSS, VIEW_HEATMAP, VIEW_BARS, VIEW_GATES, VIEW_LINES, VIEW_HEADS, VIEW_COUNT } ViewId;
 
-/* "scatter", "loss", "heatmap", "bars", "gates", "lines" */
+/* "scatter", "loss", "heatmap", "bars", "gates", "lines", "heads" */
 const char *view_name(ViewId v);
 int view_from_name(const char *name);   /* -1 if unknown */
 
@@ -48,10 +48,16 @@ size_t scene_scatter_count(void);
  * reports its first loss; the last few series stay for comparison. */
 void scene_loss_begin(const char *what);
 void scene_loss_point(double step, double loss);
+/* A held-out (validation) loss of the series begun last: a companion series beside it, in the
+ * same colour, darker and wider, started at its first point. */
+void scene_loss_val_point(double step, double loss);
 
 /* A matrix to show as a heatmap (values copied; labels copied); diverging for signed data. */
 void scene_heatmap_set(const char *title, const float *values, size_t rows, size_t cols, const char *const *row_labels,
                        const char *const *col_labels, int diverging, const char *caption);
+/* Captions of the heatmap set last: its rows ("query") and columns ("key"); NULL for none.
+ * scene_heatmap_set clears them. */
+void scene_heatmap_axes(const char *row_title, const char *col_title);
 
 /* Labelled horizontal bars (plot subwords: a FastText word's n-gram contributions; later the
  * probabilities of the next token). Everything is copied. The table `export` writes for this
@@ -117,6 +123,19 @@ typedef struct {
     double ymin, ymax;               /* ymin >= ymax: from the data */
 } SceneLines;
 void scene_lines_set(const SceneLines *l);
+
+/* The heads view (`attention "…" all`): every attention head of a Transformer, a layers ×
+ * heads grid of T × T thumbnails (viz/attgrid.h). Everything is copied; export writes one
+ * line per (layer, head, query, key) with the tokens and the weight. */
+typedef struct {
+    const char *title, *subtitle, *footer;
+    size_t layers, heads, T;
+    const float *att;                /* layers × heads × T × T; NaN = masked (the future) */
+    const char *const *tokens;       /* T labels, for export and clicks */
+    const char *const *notes;        /* layers·heads notes under the thumbnails; NULL */
+    const char *const *summaries;    /* layers·heads lines a click prints; NULL */
+} SceneHeads;
+void scene_heads_set(const SceneHeads *h);
 
 /* Show a view: in the window when there is one (opening it if this session may), otherwise
  * written as a PNG to png (or a default name) — and say where it went. Returns 0 or 1. */

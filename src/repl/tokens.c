@@ -1,6 +1,8 @@
 /* tokens.c — byte-level BPE at the prompt: `train bpe corpus=NAME [vocab=4000]` learns a
  * tokenizer as a job (engine/text/bpe.c), `tokens "TEXT" [model=NAME]` shows the pieces a text
- * is cut into and their ids. A tokenizer is a Model of kind "bpe" (no vectors, no network).
+ * (or file=PATH) is cut into and their ids, `tokens ids="…"` turns ids back into text.
+ * model=gpt2 is GPT-2's own tokenizer (encoder.json + vocab.bpe from the cache, bpe_io.c).
+ * A tokenizer is a Model of kind "bpe" (no vectors, no network); a GPT's own is used too.
  */
 #include "app.h"
 #include "i18n.h"
@@ -11,6 +13,8 @@
 #include <string.h>
 
 #include "core/io.h"
+#include "core/utf8.h"
+#include "gptm.h"
 #include "text/bpe.h"
 
 void bpe_model_free(Bpe *b)
@@ -113,53 +117,209 @@ int cmd_train_bpe(Args *a)
 
 /* --- tokens ------------------------------------------------------------------------------------ */
 
-/* tokens "TEXT" [model=NAME]: the tokenizer's pieces, each as GPT-2 writes it (a space is Ġ)
- * and as text, with its id; then bytes against tokens. */
-int cmd_tokens(Args *a)
+/* GPT-2's own tokenizer, read from the cache (datasets/fetch.sh --only=gpt2tok puts encoder.json
+ * and vocab.bpe there) the first time `model=gpt2` is asked for, and kept as a Model "gpt2". */
+static Model *gpt2_tokenizer(void)
+{
+    char dir[4200], enc[4300], voc[4300];
+    snprintf(dir, sizeof dir, "%.4000s/gpt2", g_app.cache);
+    snprintf(enc, sizeof enc, "%s/encoder.json", dir);
+    snprintf(voc, sizeof voc, "%s/vocab.bpe", dir);
+    if (!tz_exists(enc) || !tz_exists(voc)) {
+        say_error(M("GPT-2'nin belirteçleyicisi (encoder.json, vocab.bpe) önbellekte yok: %s. "
+                    "İndirmek için: make datasets ya da bash datasets/fetch.sh --only=gpt2tok",
+                    "GPT-2's tokenizer (encoder.json, vocab.bpe) is not in the cache: %s. "
+                    "To fetch it: make datasets, or bash datasets/fetch.sh --only=gpt2tok"), dir);
+        return NULL;
+    }
+    Bpe *b = tz_calloc(1, sizeof *b);
+    TzErr e;
+    if (bpe_load_gpt2(b, enc, voc, &e)) {
+        say_tzerr(&e);
+        free(b);
+        return NULL;
+    }
+    Model *md = tz_calloc(1, sizeof *md);
+    snprintf(md->name, sizeof md->name, "gpt2");
+    snprintf(md->kind, sizeof md->kind, "bpe");
+    snprintf(md->source, sizeof md->source, "%.200s", dir);
+    snprintf(md->info, sizeof md->info, "GPT-2 encoder.json + vocab.bpe");
+    md->bpe = b;
+    char b1[32], b2[32];
+    say(M("GPT-2'nin belirteçleyicisi yüklendi (gpt2): %s belirteç, %s birleştirme, <|endoftext|> = %d.\n",
+          "GPT-2's tokenizer loaded (gpt2): %s tokens, %s merges, <|endoftext|> = %d.\n"),
+        fmt_int(b->vocab, b1), fmt_int(b->n_merges, b2), bpe_special(b, "<|endoftext|>"));
+    model_install(md);
+    return md;
+}
+
+/* Bytes as the inside of a C-like string literal in quote (" or '), so that newlines and broken
+ * UTF-8 show: \\ \n \t \r and the quote escaped, other control bytes and bytes that are not
+ * UTF-8 as \xHH. malloc'd. */
+static char *escaped(const char *s, size_t n, char quote)
+{
+    char *o = tz_malloc(4 * n + 1);
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        uint32_t cp;
+        int k = c >= 0x80 ? utf8_decode(s + i, n - i, &cp) : 1;
+        if (c >= 0x80 && k > 0) { memcpy(o + w, s + i, (size_t)k); w += (size_t)k; i += (size_t)k; continue; }
+        i++;
+        const char *esc = c == '\\' ? "\\\\" : c == '"' && quote == '"' ? "\\\"" : c == '\'' && quote == '\'' ? "\\'" : c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : NULL;
+        if (esc) { memcpy(o + w, esc, 2); w += 2; }
+        else if (c < 0x20 || c >= 0x7f) w += (size_t)snprintf(o + w, 5, "\\x%02X", c);
+        else o[w++] = (char)c;
+    }
+    o[w] = '\0';
+    return o;
+}
+
+/* The tokenizer asked for: model=NAME (a BPE, or a GPT's own; gpt2 is loaded on first use) or
+ * the most recent one. Reports and returns NULL. */
+static Bpe *tokenizer_for(Args *a, const char **name)
 {
     Model *m = NULL;
     const char *mname = arg_str(a, "model", NULL);
     if (mname) {
         m = model_find(mname);
+        if (!m && strcmp(mname, "gpt2") == 0) m = gpt2_tokenizer();
         if (!m) {
-            say_error(M("'%s' diye bir model yok; 'models' yüklü modelleri listeler.",
-                        "there is no model '%s'; 'models' lists the loaded ones."), mname);
-            return 1;
+            if (strcmp(mname, "gpt2") != 0)
+                say_error(M("'%s' diye bir model yok; 'models' yüklü modelleri listeler (GPT-2'ninki: model=gpt2).",
+                            "there is no model '%s'; 'models' lists the loaded ones (GPT-2's: model=gpt2)."), mname);
+            return NULL;
         }
     } else {   /* the most recent tokenizer */
         for (int i = g_app.nmodels - 1; i >= 0 && !m; i--)
-            if (g_app.models[i]->bpe) m = g_app.models[i];
+            if (g_app.models[i]->bpe || (g_app.models[i]->gpt && g_app.models[i]->gpt->bpe)) m = g_app.models[i];
     }
     if (!m) {
-        say_error(M("henüz bir BPE belirteçleyicisi yok. Önce birini eğitin: train bpe corpus=mini-tr vocab=4000",
-                    "there is no BPE tokenizer yet. Train one first: train bpe corpus=mini-en vocab=4000"));
+        say_error(M("henüz bir BPE belirteçleyicisi yok. Önce birini eğitin: train bpe corpus=mini-tr vocab=4000 "
+                    "(ya da GPT-2'ninkini kullanın: model=gpt2)",
+                    "there is no BPE tokenizer yet. Train one first: train bpe corpus=mini-en vocab=4000 "
+                    "(or use GPT-2's: model=gpt2)"));
+        return NULL;
+    }
+    Bpe *b = m->bpe ? m->bpe : m->gpt ? m->gpt->bpe : NULL;
+    if (!b) {
+        say_error(M("%s bir BPE belirteçleyicisi değil (%s). Önce birini eğitin: train bpe corpus=mini-tr vocab=4000 "
+                    "(ya da GPT-2'ninkini kullanın: model=gpt2)",
+                    "%s is not a BPE tokenizer (%s). Train one first: train bpe corpus=mini-en vocab=4000 "
+                    "(or use GPT-2's: model=gpt2)"), m->name, m->kind);
+        return NULL;
+    }
+    *name = m->name;
+    return b;
+}
+
+/* tokens ids="15496 995": the ids back to text. */
+static int tokens_decode(Bpe *b, const char *name, const char *list)
+{
+    size_t cap = 64, n = 0;
+    int32_t *ids = tz_malloc(cap * sizeof *ids);
+    for (const char *p = list; *p;) {
+        if (*p == ' ' || *p == ',' || *p == '\t') { p++; continue; }
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || (*end && *end != ' ' && *end != ',' && *end != '\t') || v < 0 || v >= b->vocab ||
+            !bpe_token_bytes(b, (int32_t)v, &(size_t){ 0 })) {
+            int len = 0;
+            while (p[len] && p[len] != ' ' && p[len] != ',') len++;
+            say_error(M("ids: '%.*s' %s belirteçleyicisinde bir belirteç kimliği değil (0..%d).",
+                        "ids: '%.*s' is not a token id of %s (0..%d)."), len, p, name, b->vocab - 1);
+            free(ids);
+            return 1;
+        }
+        if (n == 100000) {
+            say_error(M("ids: en çok 100000 kimlik.", "ids: at most 100000 ids."));
+            free(ids);
+            return 1;
+        }
+        if (n == cap) ids = tz_realloc(ids, (cap *= 2) * sizeof *ids);
+        ids[n++] = (int32_t)v;
+        p = end;
+    }
+    size_t len = bpe_decode(b, ids, n, NULL, 0);
+    char *text = tz_malloc(len + 1);
+    bpe_decode(b, ids, n, text, len);
+    char *esc = escaped(text, len, '"');
+    say(M("%s: %zu belirteç → %zu bayt\n", "%s: %zu tokens → %zu bytes\n"), name, n, len);
+    say("  \"%s\"\n", esc);
+    if (utf8_validate(text, len) < len)
+        say(M("not: bu baytlar geçerli UTF-8 değil (bir karakter belirteçlerin arasında bölünmüş).\n",
+              "note: these bytes are not valid UTF-8 (a character is split between tokens).\n"));
+    free(esc);
+    free(text);
+    free(ids);
+    return 0;
+}
+
+/* tokens "TEXT" | file=PATH | ids="…" [model=NAME]: the tokenizer's pieces, each as GPT-2 writes
+ * it (a space is Ġ) and as text, with its id; the ids on one line; or ids back to text. */
+int cmd_tokens(Args *a)
+{
+    const char *ids_arg = arg_str(a, "ids", NULL), *file = arg_str(a, "file", NULL), *name = NULL;
+    if ((a->argc > 1) + (ids_arg != NULL) + (file != NULL) != 1) {
+        say_error(M("ya bir metin, ya file=DOSYA ya da ids=\"…\" verin: tokens \"METİN\" [model=AD]",
+                    "give one of a text, file=FILE or ids=\"…\": tokens \"TEXT\" [model=NAME]"));
         return 1;
     }
-    if (!m->bpe) {
-        say_error(M("%s bir BPE belirteçleyicisi değil (%s). Önce birini eğitin: train bpe corpus=mini-tr vocab=4000",
-                    "%s is not a BPE tokenizer (%s). Train one first: train bpe corpus=mini-en vocab=4000"), m->name, m->kind);
-        return 1;
+    Bpe *b = tokenizer_for(a, &name);
+    if (!b) return 1;
+    if (ids_arg) return tokens_decode(b, name, ids_arg);
+    char *text;
+    size_t n;
+    if (file) {
+        TzFile f;
+        TzErr e;
+        if (tz_file_map(&f, file, &e)) {
+            say_tzerr(&e);
+            return 1;
+        }
+        if (f.size > ((size_t)256 << 20)) {   /* the ids take 4 bytes per token: keep it sane */
+            say_error(M("%s çok büyük (%zu MB); tokens en çok 256 MB'lık bir dosya alır.",
+                        "%s is too large (%zu MB); tokens takes a file of at most 256 MB."), file, f.size >> 20);
+            tz_file_unmap(&f);
+            return 1;
+        }
+        n = f.size;
+        text = tz_malloc(n + 1);
+        if (n) memcpy(text, f.data, n);
+        text[n] = '\0';
+        tz_file_unmap(&f);
+    } else {
+        text = args_join(a, 1);
+        n = strlen(text);
     }
-    char *text = args_join(a, 1);
-    size_t n = strlen(text), bad = utf8_validate(text, n);
+    size_t bad = utf8_validate(text, n);
     if (bad < n)   /* byte-level BPE takes any bytes; still, say so */
         say(M("not: metin %zu. baytta geçerli UTF-8 değil; bayt düzeyinde BPE onu da olduğu gibi kodlar.\n",
               "note: the text is not valid UTF-8 at byte %zu; byte-level BPE encodes it as it is all the same.\n"), bad + 1);
-    size_t k = bpe_encode(m->bpe, text, n, NULL, 0);
+    size_t k = bpe_encode(b, text, n, NULL, 0);
     int32_t *ids = tz_malloc((k ? k : 1) * sizeof *ids);
-    bpe_encode(m->bpe, text, n, ids, k);
-    say(M("%s: %zu bayt → %zu belirteç\n", "%s: %zu bytes → %zu tokens\n"), m->name, n, k);
-    for (size_t i = 0; i < k; i++) {
+    bpe_encode(b, text, n, ids, k);
+    say(M("%s: %zu bayt → %zu belirteç\n", "%s: %zu bytes → %zu tokens\n"), name, n, k);
+    enum { ROWS = 100, IDS = 5000 };
+    for (size_t i = 0; i < k && i < ROWS; i++) {
         char disp[256];
         size_t len = 0;
-        bpe_token_display(m->bpe, ids[i], disp, sizeof disp);
-        const char *raw = bpe_token_bytes(m->bpe, ids[i], &len);
+        bpe_token_display(b, ids[i], disp, sizeof disp);
+        const char *raw = bpe_token_bytes(b, ids[i], &len);
         /* the piece as text, when it is whole UTF-8 (a piece may end inside a character) */
         int whole = utf8_validate(raw, len) == len;
         say("  %6d  %s%*s", ids[i], disp, pad(disp, 20), "");
-        if (whole) say("'%.*s'\n", (int)len, raw);
-        else say("%s\n", M("(bir karakterin parçası)", "(part of a character)"));
+        if (whole) {
+            char *esc = escaped(raw, len, '\'');
+            say("'%s'\n", esc);
+            free(esc);
+        } else say("%s\n", M("(bir karakterin parçası)", "(part of a character)"));
     }
+    if (k > ROWS) say(M("  … (%zu belirteç daha)\n", "  … (%zu more tokens)\n"), k - ROWS);
+    say("ids:");
+    for (size_t i = 0; i < k && i < IDS; i++) say(" %d", ids[i]);
+    if (k > IDS) say(M(" … (%zu daha)", " … (%zu more)"), k - IDS);
+    say("\n");
     free(ids);
     free(text);
     return 0;

@@ -50,6 +50,7 @@ static void model_free(Model *m)
     lm_model_free(m->lm);
     seq_model_free(m->clf);
     bpe_model_free(m->bpe);
+    gpt_model_free(m->gpt);
     free(m);
 }
 
@@ -387,6 +388,13 @@ int cmd_models(Args *a)
                 m->kind, d, m->source, m->info);
             continue;
         }
+        if (m->gpt) {  /* a GPT: its shape and parameters */
+            char d[192];
+            gpt_model_describe(m->gpt, d, sizeof d);
+            say("%s %s%*s %-12s %s  %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
+                m->kind, d, m->source, m->info);
+            continue;
+        }
         if (m->bpe) {  /* a tokenizer: its tokens and merges */
             char d[96];
             bpe_model_describe(m->bpe, d, sizeof d);
@@ -571,11 +579,12 @@ int cmd_train(Args *a)
     const char *what = a->argv[1];
     if (!strcmp(what, "fasttext-sup")) return cmd_train_sup(a);
     if (!strcmp(what, "bpe")) return cmd_train_bpe(a);
+    if (!strcmp(what, "gpt")) return cmd_train_gpt(a);
     if (!strcmp(what, "lstm") || !strcmp(what, "gru") || !strcmp(what, "rnn")) return cmd_train_rnn(a);
     int fasttext = !strcmp(what, "fasttext");
     if (strcmp(what, "word2vec") != 0 && !fasttext) {
-        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn | bpe",
-                    "cannot train '%s'; for now: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn | bpe"), what);
+        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn | bpe | gpt",
+                    "cannot train '%s'; for now: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn | bpe | gpt"), what);
         return 1;
     }
     TzErr e;
@@ -824,6 +833,17 @@ int cmd_load(Args *a)
         char *dot = strrchr(L->name, '.');
         if (dot && dot != L->name) *dot = '\0';
     }
+    if (gpt_file_kind(L->path)) {   /* a GPT: tezgah's checkpoint, safetensors, llm.c (gpt.c) */
+        int rc = gpt_load_cmd(a, L->path, L->name, a->argc == 4);
+        free(L);
+        return rc;
+    }
+    if (arg_str(a, "tokenizer", NULL)) {
+        say_error(M("tokenizer= GPT ağırlıkları içindir (safetensors, llm.c); %s bir GPT dosyası değil.",
+                    "tokenizer= is for GPT weights (safetensors, llm.c); %s is not a GPT file."), L->path);
+        free(L);
+        return 1;
+    }
     char what[160];
     snprintf(what, sizeof what, "load %.100s", L->name);
     return app_start_job(what, "B", loadvec_work, L, loadvec_done);
@@ -876,6 +896,7 @@ int cmd_save(Args *a)
     const char *path = a->argv[2];
     size_t n = strlen(path);
     const char *fmt = arg_str(a, "format", NULL);
+    if (m->gpt) return gpt_save_cmd(m, path, fmt);   /* tezgah-gpt or safetensors (gpt.c) */
     if (m->clf) {  /* so has a recurrent classifier */
         if (fmt && strcmp(fmt, "tezgah-clf") != 0) {
             say_error(M("%s bir dizi sınıflandırıcısı: yalnızca format=tezgah-clf ile kaydedilir.",

@@ -1,9 +1,11 @@
 /* test_gpt.c — the GPT of src/engine/models/gpt.c on a tiny configuration (V 11, C 8, D 8,
  * L 2, H 2; batches of 2 × 5): the gradient of every tensor of the whole model against central
- * differences; the loss at initialisation near ln V (nothing learnt yet: every token about
- * equally likely); the causal property (changing token t changes no logits before t); AdamW
- * steps on a repeating sequence drive the loss well down; the same seed gives the same model;
- * the parameter count of GPT-2 small. */
+ * differences, without and with dropout (its masks fixed by the seed: the backward pass must be the
+ * exact gradient of that forward pass); dropout off by default and its masks following the seed;
+ * the loss at initialisation near ln V (nothing learnt yet: every token about equally likely);
+ * the causal property (changing token t changes no logits before t); AdamW steps on a repeating
+ * sequence drive the loss well down; the same seed gives the same model; two threads give the
+ * numbers of one; the parameter count of GPT-2 small. */
 #include <criterion/criterion.h>
 
 #include <math.h>
@@ -13,6 +15,7 @@
 #include "models/gpt.h"
 #include "nn/layers.h"
 #include "nn/optim.h"
+#include "nn/recurrent.h"
 
 enum { V = 11, C = 8, D = 8, L = 2, H = 2, B = 2, T = 5 };
 
@@ -90,13 +93,18 @@ Test(gpt, parameter_count)
     gpt_free(&g);
 }
 
-Test(gpt, gradients_match_central_differences)
+/* Every tensor's gradient against central differences of the loss. With dropout the forward
+ * pass is still a fixed function of the weights (the mask depends on the seed and the places
+ * only), and gpt_backward must be its exact gradient. */
+static void check_gradients(float dropout)
 {
     Gpt g, dg;
     GptWork w;
     cr_assert_eq(gpt_alloc(&g, &cfg), 0);
     cr_assert_eq(gpt_alloc(&dg, &cfg), 0);
     cr_assert_eq(gpt_work_alloc(&w, &cfg, B, T), 0);
+    w.dropout = dropout;
+    w.drop_seed = 11;
     randomise(&g, 5);
     double l0 = gpt_forward(&g, &w, tok, tgt, B, T);
     cr_assert(fabs(l0 - loss_double(&g, &w)) < 1e-5);
@@ -122,8 +130,8 @@ Test(gpt, gradients_match_central_differences)
             p[j] = x;
             double num = (Lp - Lm) / (hp + hm);
             double err = fabs(dp[j] - num);
-            cr_assert(err <= 5e-5 + 1e-2 * fabs(num), "%s[%zu]: analytic %g, numeric %g", name, j, (double)dp[j],
-                      num);
+            cr_assert(err <= 5e-5 + 1e-2 * fabs(num), "%s[%zu] (dropout %g): analytic %g, numeric %g", name, j,
+                      (double)dropout, (double)dp[j], num);
             norm += num * num;
             checked++;
         }
@@ -144,6 +152,93 @@ Test(gpt, gradients_match_central_differences)
     gpt_work_free(&w);
     gpt_free(&dg);
     gpt_free(&g);
+}
+
+Test(gpt, gradients_match_central_differences) { check_gradients(0.0f); }
+Test(gpt, dropout_gradients_match_central_differences) { check_gradients(0.25f); }
+
+/* Dropout is off unless asked for; on, the seed decides the masks (the same seed, the same
+ * numbers; another seed, others), and turning it off again gives the model's own loss. */
+Test(gpt, dropout_off_by_default_and_masks_follow_the_seed)
+{
+    Gpt g;
+    GptWork w;
+    cr_assert_eq(gpt_alloc(&g, &cfg), 0);
+    cr_assert_eq(gpt_work_alloc(&w, &cfg, B, T), 0);
+    cr_assert_eq(w.dropout, 0.0f);
+    cr_assert_eq(w.drop_seed, 0);
+    randomise(&g, 6);
+    double plain = gpt_forward(&g, &w, tok, tgt, B, T);
+    w.drop_seed = 99;                                   /* a seed alone changes nothing */
+    cr_assert_eq(gpt_forward(&g, &w, tok, tgt, B, T), plain);
+    w.dropout = 0.3f;
+    double a = gpt_forward(&g, &w, tok, tgt, B, T), a2 = gpt_forward(&g, &w, tok, tgt, B, T);
+    w.drop_seed = 100;
+    double b = gpt_forward(&g, &w, tok, tgt, B, T);
+    cr_assert_eq(a, a2, "the same seed draws the same masks");
+    cr_assert(a != plain && b != plain && a != b, "losses: none %g, seed 99 %g, seed 100 %g", plain, a, b);
+    /* a dropped attention probability leaves att alone: it keeps the pattern itself */
+    for (int i = 0; i < B * H * T; i++) {
+        double s = 0;
+        for (int j = 0; j < T; j++) s += w.att[1][i * T + j];
+        cr_assert(fabs(s - 1) < 1e-5);
+    }
+    w.dropout = 0;
+    cr_assert_eq(gpt_forward(&g, &w, tok, tgt, B, T), plain);
+    gpt_work_free(&w);
+    gpt_free(&g);
+}
+
+/* A batch big enough for the team of threads (N·D ≥ 16384): two threads give the numbers of one
+ * (to float rounding: the loss's partial sums are added in another order), and the same numbers
+ * every time. With dropout too, whose masks do not depend on the split. */
+static double run_threads(int threads, float dropout, Gpt *dg, float *logits)
+{
+    enum { VB = 37, CB = 64, DB = 32, LB = 2, HB = 4, BB = 8, TB = 64 };
+    GptConfig c = {VB, CB, DB, LB, HB};
+    Gpt g;
+    GptWork w;
+    cr_assert_eq(gpt_alloc(&g, &c), 0);
+    cr_assert_eq(gpt_alloc(dg, &c), 0);
+    cr_assert_eq(gpt_work_alloc(&w, &c, BB, TB), 0);
+    gpt_init(&g, 4);
+    w.dropout = dropout;
+    w.drop_seed = 5;
+    static int32_t x[BB * TB], y[BB * TB];
+    for (int i = 0; i < BB * TB; i++) {
+        x[i] = (i * 7 + i / 5) % VB;
+        y[i] = i % 9 == 4 ? TZ_IGNORE : (i * 3 + 1) % VB;
+    }
+    cell_set_threads(threads);
+    double loss = gpt_forward(&g, &w, x, y, BB, TB);
+    gpt_backward(&g, dg, &w, x, y, BB, TB);
+    cell_set_threads(0);
+    memcpy(logits, w.logits, (size_t)BB * TB * VB * sizeof *logits);
+    gpt_work_free(&w);
+    gpt_free(&g);
+    return loss;
+}
+
+Test(gpt, threads_give_the_same_numbers)
+{
+    enum { NL = 8 * 64 * 37 };
+    static float l1[NL], l2[NL], l3[NL];
+    for (int k = 0; k < 2; k++) {
+        float p = k ? 0.1f : 0.0f;
+        Gpt d1, d2, d3;
+        double a = run_threads(1, p, &d1, l1), b = run_threads(2, p, &d2, l2), c = run_threads(2, p, &d3, l3);
+        cr_assert_eq(b, c, "two runs with two threads");
+        cr_assert_arr_eq(l2, l3, sizeof l2);
+        cr_assert_arr_eq(d2.mem, d3.mem, d2.n * sizeof *d2.mem);
+        cr_assert(fabs(a - b) <= 1e-6 * fabs(a), "loss: 1 thread %.9g, 2 threads %.9g", a, b);
+        for (int i = 0; i < NL; i++) cr_assert(fabsf(l1[i] - l2[i]) <= 1e-5f * fmaxf(1, fabsf(l1[i])));
+        for (size_t i = 0; i < d1.n; i++)
+            cr_assert(fabsf(d1.mem[i] - d2.mem[i]) <= 1e-6f + 1e-4f * fabsf(d1.mem[i]), "gradient %zu: %g vs %g", i,
+                      (double)d1.mem[i], (double)d2.mem[i]);
+        gpt_free(&d1);
+        gpt_free(&d2);
+        gpt_free(&d3);
+    }
 }
 
 Test(gpt, loss_at_init_is_about_log_v)

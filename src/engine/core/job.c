@@ -70,6 +70,39 @@ static void report(Job *j, int64_t step, int64_t total, double loss, int has_los
 void job_report(Job *j, int64_t step, int64_t total) { report(j, step, total, 0, 0); }
 void job_report_loss(Job *j, int64_t step, int64_t total, double loss) { report(j, step, total, loss, 1); }
 
+void job_phase(Job *j, const char *what, const char *unit)
+{
+    if (!j) return;
+    pthread_mutex_lock(&j->mu);
+    snprintf(j->p.what, sizeof j->p.what, "%s", what);
+    snprintf(j->p.unit, sizeof j->p.unit, "%s", unit ? unit : "");
+    j->p.step = j->p.total = 0;
+    j->p.has_loss = j->p.has_val = 0;
+    j->p.opt_step = j->p.opt_total = 0;
+    j->p.rate = 0;
+    j->p.eta = -1;
+    j->t0 = tz_now();
+    pthread_mutex_unlock(&j->mu);
+}
+
+void job_report_val(Job *j, double val_loss)
+{
+    if (!j) return;
+    pthread_mutex_lock(&j->mu);
+    j->p.val_loss = val_loss;
+    j->p.has_val = 1;
+    pthread_mutex_unlock(&j->mu);
+}
+
+void job_report_steps(Job *j, int64_t step, int64_t total)
+{
+    if (!j) return;
+    pthread_mutex_lock(&j->mu);
+    j->p.opt_step = step;
+    j->p.opt_total = total;
+    pthread_mutex_unlock(&j->mu);
+}
+
 int job_cancelled(const Job *j) { return j ? atomic_load(&((Job *)j)->cancel) : 0; }
 void job_cancel(Job *j) { if (j) atomic_store(&j->cancel, 1); }
 
@@ -77,9 +110,10 @@ int job_progress(Job *j, JobProgress *p)
 {
     pthread_mutex_lock(&j->mu);
     *p = j->p;
+    double t0 = j->t0;      /* job_phase moves it */
     pthread_mutex_unlock(&j->mu);
     p->running = atomic_load(&j->running);
-    if (p->running) p->elapsed = tz_now() - j->t0;
+    if (p->running) p->elapsed = tz_now() - t0;
     return p->running;
 }
 

@@ -24,6 +24,10 @@ typedef struct {
     double rate;         /* items per second */
     double eta;          /* seconds left (negative if unknown) */
     int running;         /* 0 once the worker function has returned */
+    double val_loss;     /* last published held-out loss, if has_val (job_report_val) */
+    int has_val;
+    int64_t opt_step, opt_total; /* optimiser steps, when the items are something else (tokens):
+                                    job_report_steps; opt_total 0 = not reported */
 } JobProgress;
 
 /* The work: runs on the worker thread; returns 0 or fills err and returns non-zero. */
@@ -32,6 +36,13 @@ typedef int (*JobFn)(Job *job, void *arg, TzErr *err);
 Job *job_start(const char *what, const char *unit, JobFn fn, void *arg);
 void job_report(Job *job, int64_t step, int64_t total);
 void job_report_loss(Job *job, int64_t step, int64_t total, double loss);
+/* A job in phases (a tokenizer learnt, then a model trained on it): a new label and unit, the
+ * progress, losses and the clock of the rate start again. */
+void job_phase(Job *job, const char *what, const char *unit);
+/* A held-out loss (evaluated now and then, beside the training loss of job_report_loss). */
+void job_report_val(Job *job, double val_loss);
+/* Optimiser steps, when job_report counts other items (tokens, so that the rate is tokens/s). */
+void job_report_steps(Job *job, int64_t step, int64_t total);
 int job_cancelled(const Job *job);
 void job_cancel(Job *job);
 int job_progress(Job *job, JobProgress *p);  /* returns p->running */

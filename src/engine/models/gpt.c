@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nn/layers.h"
+#include "nn/recurrent.h"
 
 /* ---- configuration and parameters ---------------------------------------------------- */
 
@@ -185,34 +186,15 @@ void gpt_init(Gpt *g, uint64_t seed)
 
 /* ---- work (activations) ---------------------------------------------------------------- */
 
-int gpt_work_alloc(GptWork *w, const GptConfig *c, int B, int T)
+/* Lay the work out in w->mem (or, with mem NULL, only count): every array starts on a 64-byte
+ * boundary (16 floats), so that rows handed to different threads do not share cache lines and
+ * vector loads are aligned. Returns the floats needed. */
+static size_t work_wire(GptWork *w, float *mem, const GptConfig *c, int B, int T)
 {
-    memset(w, 0, sizeof *w);
-    if (!gpt_config_ok(c) || B <= 0 || T <= 0 || T > c->C) return -1;
-    size_t N = (size_t)B * (size_t)T, D = (size_t)c->D, L = (size_t)c->L, V = (size_t)c->V;
-    size_t TT = (size_t)T * (size_t)T, att = (size_t)B * (size_t)c->H * TT;
-    /* floats per block: res, ln1, atty, mid, ln2 (N × D each); two (mean, rstd) pairs (N each);
-     * qkv (N × 3D); att; fc and fcg (N × 4D each) */
-    size_t per_block = 5 * N * D + 4 * N + 3 * N * D + att + 2 * 4 * N * D;
-    size_t total = L * per_block + N * D /* res[L] */ + N * D + 2 * N /* lnf */ + 2 * N * V /* logits, probs */
-                   + 4 * N * D + 3 * N * D + 2 * 4 * N * D + N * V + TT /* backward */;
-    w->mem = malloc(total * sizeof *w->mem);
-    float ***lists[] = {&w->res, &w->ln1, &w->ln1_mean, &w->ln1_rstd, &w->qkv, &w->att, &w->atty,
-                        &w->mid, &w->ln2, &w->ln2_mean, &w->ln2_rstd, &w->fc, &w->fcg};
-    int nlists = (int)(sizeof lists / sizeof lists[0]), fail = !w->mem;
-    for (int i = 0; i < nlists; i++) {
-        *lists[i] = calloc(L + 1, sizeof(float *));    /* L + 1: res has one more */
-        fail |= !*lists[i];
-    }
-    if (fail) {
-        gpt_work_free(w);
-        return -1;
-    }
-    w->B = B;
-    w->T = T;
-    float *p = w->mem;
-#define TAKE(ptr, count) do { (ptr) = p; p += (count); } while (0)
-    for (size_t l = 0; l < L; l++) {
+    size_t N = (size_t)B * (size_t)T, D = (size_t)c->D, V = (size_t)c->V;
+    size_t att = (size_t)B * (size_t)c->H * (size_t)T * (size_t)T, off = 0;
+#define TAKE(ptr, count) do { if (mem) (ptr) = mem + off; off += ((size_t)(count) + 15) / 16 * 16; } while (0)
+    for (int l = 0; l < c->L; l++) {
         TAKE(w->res[l], N * D);
         TAKE(w->ln1[l], N * D);
         TAKE(w->ln1_mean[l], N);
@@ -227,22 +209,46 @@ int gpt_work_alloc(GptWork *w, const GptConfig *c, int B, int T)
         TAKE(w->fc[l], 4 * N * D);
         TAKE(w->fcg[l], 4 * N * D);
     }
-    TAKE(w->res[L], N * D);
+    TAKE(w->res[c->L], N * D);
     TAKE(w->lnf, N * D);
     TAKE(w->lnf_mean, N);
     TAKE(w->lnf_rstd, N);
     TAKE(w->logits, N * V);
     TAKE(w->probs, N * V);
-    TAKE(w->dres, N * D);
-    TAKE(w->dx, N * D);
-    TAKE(w->dln, N * D);
-    TAKE(w->datty, N * D);
+    float **nd[] = {&w->dres, &w->dres2, &w->dmid, &w->dbr_mlp, &w->dbr_att, &w->dln2, &w->dln1, &w->datty};
+    for (size_t i = 0; i < sizeof nd / sizeof nd[0]; i++) TAKE(*nd[i], N * D);
     TAKE(w->dqkv, 3 * N * D);
     TAKE(w->dfc, 4 * N * D);
-    TAKE(w->dfcg, 4 * N * D);
     TAKE(w->dlogits, N * V);
-    TAKE(w->scratch, TT);
+    TAKE(w->scratch, GPT_THREADS * ATTN_SCRATCH(T));
 #undef TAKE
+    return off;
+}
+
+int gpt_work_alloc(GptWork *w, const GptConfig *c, int B, int T)
+{
+    memset(w, 0, sizeof *w);
+    if (!gpt_config_ok(c) || B <= 0 || T <= 0 || T > c->C) return -1;
+    size_t L = (size_t)c->L;
+    float ***lists[] = {&w->res, &w->ln1, &w->ln1_mean, &w->ln1_rstd, &w->qkv, &w->att, &w->atty,
+                        &w->mid, &w->ln2, &w->ln2_mean, &w->ln2_rstd, &w->fc, &w->fcg};
+    int nlists = (int)(sizeof lists / sizeof lists[0]), fail = 0;
+    for (int i = 0; i < nlists; i++) {
+        *lists[i] = calloc(L + 1, sizeof(float *));    /* L + 1: res has one more */
+        fail |= !*lists[i];
+    }
+    if (!fail) {
+        size_t total = work_wire(w, NULL, c, B, T);
+        w->mem = aligned_alloc(64, total * sizeof *w->mem);
+        fail = !w->mem;
+    }
+    if (fail) {
+        gpt_work_free(w);
+        return -1;
+    }
+    work_wire(w, w->mem, c, B, T);
+    w->B = B;
+    w->T = T;
     return 0;
 }
 
@@ -265,100 +271,321 @@ void gpt_work_free(GptWork *w)
     memset(w, 0, sizeof *w);
 }
 
+/* ---- the passes' threads ---------------------------------------------------------------------
+ * A pass is a sequence of team jobs (cell_team_run); each job splits its work between the
+ * threads and the next job starts when all have finished (that is the only meeting point). One
+ * block forward is two jobs: attention, split by (sequence, head), then everything after it up to
+ * the next block's qkv, which is row by row and so split by rows. Backward, per block: the MLP
+ * half and the attention projection (rows), attention (sequence, head), the qkv projection and
+ * ln_1 (rows), then the block's parameter gradients (split by their rows: each a sum over all N
+ * token rows, so a split by token rows would need a reduction). */
+
+typedef struct {
+    const Gpt *g;
+    Gpt *grad;
+    GptWork *w;
+    const int32_t *tokens, *targets;
+    int B, T, N, l;
+    int count;                      /* targets that count (not TZ_IGNORE) */
+    float p;                        /* dropout */
+    double loss[GPT_THREADS];       /* each thread's sum of −log p[target] */
+} Pass;
+
+/* Dropout's places: the embeddings (0) and, per block, the attention probabilities, the attention
+ * projection and the MLP projection. */
+enum { DROP_ATT, DROP_ATTPROJ, DROP_MLPPROJ };
+static uint64_t drop_key(const Pass *p, int l, int what)
+{
+    return dropout_key(p->w->drop_seed, l < 0 ? 0 : 1 + 3 * (uint64_t)l + (uint64_t)what);
+}
+
+/* Part tid of nth of n items: [*a, *b). With align > 1 the cuts fall on multiples of it (columns
+ * of a row: no two threads writing one cache line). */
+static void share(int n, int tid, int nth, int align, int *a, int *b)
+{
+    int units = (n + align - 1) / align;
+    *a = (int)((long)units * tid / nth) * align;
+    *b = (int)((long)units * (tid + 1) / nth) * align;
+    if (*a > n) *a = n;
+    if (*b > n) *b = n;
+}
+
+/* Enough work for threads? A team job costs a few microseconds to start; tiny batches (the
+ * tests, one short text looked at in the REPL) run on the caller. */
+static void team(Pass *p, void (*fn)(void *, int, int))
+{
+    cell_team_run(fn, p, (size_t)p->N * (size_t)p->g->cfg.D >= 16384 ? GPT_THREADS : 1);
+}
+
+static void add_rows(float *restrict y, const float *restrict x, size_t n)
+{
+#pragma omp simd
+    for (size_t i = 0; i < n; i++) y[i] += x[i];
+}
+
 /* ---- forward --------------------------------------------------------------------------- */
+
+/* Block l's first rows' worth: ln_1, then q, k, v for every head in one product. */
+static void block_enter_rows(Pass *p, int l, int r0, int n)
+{
+    const GptBlock *k = &p->g->h[l];
+    GptWork *w = p->w;
+    size_t D = (size_t)p->g->cfg.D, o = (size_t)r0 * D;
+    layernorm_forward(w->ln1[l] + o, w->ln1_mean[l] + r0, w->ln1_rstd[l] + r0, w->res[l] + o, k->ln1_w, k->ln1_b, n,
+                      (int)D);
+    linear_forward(w->qkv[l] + 3 * o, w->ln1[l] + o, k->qkv_w, k->qkv_b, n, (int)D, 3 * (int)D);   /* n × 3D */
+}
+
+/* x = drop(wte[token] + wpe[t]) for rows r0 … r0+n−1 (cut at the sequences' ends: the position
+ * restarts at 0 with each), then block 0's ln_1 and qkv. */
+static void start_rows(Pass *p, int tid, int r0, int r1)
+{
+    (void)tid;
+    const Gpt *g = p->g;
+    int D = g->cfg.D;
+    float *x = p->w->res[0];
+    for (int n = r0; n < r1;) {
+        int t = n % p->T, len = p->T - t < r1 - n ? p->T - t : r1 - n;
+        embedding_forward(x + (size_t)n * D, p->tokens + n, g->wte, g->wpe + (size_t)t * D, 1, len, D);
+        n += len;
+    }
+    if (p->p > 0)
+        dropout_forward(x + (size_t)r0 * D, x + (size_t)r0 * D, (size_t)(r1 - r0) * D, p->p, drop_key(p, -1, 0),
+                        (size_t)r0 * D);
+    block_enter_rows(p, 0, r0, r1 - r0);
+}
+
+/* fn over this thread's rows, GPT_CHUNK at a time: the chain of layers a chunk goes through
+ * (e.g. ln_2 → c_fc → GELU → c_proj, 10 rows of D for each of its rows) then stays in the
+ * core's cache from one layer to the next instead of going out to memory and back. */
+#define GPT_CHUNK 100000
+static void by_chunks(Pass *p, int tid, int nth, void (*fn)(Pass *, int, int, int))
+{
+    int r0, r1;
+    share(p->N, tid, nth, 1, &r0, &r1);
+    for (int c0 = r0; c0 < r1; c0 += GPT_CHUNK) fn(p, tid, c0, r1 - c0 < GPT_CHUNK ? r1 : c0 + GPT_CHUNK);
+}
+
+static void fwd_start(void *arg, int tid, int nth) { by_chunks(arg, tid, nth, start_rows); }
+
+/* Block l's attention, the (sequence, head) pairs of this thread: every token's query against
+ * the keys of its own sequence up to itself (causal). */
+static void fwd_attention(void *arg, int tid, int nth)
+{
+    Pass *p = arg;
+    const GptConfig *c = &p->g->cfg;
+    GptWork *w = p->w;
+    AttnEx ex = {.causal = 1, .dropout = p->p, .key = drop_key(p, p->l, DROP_ATT),
+                 .scratch = w->scratch + (size_t)tid * ATTN_SCRATCH(p->T)};
+    share(p->B * c->H, tid, nth, 1, &ex.bh0, &ex.bh1);
+    if (ex.bh1 > ex.bh0) attention_forward_ex(w->atty[p->l], w->att[p->l], w->qkv[p->l], p->B, p->T, c->D, c->H, &ex);
+}
+
+/* The rest of block l for rows r0 … r1−1, then the next block's start — or, after the last
+ * block, the head: ln_f, the logits and (with targets) their loss. */
+static void rest_rows(Pass *p, int tid, int r0, int r1)
+{
+    const Gpt *g = p->g;
+    const GptConfig *c = &g->cfg;
+    GptWork *w = p->w;
+    int l = p->l, D = c->D, n = r1 - r0;
+    size_t o = (size_t)r0 * D, nd = (size_t)n * D;
+    const GptBlock *k = &g->h[l];
+    float *in = w->res[l] + o, *mid = w->mid[l] + o, *out = w->res[l + 1] + o;
+    /* attention half: mid = in + drop(c_proj(attention)) */
+    linear_forward(mid, w->atty[l] + o, k->attproj_w, k->attproj_b, n, D, D);
+    if (p->p > 0) dropout_forward(mid, mid, nd, p->p, drop_key(p, l, DROP_ATTPROJ), o);
+    add_rows(mid, in, nd);
+    /* MLP half: out = mid + drop(c_proj(gelu(c_fc(ln_2(mid))))) */
+    layernorm_forward(w->ln2[l] + o, w->ln2_mean[l] + r0, w->ln2_rstd[l] + r0, mid, k->ln2_w, k->ln2_b, n, D);
+    linear_forward(w->fc[l] + 4 * o, w->ln2[l] + o, k->fc_w, k->fc_b, n, D, 4 * D);        /* n × 4D */
+    gelu_forward(w->fcg[l] + 4 * o, w->fc[l] + 4 * o, n * 4 * D);
+    linear_forward(out, w->fcg[l] + 4 * o, k->fcproj_w, k->fcproj_b, n, 4 * D, D);
+    if (p->p > 0) dropout_forward(out, out, nd, p->p, drop_key(p, l, DROP_MLPPROJ), o);
+    add_rows(out, mid, nd);
+    if (l + 1 < c->L) {
+        block_enter_rows(p, l + 1, r0, n);
+        return;
+    }
+    /* the head: logits = ln_f(x) wteᵀ, i.e. a linear layer whose weight (V × D) is wte: the
+     * score of token v is how well the final vector matches v's own embedding */
+    layernorm_forward(w->lnf + o, w->lnf_mean + r0, w->lnf_rstd + r0, out, g->lnf_w, g->lnf_b, n, D);
+    linear_forward(w->logits + (size_t)r0 * c->V, w->lnf + o, g->wte, NULL, n, D, c->V);
+    if (p->targets)
+        p->loss[tid] += crossentropy_forward_sum(w->probs + (size_t)r0 * c->V, w->logits + (size_t)r0 * c->V,
+                                                 p->targets + r0, n, c->V, NULL);
+}
+
+static void fwd_rest(void *arg, int tid, int nth) { by_chunks(arg, tid, nth, rest_rows); }
+
+static void pass_init(Pass *p, const Gpt *g, Gpt *grad, GptWork *w, const int32_t *tokens, const int32_t *targets,
+                      int B, int T)
+{
+    memset(p, 0, sizeof *p);
+    p->g = g;
+    p->grad = grad;
+    p->w = w;
+    p->tokens = tokens;
+    p->targets = targets;
+    p->B = B;
+    p->T = T;
+    p->N = B * T;
+    p->p = w->dropout > 0 ? w->dropout : 0;
+    if (targets)
+        for (int n = 0; n < p->N; n++) p->count += targets[n] != TZ_IGNORE;
+}
 
 double gpt_forward(const Gpt *g, GptWork *w, const int32_t *tokens, const int32_t *targets, int B, int T)
 {
-    const GptConfig *c = &g->cfg;
-    int D = c->D, L = c->L, H = c->H, V = c->V, N = B * T;
-
-    /* x[b·T + t] = wte[token] + wpe[t]: what the token is, plus where it stands (attention
-     * itself does not know the order: without wpe, "a b" and "b a" would look the same) */
-    float *x = w->res[0];
-    for (int b = 0; b < B; b++)
-        for (int t = 0; t < T; t++) {
-            size_t n = (size_t)b * T + t;
-            const float *te = g->wte + (size_t)tokens[n] * D, *pe = g->wpe + (size_t)t * D;
-            for (int d = 0; d < D; d++) x[n * D + d] = te[d] + pe[d];
-        }
-
-    for (int l = 0; l < L; l++) {
-        const GptBlock *k = &g->h[l];
-        const float *in = w->res[l];
-        float *mid = w->mid[l], *out = w->res[l + 1];
-        /* attention half: mid = in + c_proj(attention(c_attn(ln_1(in)))) */
-        layernorm_forward(w->ln1[l], w->ln1_mean[l], w->ln1_rstd[l], in, k->ln1_w, k->ln1_b, N, D);
-        linear_forward(w->qkv[l], w->ln1[l], k->qkv_w, k->qkv_b, N, D, 3 * D);       /* N × 3D */
-        attention_forward(w->atty[l], w->att[l], w->qkv[l], B, T, D, H, 1);          /* N × D */
-        linear_forward(mid, w->atty[l], k->attproj_w, k->attproj_b, N, D, D);
-        for (size_t i = 0; i < (size_t)N * D; i++) mid[i] += in[i];
-        /* MLP half: out = mid + c_proj(gelu(c_fc(ln_2(mid)))) */
-        layernorm_forward(w->ln2[l], w->ln2_mean[l], w->ln2_rstd[l], mid, k->ln2_w, k->ln2_b, N, D);
-        linear_forward(w->fc[l], w->ln2[l], k->fc_w, k->fc_b, N, D, 4 * D);          /* N × 4D */
-        gelu_forward(w->fcg[l], w->fc[l], N * 4 * D);
-        linear_forward(out, w->fcg[l], k->fcproj_w, k->fcproj_b, N, 4 * D, D);
-        for (size_t i = 0; i < (size_t)N * D; i++) out[i] += mid[i];
+    Pass p;
+    pass_init(&p, g, NULL, w, tokens, targets, B, T);
+    team(&p, fwd_start);                    /* x, then block 0's ln_1 and qkv */
+    for (p.l = 0; p.l < g->cfg.L; p.l++) {
+        team(&p, fwd_attention);            /* block l's attention */
+        team(&p, fwd_rest);                 /* the rest of block l (and the next one's start, or the head) */
     }
-
-    /* the head: logits = ln_f(x) wteᵀ, i.e. a linear layer whose weight (V × D) is wte: the score
-     * of token v is how well the final vector matches v's own embedding */
-    layernorm_forward(w->lnf, w->lnf_mean, w->lnf_rstd, w->res[L], g->lnf_w, g->lnf_b, N, D);
-    linear_forward(w->logits, w->lnf, g->wte, NULL, N, D, V);
     if (!targets) return 0.0;
-    return crossentropy_forward(w->probs, w->logits, targets, N, V);
+    double sum = 0;
+    for (int t = 0; t < GPT_THREADS; t++) sum += p.loss[t];
+    return p.count ? sum / p.count : 0.0;
 }
 
 /* ---- backward -------------------------------------------------------------------------- */
 
-static void add_into(float *y, const float *x, size_t n)
+/* loss → logits → ln_f's output (dln1 holds it for the moment) → the stream leaving the last
+ * block (dres), rows r0 … r1−1 */
+static void head_back_rows(Pass *p, int tid, int r0, int r1)
 {
-    for (size_t i = 0; i < n; i++) y[i] += x[i];
+    (void)tid;
+    const Gpt *g = p->g;
+    GptWork *w = p->w;
+    int D = g->cfg.D, V = g->cfg.V, n = r1 - r0;
+    size_t o = (size_t)r0 * D, ov = (size_t)r0 * V;
+    crossentropy_backward_of(w->dlogits + ov, w->probs + ov, p->targets + r0, n, V, p->count);
+    linear_backward_dx(w->dln1 + o, w->dlogits + ov, g->wte, n, D, V);
+    layernorm_backward_dx(w->dres + o, w->dln1 + o, w->res[g->cfg.L] + o, w->lnf_mean + r0, w->lnf_rstd + r0,
+                          g->lnf_w, n, D);
+}
+
+static void bwd_head(void *arg, int tid, int nth) { by_chunks(arg, tid, nth, head_back_rows); }
+
+/* the head's parameters: the tied output layer adds its whole dW (V × D) to dwte; ln_f's γ, β */
+static void bwd_head_params(void *arg, int tid, int nth)
+{
+    Pass *p = arg;
+    const Gpt *g = p->g;
+    GptWork *w = p->w;
+    int D = g->cfg.D, V = g->cfg.V, L = g->cfg.L, a, b;
+    share(V, tid, nth, 1, &a, &b);
+    linear_backward_params(p->grad->wte, NULL, w->dlogits, w->lnf, p->N, D, V, a, b);
+    share(D, tid, nth, 16, &a, &b);
+    layernorm_backward_params(p->grad->lnf_w, p->grad->lnf_b, w->dln1, w->res[L], w->lnf_mean, w->lnf_rstd, p->N, D,
+                              a, b);
+}
+
+/* The gradient of a branch's output: the stream's, through dropout's mask when there is one. */
+static const float *branch_grad(Pass *p, float *buf, const float *d, size_t o, size_t n, uint64_t key)
+{
+    if (p->p <= 0) return d + o;
+    dropout_backward(buf + o, d + o, n, p->p, key, o);
+    return buf + o;
+}
+
+/* Block l's MLP half and the attention projection, rows r0 … r1−1. out = mid + drop(MLP(mid)):
+ * the stream's gradient passes straight through the "+" to mid, and the branch adds its own
+ * share; mid = in + drop(c_proj(atty)) the same way. */
+static void rest_back_rows(Pass *p, int tid, int r0, int r1)
+{
+    (void)tid;
+    const GptConfig *c = &p->g->cfg;
+    GptWork *w = p->w;
+    const GptBlock *k = &p->g->h[p->l];
+    int l = p->l, D = c->D, n = r1 - r0;
+    size_t o = (size_t)r0 * D, nd = (size_t)n * D;
+    const float *dy = branch_grad(p, w->dbr_mlp, w->dres, o, nd, drop_key(p, l, DROP_MLPPROJ));
+    linear_backward_dx(w->dfc + 4 * o, dy, k->fcproj_w, n, 4 * D, D);                  /* d gelu output */
+    gelu_backward(w->dfc + 4 * o, w->dfc + 4 * o, w->fc[l] + 4 * o, n * 4 * D);          /* d fc, in place */
+    linear_backward_dx(w->dln2 + o, w->dfc + 4 * o, k->fc_w, n, D, 4 * D);
+    layernorm_backward_dx(w->dmid + o, w->dln2 + o, w->mid[l] + o, w->ln2_mean[l] + r0, w->ln2_rstd[l] + r0, k->ln2_w,
+                          n, D);
+    add_rows(w->dmid + o, w->dres + o, nd);                                             /* the gradient of mid */
+    dy = branch_grad(p, w->dbr_att, w->dmid, o, nd, drop_key(p, l, DROP_ATTPROJ));
+    linear_backward_dx(w->datty + o, dy, k->attproj_w, n, D, D);
+}
+
+static void bwd_rest(void *arg, int tid, int nth) { by_chunks(arg, tid, nth, rest_back_rows); }
+
+static void bwd_attention(void *arg, int tid, int nth)
+{
+    Pass *p = arg;
+    const GptConfig *c = &p->g->cfg;
+    GptWork *w = p->w;
+    AttnEx ex = {.causal = 1, .dropout = p->p, .key = drop_key(p, p->l, DROP_ATT),
+                 .scratch = w->scratch + (size_t)tid * ATTN_SCRATCH(p->T)};
+    share(p->B * c->H, tid, nth, 1, &ex.bh0, &ex.bh1);
+    if (ex.bh1 > ex.bh0)
+        attention_backward_ex(w->dqkv, w->datty, w->qkv[p->l], w->att[p->l], p->B, p->T, c->D, c->H, &ex);
+}
+
+/* qkv's input and ln_1, rows r0 … r1−1: dres2 = dmid + ln_1's share, the gradient of the stream
+ * entering block l */
+static void enter_back_rows(Pass *p, int tid, int r0, int r1)
+{
+    (void)tid;
+    const GptConfig *c = &p->g->cfg;
+    GptWork *w = p->w;
+    const GptBlock *k = &p->g->h[p->l];
+    int l = p->l, D = c->D, n = r1 - r0;
+    size_t o = (size_t)r0 * D;
+    linear_backward_dx(w->dln1 + o, w->dqkv + 3 * o, k->qkv_w, n, D, 3 * D);
+    layernorm_backward_dx(w->dres2 + o, w->dln1 + o, w->res[l] + o, w->ln1_mean[l] + r0, w->ln1_rstd[l] + r0, k->ln1_w,
+                          n, D);
+    add_rows(w->dres2 + o, w->dmid + o, (size_t)n * D);
+}
+
+static void bwd_enter(void *arg, int tid, int nth) { by_chunks(arg, tid, nth, enter_back_rows); }
+
+/* Block l's parameter gradients, each split by its rows (the biases and γ, β by entries). */
+static void bwd_params(void *arg, int tid, int nth)
+{
+    Pass *p = arg;
+    const GptConfig *c = &p->g->cfg;
+    GptWork *w = p->w;
+    GptBlock *dk = &p->grad->h[p->l];
+    int l = p->l, D = c->D, N = p->N, a, b;
+    const float *dmlp = p->p > 0 ? w->dbr_mlp : w->dres, *datt = p->p > 0 ? w->dbr_att : w->dmid;
+    share(D, tid, nth, 1, &a, &b);
+    linear_backward_params(dk->fcproj_w, dk->fcproj_b, dmlp, w->fcg[l], N, 4 * D, D, a, b);
+    linear_backward_params(dk->attproj_w, dk->attproj_b, datt, w->atty[l], N, D, D, a, b);
+    share(4 * D, tid, nth, 1, &a, &b);
+    linear_backward_params(dk->fc_w, dk->fc_b, w->dfc, w->ln2[l], N, D, 4 * D, a, b);
+    share(3 * D, tid, nth, 1, &a, &b);
+    linear_backward_params(dk->qkv_w, dk->qkv_b, w->dqkv, w->ln1[l], N, D, 3 * D, a, b);
+    share(D, tid, nth, 16, &a, &b);
+    layernorm_backward_params(dk->ln2_w, dk->ln2_b, w->dln2, w->mid[l], w->ln2_mean[l], w->ln2_rstd[l], N, D, a, b);
+    layernorm_backward_params(dk->ln1_w, dk->ln1_b, w->dln1, w->res[l], w->ln1_mean[l], w->ln1_rstd[l], N, D, a, b);
 }
 
 void gpt_backward(const Gpt *g, Gpt *grad, GptWork *w, const int32_t *tokens, const int32_t *targets, int B,
                   int T)
 {
-    const GptConfig *c = &g->cfg;
-    int D = c->D, L = c->L, H = c->H, V = c->V, N = B * T;
-    size_t ND = (size_t)N * D;
-
-    /* loss → logits → ln_f output; the tied output layer adds its whole dW (V × D) to dwte */
-    crossentropy_backward(w->dlogits, w->probs, targets, N, V);
-    linear_backward(w->dln, grad->wte, NULL, w->dlogits, w->lnf, g->wte, N, D, V);
-    /* dres: the gradient of the residual stream, carried down through the blocks */
-    layernorm_backward(w->dres, grad->lnf_w, grad->lnf_b, w->dln, w->res[L], w->lnf_mean, w->lnf_rstd, g->lnf_w,
-                       N, D);
-
-    for (int l = L - 1; l >= 0; l--) {
-        const GptBlock *k = &g->h[l];
-        GptBlock *dk = &grad->h[l];
-        /* MLP half, out = mid + c_proj(gelu(c_fc(ln_2(mid)))): the stream's gradient passes
-         * straight through the "+" to mid, and the branch adds its own share */
-        linear_backward(w->dfcg, dk->fcproj_w, dk->fcproj_b, w->dres, w->fcg[l], k->fcproj_w, N, 4 * D, D);
-        gelu_backward(w->dfc, w->dfcg, w->fc[l], N * 4 * D);
-        linear_backward(w->dln, dk->fc_w, dk->fc_b, w->dfc, w->ln2[l], k->fc_w, N, D, 4 * D);
-        layernorm_backward(w->dx, dk->ln2_w, dk->ln2_b, w->dln, w->mid[l], w->ln2_mean[l], w->ln2_rstd[l], k->ln2_w,
-                           N, D);
-        add_into(w->dres, w->dx, ND);       /* now the gradient of mid */
-        /* attention half, mid = in + c_proj(attention(c_attn(ln_1(in)))) */
-        linear_backward(w->datty, dk->attproj_w, dk->attproj_b, w->dres, w->atty[l], k->attproj_w, N, D, D);
-        attention_backward(w->dqkv, w->datty, w->qkv[l], w->att[l], B, T, D, H, 1, w->scratch);
-        linear_backward(w->dln, dk->qkv_w, dk->qkv_b, w->dqkv, w->ln1[l], k->qkv_w, N, D, 3 * D);
-        layernorm_backward(w->dx, dk->ln1_w, dk->ln1_b, w->dln, w->res[l], w->ln1_mean[l], w->ln1_rstd[l], k->ln1_w,
-                           N, D);
-        add_into(w->dres, w->dx, ND);       /* now the gradient of res[l] */
+    Pass p;
+    pass_init(&p, g, grad, w, tokens, targets, B, T);
+    int D = g->cfg.D;
+    team(&p, bwd_head);                     /* dres: the gradient of the stream leaving the last block */
+    team(&p, bwd_head_params);
+    for (p.l = g->cfg.L - 1; p.l >= 0; p.l--) {
+        team(&p, bwd_rest);                 /* through the MLP half to mid, then to the attention output */
+        team(&p, bwd_attention);            /* to q, k, v */
+        team(&p, bwd_enter);                /* to the stream entering the block: dres2 */
+        team(&p, bwd_params);               /* the block's weights, biases, γ and β */
+        float *t = w->dres;                 /* the stream below becomes the one above the next block */
+        w->dres = w->dres2;
+        w->dres2 = t;
     }
-
-    /* the embeddings: row n was wte[token] + wpe[t], so both rows receive dres[n] (a token
-     * that appears several times sums its rows' gradients) */
-    for (int b = 0; b < B; b++)
-        for (int t = 0; t < T; t++) {
-            size_t n = (size_t)b * T + t;
-            float *dte = grad->wte + (size_t)tokens[n] * D, *dpe = grad->wpe + (size_t)t * D;
-            const float *d = w->dres + n * D;
-            for (int i = 0; i < D; i++) {
-                dte[i] += d[i];
-                dpe[i] += d[i];
-            }
-        }
+    /* the embeddings: row n was drop(wte[token] + wpe[t]), so both rows receive dres[n] (through
+     * the mask) */
+    size_t ND = (size_t)p.N * D;
+    const float *dx = branch_grad(&p, w->dbr_mlp, w->dres, 0, ND, drop_key(&p, -1, 0));
+    embedding_backward(grad->wte, grad->wpe, dx, tokens, B, T, D);
 }

@@ -5,12 +5,14 @@
  * hs = D/H each. A batch is B sequences of T ≤ C tokens; the activations are N = B·T rows,
  * sequence b's token t at row b·T + t.
  *
- *   x   = wte[token] + wpe[position]                  N × D   token and position embeddings
+ *   x   = drop(wte[token] + wpe[position])            N × D   token and position embeddings
  *   for each block l = 0 … L−1 (pre-LN: normalise before, add the result back):
- *     x = x + proj(attention(qkv(ln1(x))))             the tokens talk to each other (causal)
- *     x = x + fcproj(gelu(fc(ln2(x))))                 each token thinks on its own (MLP, 4D wide)
+ *     x = x + drop(proj(attention(qkv(ln1(x)))))       the tokens talk to each other (causal)
+ *     x = x + drop(fcproj(gelu(fc(ln2(x)))))           each token thinks on its own (MLP, 4D wide)
  *   logits = lnf(x) wteᵀ                               N × V   the output reuses wte (tied)
  *   loss   = mean over the rows of −log softmax(logits)[target]
+ * drop is dropout (training only, GptWork.dropout; attention drops on its probabilities too);
+ * without it, drop(x) = x.
  *
  * The residual stream x is a highway: every block only adds to it, so the gradient of the loss
  * reaches the first layers unchanged along it, however deep the model.
@@ -84,11 +86,19 @@ float *gpt_tensor(const Gpt *g, int i, char *name, size_t name_cap, size_t *n, i
  * looked at: att holds every attention pattern, probs every next-token distribution). */
 typedef struct {
     int B, T;               /* the most this work can hold */
+    /* Dropout for training (GPT-2's places: after the embeddings, on the attention
+     * probabilities, on each block's two projections before they are added to the stream):
+     * each value is kept with probability 1 − dropout and then scaled by 1/(1 − dropout), or
+     * zeroed. 0 (gpt_work_alloc's default) turns it off, as evaluation and generation need. The
+     * mask is a function of drop_seed and the value's place (nn/layers.h, dropout_forward), so
+     * gpt_backward sees the mask gpt_forward drew; a trainer changes drop_seed every step. */
+    float dropout;
+    uint64_t drop_seed;
     /* per block l (arrays of L pointers) */
     float **res;            /* res[l]: the stream entering block l, N × D; res[L] leaves the last */
     float **ln1, **ln1_mean, **ln1_rstd;  /* N × D, N, N */
     float **qkv;            /* N × 3D */
-    float **att;            /* B × H × T × T attention probabilities */
+    float **att;            /* B × H × T × T attention probabilities (before dropout) */
     float **atty;           /* N × D   attention output before the projection */
     float **mid;            /* N × D   the stream after the attention half: res[l] + proj(atty) */
     float **ln2, **ln2_mean, **ln2_rstd;
@@ -97,20 +107,34 @@ typedef struct {
     /* the head */
     float *lnf, *lnf_mean, *lnf_rstd;     /* N × D, N, N */
     float *logits, *probs;  /* N × V each */
-    /* backward scratch */
-    float *dres, *dx, *dln, *datty;       /* N × D each */
+    /* backward scratch: gradients of the stream above and below the block being undone (they
+     * swap after each block), of mid, of the two branch outputs after dropout's mask (with
+     * dropout only), of the two layernorms' outputs, of the attention output, qkv and fc */
+    float *dres, *dres2, *dmid, *dbr_mlp, *dbr_att, *dln2, *dln1, *datty;   /* N × D each */
     float *dqkv;            /* N × 3D */
-    float *dfc, *dfcg;      /* N × 4D each */
+    float *dfc;             /* N × 4D */
     float *dlogits;         /* N × V */
-    float *scratch;         /* T × T, attention_backward's */
+    float *scratch;         /* GPT_THREADS × ATTN_SCRATCH(T): each thread's attention scratch */
     float *mem;             /* everything above lives here */
 } GptWork;
+
+/* The most threads a pass uses (the engine's team, nn/recurrent.h's cell_set_threads, sets how
+ * many it has; it never runs more than 8). */
+#define GPT_THREADS 8
 
 /* Room for B sequences of up to T ≤ cfg->C tokens. 0, or −1 (bad sizes, out of memory). */
 int gpt_work_alloc(GptWork *w, const GptConfig *cfg, int B, int T);
 void gpt_work_free(GptWork *w);     /* safe on a zeroed struct */
 
-/* The forward pass over tokens (B × T ids in 0 … V−1, row-major; T ≤ w->T, B ≤ w->B). Fills
+/* Threads. A pass over enough tokens runs on the engine's team of threads (the one the recurrent
+ * cells use, nn/recurrent.h: cell_set_threads sets its size), OpenBLAS one thread per call
+ * inside it (one pool, not two fighting over the cores). The work is split so that every value
+ * has one writer: the row-by-row layers by rows, attention by (sequence, head), the parameter
+ * gradients by their rows. The numbers are the same from run to run for a given number of
+ * threads (different counts differ at most by float rounding inside OpenBLAS and in the order
+ * the loss's partial sums are added).
+ *
+ * The forward pass over tokens (B × T ids in 0 … V−1, row-major; T ≤ w->T, B ≤ w->B). Fills
  * w->logits (and the activations). With targets (B × T ids, TZ_IGNORE for a position that does
  * not count) it also fills w->probs and returns the mean cross-entropy; without (NULL) it
  * returns 0 and only the logits are meaningful. */

@@ -88,6 +88,7 @@ void bpe_free(Bpe *b)
     free(b->merges);
     free(b->tok_off);
     free(b->tok_bytes);
+    free(b->special);
     map_free(&b->rank);
     memset(b, 0, sizeof *b);
 }
@@ -125,7 +126,144 @@ const char *bpe_token_bytes(const Bpe *b, int32_t id, size_t *len)
 {
     if (id < 0 || id >= b->vocab) return NULL;
     *len = b->tok_off[id + 1] - b->tok_off[id];
+    if (*len == 0) return NULL; /* a hole: every real token has at least one byte */
     return b->tok_bytes + b->tok_off[id];
+}
+
+/* ---------------------------------------------------------------- building from parts */
+
+/* Largest vocabulary bpe_build accepts (GPT-2 has 50257, the biggest current ones ~260k). */
+enum { BPE_MAX_VOCAB = 4000000 };
+
+int bpe_build(Bpe *b, const int32_t byte_id[256], const BpeMerge *merges, int32_t n_merges, int32_t vocab,
+              TzErr *e)
+{
+    memset(b, 0, sizeof *b);
+    if (vocab < 256 || vocab > BPE_MAX_VOCAB)
+        return tz_errf(e, TZ_E_FORMAT, "sözlük boyutu %d olamaz (256 ile %d arasında olmalı)",
+                       "a vocabulary of %d tokens is impossible (it must be 256 to %d)", (int)vocab, BPE_MAX_VOCAB);
+    if (n_merges < 0 || n_merges > vocab - 256)
+        return tz_errf(e, TZ_E_FORMAT, "%d birleştirme %d belirteçlik sözlüğe sığmaz (256 bayt + birleştirmeler)",
+                       "%d merges do not fit a vocabulary of %d tokens (256 bytes + the merges)", (int)n_merges,
+                       (int)vocab);
+    /* len[t]: bytes of token t, 0 while t is not (yet) made. Bytes first, then merges in rank
+     * order, so a merge can only use tokens made before it. */
+    uint32_t *len = tz_calloc((size_t)vocab + 1, sizeof *len);
+    int rc = 0;
+    for (int c = 0; c < 256 && !rc; c++) {
+        int32_t t = byte_id[c];
+        if (t < 0 || t >= vocab)
+            rc = tz_errf(e, TZ_E_FORMAT, "bayt %d için belirteç %d sözlüğün dışında (0..%d)",
+                         "byte %d's token %d is outside the vocabulary (0..%d)", c, (int)t, (int)vocab - 1);
+        else if (len[t])
+            rc = tz_errf(e, TZ_E_FORMAT, "belirteç %d iki bayta birden verilmiş (%d de)",
+                         "token %d is given to two bytes (%d too)", (int)t, c);
+        else
+            len[t] = 1;
+    }
+    uint64_t total = 256;
+    for (int32_t k = 0; k < n_merges && !rc; k++) {
+        const BpeMerge *m = &merges[k];
+        if (m->id < 0 || m->id >= vocab)
+            rc = tz_errf(e, TZ_E_FORMAT, "birleştirme %d, sözlüğün dışında bir belirteç yapıyor (%d; 0..%d)",
+                         "merge %d makes a token outside the vocabulary (%d; 0..%d)", (int)k, (int)m->id,
+                         (int)vocab - 1);
+        else if (m->a < 0 || m->a >= vocab || m->b < 0 || m->b >= vocab || !len[m->a] || !len[m->b])
+            rc = tz_errf(e, TZ_E_FORMAT, "birleştirme %d bilinmeyen bir belirteci kullanıyor (%d %d)",
+                         "merge %d uses an unknown token (%d %d)", (int)k, (int)m->a, (int)m->b);
+        else if (len[m->id])
+            rc = tz_errf(e, TZ_E_FORMAT, "birleştirme %d, zaten var olan belirteç %d'i yeniden yapıyor",
+                         "merge %d makes token %d again, which already exists", (int)k, (int)m->id);
+        else if ((total += (uint64_t)len[m->a] + len[m->b]) > UINT32_MAX / 2)
+            rc = tz_errf(e, TZ_E_FORMAT, "belirteçler çok uzun (toplam %llu bayttan fazla)",
+                         "the tokens are too long (more than %llu bytes in all)", (unsigned long long)(UINT32_MAX / 2));
+        else
+            len[m->id] = len[m->a] + len[m->b];
+    }
+    /* the same pair twice would leave the second merge unreachable: a broken file */
+    BpePairMap rank;
+    map_init(&rank, 1024);
+    for (int32_t k = 0; k < n_merges && !rc; k++) {
+        uint64_t key = pair_key(merges[k].a, merges[k].b);
+        if (map_get(&rank, key) >= 0)
+            rc = tz_errf(e, TZ_E_FORMAT, "birleştirme %d, %d ile aynı çift (%d %d)",
+                         "merge %d is the same pair as merge %d (%d %d)", (int)k, (int)map_get(&rank, key),
+                         (int)merges[k].a, (int)merges[k].b);
+        else
+            map_put(&rank, key, k);
+    }
+    if (rc) {
+        free(len);
+        map_free(&rank);
+        memset(b, 0, sizeof *b);
+        return rc;
+    }
+    /* Lay the bytes out in id order (tok_off is a prefix sum of len), then fill: bytes
+     * directly, merges in rank order from their two parts, which are already in place. */
+    b->vocab = vocab;
+    b->n_merges = n_merges;
+    b->cap_merges = n_merges ? (size_t)n_merges : 1;
+    b->merges = tz_malloc(b->cap_merges * sizeof *b->merges);
+    if (n_merges) memcpy(b->merges, merges, (size_t)n_merges * sizeof *merges);
+    memcpy(b->byte_id, byte_id, sizeof b->byte_id);
+    b->tok_off = tz_malloc(((size_t)vocab + 1) * sizeof *b->tok_off);
+    b->tok_off[0] = 0;
+    for (int32_t t = 0; t < vocab; t++) b->tok_off[t + 1] = b->tok_off[t] + len[t];
+    b->cap_bytes = b->tok_off[vocab] ? b->tok_off[vocab] : 1;
+    b->tok_bytes = tz_malloc(b->cap_bytes);
+    for (int c = 0; c < 256; c++) b->tok_bytes[b->tok_off[byte_id[c]]] = (char)c;
+    for (int32_t k = 0; k < n_merges; k++) {
+        const BpeMerge *m = &merges[k];
+        char *dst = b->tok_bytes + b->tok_off[m->id];
+        memcpy(dst, b->tok_bytes + b->tok_off[m->a], len[m->a]);
+        memcpy(dst + len[m->a], b->tok_bytes + b->tok_off[m->b], len[m->b]);
+    }
+    b->rank = rank;
+    free(len);
+    return 0;
+}
+
+int bpe_add_special(Bpe *b, const char *name, int32_t id, TzErr *e)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 64)
+        return tz_errf(e, TZ_E_FORMAT, "özel belirteç adı 1 ile 64 bayt arasında olmalı (%zu bayt)",
+                       "a special token's name must be 1 to 64 bytes (it is %zu)", n);
+    if (id < 0 || id >= BPE_MAX_VOCAB)
+        return tz_errf(e, TZ_E_FORMAT, "özel belirteç %s için kimlik %d olamaz (0..%d)",
+                       "the special token %s cannot have the id %d (0..%d)", name, (int)id, BPE_MAX_VOCAB - 1);
+    if (id < b->vocab && b->tok_off[id + 1] != b->tok_off[id])
+        return tz_errf(e, TZ_E_FORMAT, "özel belirteç %s için kimlik %d zaten başka bir belirtecin",
+                       "the special token %s cannot have the id %d: it belongs to another token", name, (int)id);
+    if (bpe_special(b, name) >= 0)
+        return tz_errf(e, TZ_E_FORMAT, "özel belirteç %s iki kez var", "the special token %s is there twice", name);
+    /* Grow the id range if needed (new ids are holes), then open a gap of n bytes at id. */
+    int32_t vocab = id >= b->vocab ? id + 1 : b->vocab;
+    b->tok_off = tz_realloc(b->tok_off, ((size_t)vocab + 1) * sizeof *b->tok_off);
+    for (int32_t t = b->vocab; t < vocab; t++) b->tok_off[t + 1] = b->tok_off[b->vocab];
+    b->vocab = vocab;
+    size_t at = b->tok_off[id], end = b->tok_off[vocab];
+    if (end + n > b->cap_bytes) {
+        while (end + n > b->cap_bytes) b->cap_bytes = b->cap_bytes ? 2 * b->cap_bytes : 1024;
+        b->tok_bytes = tz_realloc(b->tok_bytes, b->cap_bytes);
+    }
+    memmove(b->tok_bytes + at + n, b->tok_bytes + at, end - at);
+    memcpy(b->tok_bytes + at, name, n);
+    for (int32_t t = id + 1; t <= vocab; t++) b->tok_off[t] += (uint32_t)n;
+    b->special = tz_realloc(b->special, ((size_t)b->n_special + 1) * sizeof *b->special);
+    b->special[b->n_special++] = id;
+    return 0;
+}
+
+int32_t bpe_special(const Bpe *b, const char *name)
+{
+    size_t n = strlen(name);
+    for (int32_t k = 0; k < b->n_special; k++) {
+        size_t len;
+        const char *s = bpe_token_bytes(b, b->special[k], &len);
+        if (s && len == n && memcmp(s, name, n) == 0) return b->special[k];
+    }
+    return -1;
 }
 
 uint32_t bpe_byte_to_unicode(unsigned char c)
@@ -159,6 +297,31 @@ size_t bpe_token_display(const Bpe *b, int32_t id, char *out, size_t cap)
 
 enum { C_LETTER, C_DIGIT, C_SPACE, C_OTHER };
 
+/* GPT-2's classes of all of Unicode, as Python's `regex` module sees them (bpe_unicode.c,
+ * generated by tests/ref/gpt2tok/make_classes.py): sorted runs, each (first code point << 2 |
+ * class). Letters are \p{L} — so combining marks (Mn, Mc: Devanagari vowel signs, accents
+ * written apart) are *not* letters and end a word, as in GPT-2 —, numbers are \p{N} (also
+ * Arabic-Indic digits, ², ½, Roman numerals), spaces are \s (also U+0085 and U+00A0). */
+extern const uint32_t bpe_class_runs[];
+extern const size_t bpe_class_nruns;
+
+static int class_of(uint32_t cp)
+{
+    if (cp < 0x80) { /* ASCII, the common case, without the search */
+        if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') return C_LETTER;
+        if (cp >= '0' && cp <= '9') return C_DIGIT;
+        if (cp == ' ' || (cp >= 0x09 && cp <= 0x0D)) return C_SPACE;
+        return C_OTHER;
+    }
+    size_t lo = 0, hi = bpe_class_nruns; /* the last run starting at or before cp */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if ((bpe_class_runs[mid] >> 2) <= cp) lo = mid;
+        else hi = mid;
+    }
+    return (int)(bpe_class_runs[lo] & 3);
+}
+
 /* Class of the code point at s[i], and its length in bytes (an invalid byte: other, 1). */
 static int cls_at(const char *s, size_t n, size_t i, int *len)
 {
@@ -166,10 +329,7 @@ static int cls_at(const char *s, size_t n, size_t i, int *len)
     int k = utf8_decode(s + i, n - i, &cp);
     if (k == 0) { *len = 1; return C_OTHER; }
     *len = k;
-    if (tz_is_space(cp)) return C_SPACE;
-    if (tz_is_digit(cp)) return C_DIGIT;
-    if (tz_is_letter(cp)) return C_LETTER;
-    return C_OTHER; /* punctuation, symbols, emoji, and combining marks as in GPT-2's \p{L} */
+    return class_of(cp);
 }
 
 /* Extend a run of class c starting at i; returns the end. */
