@@ -222,12 +222,17 @@ int cmd_qkv(Args *a)
     const char *labels[QKV_MAX_T];
     for (int t = 0; t < T; t++) labels[t] = words[t];
     char title[200];
-    /* rows are queries (the word looking), columns keys (the word looked at): the title says so */
-    snprintf(title, sizeof title, "%s", causal ? M("qkv: P = softmax(QKᵀ/√d), nedensel · satır sorgu, sütun anahtar",
-                                                   "qkv: P = softmax(QKᵀ/√d), causal · row = query, column = key")
-                                               : M("qkv: P = softmax(QKᵀ/√d) · satır sorgu, sütun anahtar",
-                                                   "qkv: P = softmax(QKᵀ/√d) · row = query, column = key"));
-    scene_heatmap_set(title, P, (size_t)T, (size_t)T, labels, labels, 0, "P");
+    snprintf(title, sizeof title, "%s", causal ? M("qkv: P = softmax(QKᵀ/√d), nedensel maske", "qkv: P = softmax(QKᵀ/√d), causal mask")
+                                               : M("qkv: P = softmax(QKᵀ/√d)", "qkv: P = softmax(QKᵀ/√d)"));
+    /* the masked cells as NaN: the heatmap hatches them (the future), rather than a 0 colour */
+    float Pv[QKV_MAX_T * QKV_MAX_T];
+    for (int t = 0; t < T; t++)
+        for (int j = 0; j < T; j++) Pv[t * T + j] = causal && j > t ? NAN : P[t * T + j];
+    scene_heatmap_set(title, Pv, (size_t)T, (size_t)T, labels, labels, 0, "P");
+    scene_heatmap_axes(M("sorgu (bakan sözcük) ↓", "query (the word looking) ↓"),
+                       causal ? M("anahtar (bakılan sözcük) →  · taralı: gelecek (nedensel maske)",
+                                  "key (the word looked at) →  · hatched: the future (causal mask)")
+                              : M("anahtar (bakılan sözcük) →", "key (the word looked at) →"));
     /* in the window when there is one (or an interactive session may open it), or as a PNG
      * when out= asks; else only selected, for `snap` */
     const char *png = arg_str(a, "out", NULL);
