@@ -325,7 +325,7 @@ static int export_csv(const Look *k, const char *path, int l0, int l1, int h0, i
     double rows = (double)(l1 - l0) * (h1 - h0) * k->n * k->n;
     if (rows > 2e7) {
         char b[32];
-        say_error(M("bu dışa aktarım %s satır olurdu (her baş için belirteç²): çok büyük. Daha kısa bir metin ya da tek bir baş "
+        say_error(M("bu dışa aktarım %s satır olurdu (her kafa için belirteç²): çok büyük. Daha kısa bir metin ya da tek bir kafa "
                     "(all olmadan, layer= head=) deneyin.",
                     "this export would be %s rows (tokens² per head): too big. Try a shorter text or one head (without all, "
                     "layer= head=)."), fmt_int((long long)rows, b));
@@ -355,7 +355,7 @@ static int export_csv(const Look *k, const char *path, int l0, int l1, int h0, i
         return 1;
     }
     char b[32];
-    say(M("%s satır yazıldı (katman, baş, sorgu, anahtar, belirteçler, ağırlık): %s\n",
+    say(M("%s satır yazıldı (katman, kafa, sorgu, anahtar, belirteçler, ağırlık): %s\n",
           "%s rows written (layer, head, query, key, the tokens, weight): %s\n"),
         fmt_int((long long)o.rows, b), path);
     return 0;
@@ -376,7 +376,7 @@ static int show(ViewId v, const char *png)
 static void print_row(const Look *k, int l, int h, int r)
 {
     const float *row = head_at(k, l, h) + (size_t)r * k->n;
-    say(M("satır %d: sorgu %d '%s', katman %d, baş %d — her anahtara ağırlığı (satırın toplamı 1):\n",
+    say(M("satır %d: sorgu %d '%s', katman %d, kafa %d — her anahtara ağırlığı (satırın toplamı 1):\n",
           "row %d: query %d '%s', layer %d, head %d — its weight on every key (the row sums to 1):\n"),
         r, r, k->lab[r], l, h);
     say("  %s  %-8s %s\n", M("anahtar", "    key"), M("ağırlık", "weight"), M("belirteç", "token"));
@@ -398,12 +398,12 @@ static void print_row(const Look *k, int l, int h, int r)
 }
 
 /* The compact text version of one head: per query, the key it looks at most, and the row as
- * a strip of bar heights (▁ … █; · marks the future). */
+ * a strip of bar heights (▁ … █, relative to the row's largest weight; · marks the future). */
 static void print_head(const Look *k, int l, int h)
 {
     const float *A = head_at(k, l, h);
     int strip = k->n <= 60;
-    say(M("%s, katman %d, baş %d (0'dan sayılır): %d belirteç; satır = sorgu (bakan), sütun = anahtar (bakılan)\n",
+    say(M("%s, katman %d, kafa %d (0'dan sayılır): %d belirteç; satır = sorgu (bakan), sütun = anahtar (bakılan)\n",
           "%s, layer %d, head %d (counted from 0): %d tokens; row = query (looking), column = key (looked at)\n"),
         k->md->name, l, h, k->n);
     say("  %4s  %s%*s %s\n", "q", M("belirteç", "token"), pad(M("belirteç", "token"), label_width(k->lab, k->n)), "",
@@ -420,10 +420,19 @@ static void print_head(const Look *k, int l, int h)
         say("  %4d  %s%*s %s%*s %s", q, k->lab[q], pad(k->lab[q], W), "", who, pad(who, W + 4), "", num(row[best], 3, b));
         if (strip) {
             say("   ");
-            for (int j = 0; j < k->n; j++) say("%s", j > q ? "·" : lv[(int)lround(fmin(1, fmax(0, row[j])) * 8)]);
+            /* heights relative to the row's largest weight (printed before the strip), so that a
+               long row of small weights still shows its shape; any weight above 0 gets at least ▁,
+               so a blank never looks like the masked future */
+            for (int j = 0; j < k->n; j++) {
+                int lvl = row[best] > 0 && row[j] > 0 ? (int)ceil(fmin(1, row[j] / row[best]) * 8) : 0;
+                say("%s", j > q ? "·" : lv[lvl < 0 ? 0 : lvl > 8 ? 8 : lvl]);
+            }
         }
         say("\n");
     }
+    if (strip)
+        say("%s\n", M("  şerit: her anahtarın ağırlığı, satırın en büyüğüne (█) göre; · gelecek (maskeli)",
+                      "  strip: each key's weight relative to the row's largest (█); · the future (masked)"));
 }
 
 /* The terminal table of every head, and the grid in the window. */
@@ -432,10 +441,10 @@ static void show_all(const Look *k, const char *text, const char *png, int *rc)
     const GptConfig *c = &k->m->g.cfg;
     int L = c->L, H = c->H, n = k->n;
     char b1[32], b2[32], b3[32], b4[32], b5[32];
-    say(M("%s: %d katman × %d baş, %d belirteç üzerinde (katmanlar ve başlar 0'dan sayılır, GPT-2'nin h.0 … adları gibi)\n",
-          "%s: %d layers × %d heads over %d tokens (layers and heads counted from 0, as in GPT-2's names h.0 …)\n"),
+    say(M("%s: %d × %d (katman × kafa), %d belirteç üzerinde (katmanlar ve kafalar 0'dan sayılır, GPT-2'nin h.0 … adları gibi)\n",
+          "%s: %d × %d (layers × heads) over %d tokens (layers and heads counted from 0, as in GPT-2's names h.0 …)\n"),
         k->md->name, L, H, n);
-    say("  %s%*s", M("baş", "head"), pad(M("baş", "head"), 7), "");
+    say("  %s%*s", M("kafa", "head"), pad(M("kafa", "head"), 7), "");
     say_r(M("önceki", "prev"), 7);
     say_r(M("ilk", "first"), 7);
     say_r(M("kendi", "self"), 7);
@@ -484,15 +493,15 @@ static void show_all(const Look *k, const char *text, const char *png, int *rc)
         }
     char title[256], st[192], sub[1024];
     short_text(text, st, sizeof st);
-    snprintf(title, sizeof title, M("dikkat: %d katman × %d baş · %s · “%s”", "attention: %d layers × %d heads · %s · “%s”"),
+    snprintf(title, sizeof title, M("dikkat: %d × %d (katman × kafa) · %s · “%s”", "attention: %d × %d (layers × heads) · %s · “%s”"),
              L, H, k->md->name, st);
     size_t o = 0;
     for (int i = 0; i < n && o + 8 < sizeof sub; i++)
         o += (size_t)snprintf(sub + o, sizeof sub - o, "%s%s", i ? "  " : "", k->lab[i]);
     if (o >= sizeof sub) snprintf(sub + sizeof sub - 4, 4, "…");
     SceneHeads sh = { .title = title, .subtitle = sub,
-                      .footer = M("satır = sorgu, sütun = anahtar · boş üçgen: gelecek (nedensel maske) · katman ve başlar 0'dan "
-                                  "sayılır · tıklayın: o başın özeti",
+                      .footer = M("satır = sorgu, sütun = anahtar · boş üçgen: gelecek (nedensel maske) · katman ve kafalar 0'dan "
+                                  "sayılır · tıklayın: o kafanın özeti",
                                   "row = query, column = key · empty triangle: the future (causal mask) · layers and heads "
                                   "counted from 0 · click: that head's summary"),
                       .layers = (size_t)L, .heads = (size_t)H, .T = (size_t)n, .att = att,
@@ -516,7 +525,7 @@ static void show_head(const Look *k, int l, int h, const char *text, const char 
         for (int j = 0; j < n; j++) P[(size_t)q * n + j] = j > q ? NAN : A[(size_t)q * n + j];
     char title[256], st[192];
     short_text(text, st, sizeof st);
-    snprintf(title, sizeof title, M("dikkat · katman %d, baş %d · %s · “%s”", "attention · layer %d, head %d · %s · “%s”"), l,
+    snprintf(title, sizeof title, M("dikkat · katman %d, kafa %d · %s · “%s”", "attention · layer %d, head %d · %s · “%s”"), l,
              h, k->md->name, st);
     scene_heatmap_set(title, P, (size_t)n, (size_t)n, (const char *const *)k->lab, (const char *const *)k->lab, 0, "p");
     scene_heatmap_axes(M("sorgu (bakan belirteç) ↓", "query (the token looking) ↓"),
@@ -550,7 +559,7 @@ int cmd_attention(Args *a)
         return 1;
     }
     if (head < 0 || head >= c->H) {
-        say_error(M("head=%ld yok: %s modelinin katman başına %d başı var, numaraları 0–%d.",
+        say_error(M("head=%ld yok: %s modelinin katman başına %d kafası var, numaraları 0–%d.",
                     "there is no head=%ld: %s has %d heads per layer, numbered 0 to %d."),
                   head, md->name, c->H, c->H - 1);
         return 1;
@@ -601,8 +610,8 @@ int cmd_attention(Args *a)
     double cells = (double)c->L * c->H * k.n * k.n;
     if (all && cells > 5e7) {
         char b[32];
-        say_error(M("%d katman × %d baş için %d belirteçlik ızgara çok büyük (%s MB); en çok %d belirteçlik bir metin "
-                    "deneyin ya da tek bir baş (all olmadan, layer= head=).",
+        say_error(M("%d katman × %d kafa için %d belirteçlik ızgara çok büyük (%s MB); en çok %d belirteçlik bir metin "
+                    "deneyin ya da tek bir kafa (all olmadan, layer= head=).",
                     "the grid of %d layers × %d heads over %d tokens is too big (%s MB); try a text of at most %d tokens, "
                     "or one head (without all, layer= head=)."),
                   c->L, c->H, k.n, fmt_real(cells * 8 / 1e6, 0, b), (int)sqrt(5e7 / ((double)c->L * c->H)));

@@ -215,7 +215,7 @@ int cmd_qkv(Args *a)
         int best = 0;
         for (int j = 1; j < T; j++)
             if (P[t * T + j] > P[t * T + best]) best = j;
-        say(M("  '%s' en çok '%s' sözcüğüne bakıyor (%.0f%%).\n", "  '%s' looks most at '%s' (%.0f%%).\n"), words[t],
+        say(M("  '%s' en çok '%s' sözcüğüne bakıyor (%%%.0f).\n", "  '%s' looks most at '%s' (%.0f%%).\n"), words[t],
             words[best], 100.0 * P[t * T + best]);
     }
 

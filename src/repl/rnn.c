@@ -99,14 +99,24 @@ static void rnn_done(int rc, const TzErr *e, void *arg)
         md->lm = lm;
         char b1[32], b2[32], b3[32], b4[32], b5[32];
         const char *unit = lm->cs.word ? M("sözcük", "word") : M("karakter", "character");
-        if (lm->st.finished)
-            say(M("%s eğitildi: %s %s, %s parametre; son kayıp %s nat/%s, ayrılmış metinde şaşkınlık (perplexity) %s (%s sn). "
+        if (lm->st.finished) {
+            /* speed: the tokens trained on (steps × batch × window) per second of training */
+            double tps = lm->st.seconds > 0 ? (double)lm->st.steps * lm->cfg.B * lm->cfg.T / lm->st.seconds : 0;
+            char b6[32], ppl[96];
+            if (isfinite(lm->st.val_loss))
+                snprintf(ppl, sizeof ppl, M("ayrılmış metinde şaşkınlık (perplexity) %s", "held-out perplexity %s"),
+                         fmt_real(exp(lm->st.val_loss), 2, b4));
+            else   /* the held-out tenth is shorter than one window: nothing to measure on */
+                snprintf(ppl, sizeof ppl, "%s", M("ayrılmış kısım bir pencereden kısa: şaşkınlık ölçülemedi",
+                                                  "the held-out part is shorter than one window: no perplexity"));
+            say(M("%s eğitildi: %s %s, %s parametre; son kayıp %s nat/%s, %s (%s sn, saniyede %s %s). "
                   "Deneyin: generate \"...\"\n",
-                  "%s trained: %s %ss, %s parameters; final loss %s nats/%s, held-out perplexity %s (%s s). "
+                  "%s trained: %s %ss, %s parameters; final loss %s nats/%s, %s (%s s, %s %ss/s). "
                   "Try: generate \"...\"\n"),
                 md->name, fmt_int((long long)lm->cs.chars.size, b1), unit, fmt_int((long long)rnnlm_nparams(&lm->m), b2),
-                fmt_real(lm->st.train_loss, 3, b3), unit, fmt_real(exp(lm->st.val_loss), 2, b4),
-                fmt_real(lm->st.seconds, 1, b5));
+                fmt_real(lm->st.train_loss, 3, b3), unit, ppl, fmt_real(lm->st.seconds, 1, b5),
+                fmt_int((long long)(tps + 0.5), b6), unit);
+        }
         else if (lm->st.diverged)
             say(M("%ld adımdan sonraki son sonlu model %s adıyla saklandı.\n",
                   "the last finite model, after %ld steps, is kept as %s.\n"), lm->st.steps, md->name);

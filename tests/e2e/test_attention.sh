@@ -114,7 +114,7 @@ has "row 31 exists after the cut" "row 31: query 31"
 
 # --- Turkish ------------------------------------------------------------------------------------------
 tz -c "$G; lang tr; attention \"Ben kahve\" all; next \"Ben\" k=2"
-has "Turkish: the heads' table" "2 katman × 4 baş"
+has "Turkish: the heads' table" "2 × 4 (katman × kafa)"
 match "Turkish: the decimal comma" '^  L0 H0 +[0-9],[0-9]{2} '
 has "Turkish: next" "toplam, 1.000 belirtecin hepsi üzerinde: ham 1,0000"
 

@@ -68,7 +68,7 @@ x2=$(printf '%s\n' "$out" | awk '/^X /{f=1; next} f && $1 == "kahve" {$1 = ""; p
 
 tz -c 'lang tr; qkv "Ben kahve içiyorum" causal=1'
 has "Turkish: the score line" "S = Q Kᵀ / √d — puanlar"
-has "Turkish: who looks at whom" "'kahve' en çok 'Ben' sözcüğüne bakıyor (75%)."
+has "Turkish: who looks at whom" "'kahve' en çok 'Ben' sözcüğüne bakıyor (%75)."
 
 # the heatmap of P as a picture
 tz -c 'qkv "Ben kahve içiyorum" causal=1 out=p.png'

@@ -532,8 +532,9 @@ int rnnlm_train(RnnLM *m, const int32_t *ids, size_t n, const RnnTrainConfig *cf
         if (st->diverged) break;
     }
     st->finished = st->steps == total;
-    st->val_loss = nval > (size_t)T ? eval_loss(m, &w, ids + ntrain, nval, T, B) : NAN;
+    /* the time of training alone: the held-out pass after it is not part of the speed */
     st->seconds = tz_now() - t0;
+    st->val_loss = nval > (size_t)T ? eval_loss(m, &w, ids + ntrain, nval, T, B) : NAN;
     free(x); free(y); free(h); free(c); free(backup);
     optim_free(&o);
     rnnlm_work_free(&w);

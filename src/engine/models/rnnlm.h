@@ -121,7 +121,7 @@ typedef struct {
     double train_loss;      /* mean over the last epoch's steps (nats per character) */
     double val_loss;        /* on the held-out part; exp of it is the perplexity */
     long steps;
-    double seconds;
+    double seconds;         /* training alone (the held-out evaluation after it not counted) */
     int finished;           /* 0 when stopped early */
     int diverged;           /* the loss or the gradient became NaN/Inf: stopped before that
                                step, so the model keeps its last finite weights */
