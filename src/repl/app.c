@@ -224,6 +224,7 @@ static int finish_job(void)
     else if (g_app.interactive) { fputs("\r\033[K", stdout); fflush(stdout); }
     else if (isatty(2)) { fputs("\r\033[K", stderr); fflush(stderr); }
     done(rc, &e, arg);
+    models_reap();          /* models replaced while the job ran: nothing reads them now */
     if (g_app.interactive && !g_app.sync_jobs) app_async_end();
     return rc;
 }

@@ -167,6 +167,8 @@ void train_corpus_keep(TrainCorpus *tc, int rc);
 void train_corpus_free(TrainCorpus *tc);
 /* Install m under its name (replacing a model of the same name) and make it current. */
 void model_install(Model *m);
+/* Free the models replaced while a job was running (called when the job has ended). */
+void models_reap(void);
 /* Recurrent language models (rnn.c): train lstm|gru|rnn, generate. */
 int cmd_train_rnn(Args *a);
 int cmd_generate(Args *a);

@@ -56,22 +56,47 @@ static void model_free(Model *m)
 
 void models_free_all(void)
 {
+    models_reap();
     for (int i = 0; i < g_app.nmodels; i++) model_free(g_app.models[i]);
     g_app.nmodels = 0;
     g_app.current_model = -1;
+}
+
+/* A model replaced (or pushed out) while a job runs may still be read by that job's worker (a
+ * `save`, an evaluation, a plot: commands like `tokens … model=gpt2` may install a model in the
+ * meantime). Such a model is retired here and freed by models_reap when the job has ended. */
+static Model **g_retired;
+static size_t g_nretired;
+
+static void model_retire(Model *m)
+{
+    if (!g_app.job) {
+        model_free(m);
+        return;
+    }
+    g_retired = tz_realloc(g_retired, (g_nretired + 1) * sizeof *g_retired);
+    g_retired[g_nretired++] = m;
+}
+
+void models_reap(void)
+{
+    for (size_t i = 0; i < g_nretired; i++) model_free(g_retired[i]);
+    free(g_retired);
+    g_retired = NULL;
+    g_nretired = 0;
 }
 
 void model_install(Model *m)
 {
     for (int i = 0; i < g_app.nmodels; i++)
         if (strcmp(g_app.models[i]->name, m->name) == 0) {
-            model_free(g_app.models[i]);
+            model_retire(g_app.models[i]);
             g_app.models[i] = m;
             g_app.current_model = i;
             return;
         }
     if (g_app.nmodels == MAX_MODELS) {          /* full: the oldest one goes */
-        model_free(g_app.models[0]);
+        model_retire(g_app.models[0]);
         memmove(g_app.models, g_app.models + 1, (MAX_MODELS - 1) * sizeof *g_app.models);
         g_app.nmodels--;
     }

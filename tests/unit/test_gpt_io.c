@@ -721,7 +721,11 @@ Test(gpt_io, header_json_refused)
         cr_assert_eq(rc, TZ_E_FORMAT, "%s: accepted", bad[k].json);
         cr_assert(strstr(e.en, bad[k].word), "%s: '%s' not in: %s", bad[k].json, bad[k].word, e.en);
         cr_assert(e.tr[0]);
+        cr_assert(!strstr(e.tr, " or ") && !strstr(e.tr, "expected"), "%s: English in the Turkish message: %s",
+                  bad[k].json, e.tr);
     }
+    cr_assert_eq(parse_st(bad[0].json, four, sizeof four, &e), TZ_E_FORMAT);
+    cr_assert(strstr(e.tr, "',' ya da '}' bekleniyordu"), "%s", e.tr);
     /* an unknown key's value is skipped, whatever it holds, up to 32 levels deep (the header is
      * level 1, the tensor's entry 2, 28 arrays 3 … 30, the object 31, the array in it 32) */
     char deep[512], *q = deep;

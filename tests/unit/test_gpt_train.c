@@ -361,6 +361,22 @@ Test(gpt_ckpt, damage_is_refused)
     uint32_t nan_bits = 0x7FC00000u;
     poke(x, n, n - 8, nan_bits);
     refused(x, n, "ln_f.bias");
+    /* 55 bytes: the header, then an origin length whose top byte is also the first byte of the
+     * CRC (they overlap). A val_loss byte is chosen so that this CRC byte is 0: the length reads
+     * 200 and the CRC matches. The file must be called truncated, not have 200 bytes read from
+     * beyond its end (n − 4 − 52 would wrap around). */
+    unsigned char *s = malloc(55);
+    memcpy(s, d, 48);
+    s[48] = 200; s[49] = 0; s[50] = 0;
+    uint32_t crc = 1;
+    for (int v = 0; v < 256 && (crc & 0xFF); v++) {
+        s[44] = (unsigned char)v;
+        crc = tz_crc32(0, s, 51);
+    }
+    cr_assert_eq(crc & 0xFF, 0);
+    for (int k = 0; k < 4; k++) s[51 + k] = (unsigned char)(crc >> (8 * k));
+    refused(s, 55, "the file ends inside the header (55 bytes; truncated)");
+    free(s);
     free(x); free(d);
     gpt_free(&g); bpe_free(&b);
 }

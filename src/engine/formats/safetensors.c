@@ -57,9 +57,8 @@ int st_convert(StDtype d, const unsigned char *src, size_t count, float *out)
     }
 }
 
-int st_read_f32(const StFile *f, const StTensor *t, size_t first, size_t count, float *out, TzErr *e)
+int st_check_float(const StFile *f, const StTensor *t, TzErr *e)
 {
-    TZ_ASSERT(first <= t->count && count <= t->count - first);
     if (t->dtype != ST_F32 && t->dtype != ST_F16 && t->dtype != ST_BF16)
         return tz_errf(e, TZ_E_FORMAT,
                        "'%s': '%s' tensörü %s türünde; yalnızca F32, F16 ve BF16 okunabiliyor. Ağırlıkları "
@@ -67,6 +66,14 @@ int st_read_f32(const StFile *f, const StTensor *t, size_t first, size_t count, 
                        "'%s': tensor '%s' is %s; only F32, F16 and BF16 can be read. Convert the weights to "
                        "one of them and save them again.",
                        f->name, t->name, st_dtype_name(t->dtype));
+    return 0;
+}
+
+int st_read_f32(const StFile *f, const StTensor *t, size_t first, size_t count, float *out, TzErr *e)
+{
+    TZ_ASSERT(first <= t->count && count <= t->count - first);
+    int rc = st_check_float(f, t, e);
+    if (rc) return rc;
     st_convert(t->dtype, t->data + first * st_dtype_size(t->dtype), count, out);
     return 0;
 }
@@ -122,8 +129,15 @@ static int expected2(Js *j, const char *what_tr, const char *what_en)
     return TZ_E_FORMAT;
 }
 
-/* expected punctuation ("'{'") reads the same in both languages */
-static int expected(Js *j, const char *what) { return expected2(j, what, what); }
+/* expected punctuation ("'{'") reads the same in both languages, except the word between two
+ * choices: "',' or '}'" is "',' ya da '}'" in Turkish */
+static int expected(Js *j, const char *what)
+{
+    char tr[48];
+    const char *o = strstr(what, " or ");
+    if (o) snprintf(tr, sizeof tr, "%.*s ya da %s", (int)(o - what), what, o + 4);
+    return expected2(j, o ? tr : what, what);
+}
 
 static int expect_char(Js *j, char c, const char *what)
 {

@@ -85,6 +85,9 @@ const char *st_meta(const StFile *f, const char *key);        /* NULL if absent 
  * alignment) to float. Returns 0, or −1 for any other dtype (nothing written). */
 int st_convert(StDtype d, const unsigned char *src, size_t count, float *out);
 
+/* 0 when t is F32, F16 or BF16; else TZ_E_FORMAT naming the dtype and the tensor. */
+int st_check_float(const StFile *f, const StTensor *t, TzErr *e);
+
 /* Elements first … first+count−1 of t (row-major) as float into out. TZ_E_FORMAT naming the
  * dtype and the tensor when it is not F32, F16 or BF16. */
 int st_read_f32(const StFile *f, const StTensor *t, size_t first, size_t count, float *out, TzErr *e);

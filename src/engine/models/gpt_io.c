@@ -162,13 +162,8 @@ static int need(const StFile *f, const char *pre, const char *name, uint64_t row
         return tz_errf(e, TZ_E_FORMAT, "'%s': '%s' tensörünün biçimi %s, %s olmalıydı (%s).",
                        "'%s': tensor '%s' has shape %s, expected %s (%s).", f->name, full, got, want, why);
     }
-    if (t->dtype != ST_F32 && t->dtype != ST_F16 && t->dtype != ST_BF16)
-        return tz_errf(e, TZ_E_FORMAT,
-                       "'%s': '%s' tensörü %s türünde; yalnızca F32, F16 ve BF16 okunabiliyor. Ağırlıkları "
-                       "bunlardan birine çevirip yeniden kaydedin.",
-                       "'%s': tensor '%s' is %s; only F32, F16 and BF16 can be read. Convert the weights to "
-                       "one of them and save them again.",
-                       f->name, full, st_dtype_name(t->dtype));
+    int rc = st_check_float(f, t, e);
+    if (rc) return rc;
     *out = t;
     return 0;
 }

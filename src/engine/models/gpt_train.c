@@ -325,7 +325,9 @@ int gpt_ckpt_parse(Gpt *g, Bpe *bpe, GptCkptMeta *meta, const unsigned char *d, 
     if (n < 8 || memcmp(d, GPT_MAGIC, 8) != 0)
         return tz_errf(e, TZ_E_FORMAT, "'%s' bir tezgah GPT dosyası değil (baştaki TZGPT imzası yok).",
                        "'%s' is not a tezgah GPT file (no TZGPT magic at the start).", name);
-    if (n < GPT_CK_HEAD + 4)
+    /* the fixed header, the origin's length and the CRC at least: shorter, and n − 4 − off below
+     * would wrap around and let a forged length read past the end */
+    if (n < GPT_CK_HEAD + 4 + 4)
         BAD(n, "dosya başlıktan önce bitiyor (%zu bayt; kesik).", "the file ends inside the header (%zu bytes; truncated).", n);
     uint32_t version = ck_u32(d + 8);
     if (version != GPT_CK_VERSION)

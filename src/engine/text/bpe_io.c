@@ -525,16 +525,21 @@ int bpe_save(const Bpe *b, CkBuf *out)
     return 0;
 }
 
-static int short_fail(TzErr *e, size_t at, const char *what)
+/* what: 0 the header, 1 the merges, 2 a special token (named in each language) */
+static int short_fail(TzErr *e, size_t at, int what)
 {
-    return tz_errf(e, TZ_E_FORMAT, "belirteçleyici bölümü %zu. baytta yarıda bitiyor (%s okunurken)",
-                   "the tokenizer section ends too early at byte %zu (while reading %s)", at, what);
+    static const char *const tr[3] = { "başlık", "birleştirmeler", "bir özel belirteç" };
+    static const char *const en[3] = { "the header", "the merges", "a special token" };
+    tz_errf(e, TZ_E_FORMAT, "belirteçleyici bölümü %zu. baytta yarıda bitiyor (%s okunurken)",
+            "the tokenizer section ends too early at byte %zu (while reading %s)", at, en[what]);
+    if (e) snprintf(e->tr, sizeof e->tr, "belirteçleyici bölümü %zu. baytta yarıda bitiyor (%s okunurken)", at, tr[what]);
+    return TZ_E_FORMAT;
 }
 
 int bpe_load_mem(Bpe *b, const unsigned char *p, size_t n, size_t *used, TzErr *e)
 {
     memset(b, 0, sizeof *b);
-    if (n < 20 + 256 * 4) return short_fail(e, n, "the header");
+    if (n < 20 + 256 * 4) return short_fail(e, n, 0);
     if (memcmp(p, BPE_TAG, 8) != 0)
         return tz_errf(e, TZ_E_FORMAT, "belirteçleyici bölümü TZBPE001 ile başlamıyor: bozuk ya da başka bir sürüm",
                        "the tokenizer section does not start with TZBPE001: damaged, or another version");
@@ -543,7 +548,7 @@ int bpe_load_mem(Bpe *b, const unsigned char *p, size_t n, size_t *used, TzErr *
     if (vocab > 4000000 || ns > GPT2_MAX_SPECIAL)
         return tz_errf(e, TZ_E_FORMAT, "belirteçleyici bölümünde akıl almaz boyutlar (sözlük %u, özel %u)",
                        "absurd sizes in the tokenizer section (vocabulary %u, specials %u)", vocab, ns);
-    if (nm > (n - at - 256 * 4) / 12) return short_fail(e, n, "the merges");
+    if (nm > (n - at - 256 * 4) / 12) return short_fail(e, n, 1);
     int32_t byte_id[256];
     for (int c = 0; c < 256; c++, at += 4) byte_id[c] = (int32_t)ck_u32(p + at);
     BpeMerge *m = tz_malloc((nm ? nm : 1) * sizeof *m);
@@ -552,11 +557,11 @@ int bpe_load_mem(Bpe *b, const unsigned char *p, size_t n, size_t *used, TzErr *
     int rc = bpe_build(b, byte_id, m, (int32_t)nm, (int32_t)vocab, e);
     free(m);
     for (uint32_t k = 0; k < ns && !rc; k++) {
-        if (n - at < 8) { rc = short_fail(e, n, "a special token"); break; }
+        if (n - at < 8) { rc = short_fail(e, n, 2); break; }
         uint32_t id = ck_u32(p + at), len = ck_u32(p + at + 4);
         at += 8;
         if (len == 0 || len > 64 || len > n - at) {
-            rc = len > n - at ? short_fail(e, n, "a special token")
+            rc = len > n - at ? short_fail(e, n, 2)
                               : tz_errf(e, TZ_E_FORMAT, "belirteçleyici bölümünde %u baytlık bir özel belirteç adı",
                                         "a special token name of %u bytes in the tokenizer section", len);
             break;
