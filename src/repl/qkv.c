@@ -123,7 +123,10 @@ int cmd_qkv(Args *a)
         }
         size_t n = (size_t)(p - s);
         if (n > 63) {
-            say_error(M("'%.20s…' çok uzun bir sözcük (en çok 63 bayt).", "'%.20s…' is too long a word (at most 63 bytes)."), s);
+            int cut = 20;   /* the start of the word, not cutting a letter in half */
+            while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+            say_error(M("'%.*s…' çok uzun bir sözcük (en çok 63 bayt).", "'%.*s…' is too long a word (at most 63 bytes)."),
+                      cut, s);
             return 1;
         }
         memcpy(words[T], s, n);

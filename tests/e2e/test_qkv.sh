@@ -84,6 +84,8 @@ has "empty text" "empty text: type a short sentence in quotes"
 has "too many words" "qkv takes at most 10 words"
 has "unknown key" "foo"
 has "Turkish: too many words" "qkv en çok 10 sözcük alır"
+tz -c 'qkv "a ççççççççççççççççççççççççççççççççççççççççççççç"'
+has "a word too long, cut between letters" "'çççççççççç…' is too long a word (at most 63 bytes)."
 printf 'qkv "a \xff b"\n' > bad.tz
 tz bad.tz
 has "invalid UTF-8 is refused with the byte named" "not valid UTF-8 (byte"
