@@ -114,12 +114,16 @@ const Command g_commands[] = {
       "(sentiment of sentences, a motif in DNA); 'gpt' learns a BPE tokenizer on raw text, then trains a GPT on it "
       "(AdamW, warm-up + cosine, held-out loss); runs as a job, Ctrl-C keeps what was trained so far",
       cmd_train, 0 },
-    { "tokens", NULL, 0, -1, "model file ids", COMP_NONE, "tokens \"METİN\"|file=DOSYA|ids=\"…\" [model=AD|gpt2]",
-      "tokens \"TEXT\"|file=FILE|ids=\"…\" [model=NAME|gpt2]",
+    { "tokens", NULL, 0, -1, "model file ids out", COMP_NONE, "tokens \"METİN\"|file=DOSYA|ids=\"…\" [model=AD|gpt2] [out=DOSYA.png]",
+      "tokens \"TEXT\"|file=FILE|ids=\"…\" [model=NAME|gpt2] [out=FILE.png]",
       "bir BPE belirteçleyicisinin (train bpe; model=gpt2: GPT-2'ninki) metni böldüğü parçaları ve kimliklerini gösterir "
-      "(boşluk Ġ olarak yazılır); ids=\"…\" kimlikleri metne geri çevirir",
+      "(boşluk Ġ olarak yazılır); pencerede ('tokens' görünümü) metin okunduğu gibi dizilir, her belirteç renkli bir "
+      "kutu, kimliği altında (␣ boşluk, ↵ satır sonu, <0xC4> belirteçler arasında bölünmüş bir karakterin bir baytı); "
+      "ids=\"…\" kimlikleri metne geri çevirir",
       "shows the pieces a BPE tokenizer (train bpe; model=gpt2: GPT-2's own) cuts a text into, and their ids "
-      "(a space is written Ġ); ids=\"…\" turns ids back into text",
+      "(a space is written Ġ); in the window (the 'tokens' view) the text is laid out as it reads, each token a tinted "
+      "box with its id under it (␣ a space, ↵ a line end, <0xC4> one byte of a character split between tokens); "
+      "ids=\"…\" turns ids back into text",
       cmd_tokens, 1 },
     { "qkv", NULL, 1, 1, "dim causal seed out", COMP_NONE, "qkv \"METİN\" [dim=4] [causal=0|1] [seed=1] [out=DOSYA.png]",
       "qkv \"TEXT\" [dim=4] [causal=0|1] [seed=1] [out=FILE.png]",
@@ -265,8 +269,8 @@ const Command g_commands[] = {
       "opens or closes the drawing window (closing it never ends the session)", cmd_window, 1 },
     { "views", NULL, 0, 0, "", COMP_NONE, "views", "views",
       "görünümleri listeler (* = gösterilen)", "lists the views (* = the one shown)", cmd_views, 1 },
-    { "view", "scatter loss heatmap bars gates lines heads", 1, 1, "out", COMP_NONE,
-      "view scatter|loss|heatmap|bars|gates|lines|heads [out=DOSYA.png]", "view scatter|loss|heatmap|bars|gates|lines|heads [out=FILE.png]",
+    { "view", "scatter loss heatmap bars gates lines heads tokens", 1, 1, "out", COMP_NONE,
+      "view scatter|loss|heatmap|bars|gates|lines|heads|tokens [out=DOSYA.png]", "view scatter|loss|heatmap|bars|gates|lines|heads|tokens [out=FILE.png]",
       "bir görünüme geçer (pencerede Tab da geçer)", "switches to a view (Tab does it in the window too)", cmd_view, 1 },
     { "snap", NULL, 0, 1, "w h", COMP_FILE, "snap [DOSYA.png] [w=GENİŞLİK h=YÜKSEKLİK]", "snap [FILE.png] [w=WIDTH h=HEIGHT]",
       "gösterilen görünümü PNG olarak yazar (pencere yokken de)", "writes the view shown as a PNG (with no window too)",

@@ -756,12 +756,14 @@ int cmd_views(Args *a)
                                                 "yatay çubuklar (plot subwords)",
                                                 "yinelemeli ağın kapıları, birimler × zaman (step)",
                                                 "ölçülmüş eğriler, model başına bir çizgi (gradflow, memory)",
-                                                "bir GPT'nin tüm dikkat başları, katmanlar × başlar (attention … all)" };
+                                                "bir GPT'nin tüm dikkat başları, katmanlar × başlar (attention … all)",
+                                                "bir metnin belirteçleri, kimlikleriyle (tokens \"…\")" };
     static const char *const en[VIEW_COUNT] = { "words on a plane (plot pca|tsne|analogy)", "the loss curve of training, live",
                                                 "a matrix as a heatmap (plot similarity)", "horizontal bars (plot subwords)",
                                                 "a recurrent network's gates, units × time (step)",
                                                 "measured curves, one line per model (gradflow, memory)",
-                                                "every attention head of a GPT, layers × heads (attention … all)" };
+                                                "every attention head of a GPT, layers × heads (attention … all)",
+                                                "a text's tokens, with their ids (tokens \"…\")" };
     for (int v = 0; v < VIEW_COUNT; v++)
         say("%s %-8s %s%s\n", v == scene_current() ? "*" : " ", view_name((ViewId)v), M(tr[v], en[v]),
             scene_has_data((ViewId)v) ? "" : M("  (boş)", "  (empty)"));
@@ -772,8 +774,8 @@ int cmd_view(Args *a)
 {
     int v = view_from_name(a->argv[1]);
     if (v < 0) {
-        say_error(M("'%s' diye bir görünüm yok; görünümler: scatter, loss, heatmap, bars, gates, lines, heads ('views' listeler).",
-                    "there is no view '%s'; the views are: scatter, loss, heatmap, bars, gates, lines, heads ('views' lists them)."), a->argv[1]);
+        say_error(M("'%s' diye bir görünüm yok; görünümler: scatter, loss, heatmap, bars, gates, lines, heads, tokens ('views' listeler).",
+                    "there is no view '%s'; the views are: scatter, loss, heatmap, bars, gates, lines, heads, tokens ('views' lists them)."), a->argv[1]);
         return 1;
     }
     return scene_show((ViewId)v, arg_str(a, "out", NULL));

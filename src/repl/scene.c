@@ -25,11 +25,12 @@
 #include "viz/attgrid.h"
 #include "viz/canvas.h"
 #include "viz/plots.h"
+#include "viz/tokview.h"
 #include "viz/window.h"
 
 #define MAX_SERIES 4
 
-static const char *const VIEW_NAMES[VIEW_COUNT] = { "scatter", "loss", "heatmap", "bars", "gates", "lines", "heads" };
+static const char *const VIEW_NAMES[VIEW_COUNT] = { "scatter", "loss", "heatmap", "bars", "gates", "lines", "heads", "tokens" };
 
 typedef struct {
     char *title, *xlabel, *ylabel;
@@ -116,6 +117,18 @@ typedef struct {
     long highlight;            /* the thumbnail clicked last, or -1 */
 } HeadsData;
 
+/* The tokens view: the text, where each token starts in it, the ids (copied), drawn by
+ * view_tokens; first_row scrolls a long text (arrow keys). */
+typedef struct {
+    char *title, *subtitle, *footer;
+    char *text;
+    size_t n;
+    size_t *off;               /* n + 1 */
+    int32_t *ids;              /* n */
+    size_t first_row;
+    long highlight;            /* the token clicked last, or -1 */
+} TokensData;
+
 /* The lines view: named series (copied), drawn by view_lines. */
 typedef struct {
     char *label;
@@ -140,6 +153,7 @@ static struct {
     GatesData gates;
     LinesData lines;
     HeadsData heads;
+    TokensData tokens;
     ViewId current;
     Window *win;
     int tried_window;          /* the automatic opening failed once: do not try again */
@@ -717,6 +731,51 @@ static void heads_scene(AttGridScene *as)
                           .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
 }
 
+/* --- tokens --------------------------------------------------------------------------------- */
+
+static void tokens_clear(TokensData *d)
+{
+    free(d->title);
+    free(d->subtitle);
+    free(d->footer);
+    free(d->text);
+    free(d->off);
+    free(d->ids);
+    memset(d, 0, sizeof *d);
+    d->highlight = -1;
+}
+
+void scene_tokens_set(const SceneTokens *in)
+{
+    TokensData *d = &S.tokens;
+    tokens_clear(d);
+    d->title = dup_or_null(in->title);
+    d->subtitle = dup_or_null(in->subtitle);
+    d->footer = dup_or_null(in->footer);
+    d->n = in->n;
+    size_t bytes = in->n ? in->off[in->n] : 0;
+    d->text = tz_malloc(bytes + 1);
+    if (bytes) memcpy(d->text, in->text, bytes);
+    d->text[bytes] = '\0';
+    d->off = tz_malloc((d->n + 1) * sizeof *d->off);
+    d->off[0] = 0;
+    if (d->n) memcpy(d->off, in->off, (d->n + 1) * sizeof *d->off);
+    d->ids = tz_malloc((d->n ? d->n : 1) * sizeof *d->ids);
+    if (d->n) memcpy(d->ids, in->ids, d->n * sizeof *d->ids);
+    S.dirty = 1;
+}
+
+static void tokens_scene(TokScene *ts)
+{
+    TokensData *d = &S.tokens;
+    *ts = (TokScene){ .title = d->title, .subtitle = d->subtitle, .footer = d->footer, .text = d->text, .n = d->n,
+                      .off = d->off, .ids = d->ids, .first_row = d->first_row, .highlight = d->highlight,
+                      .more_fmt = S.win ? M("belirteç %zu–%zu / %zu  (↑ ↓ kaydırır; export hepsini yazar)",
+                                            "tokens %zu–%zu of %zu  (↑ ↓ scroll; export writes all)")
+                                        : M("belirteç %zu–%zu / %zu  (export hepsini yazar)",
+                                            "tokens %zu–%zu of %zu  (export writes all)") };
+}
+
 /* --- lines ---------------------------------------------------------------------------------- */
 
 static void lines_clear(LinesData *l)
@@ -782,6 +841,7 @@ int scene_has_data(ViewId v)
     case VIEW_GATES: return S.gates.T > 0;
     case VIEW_LINES: return S.lines.ns > 0;
     case VIEW_HEADS: return S.heads.L > 0 && S.heads.T > 0;
+    case VIEW_TOKENS: return S.tokens.n > 0;
     default: return 0;
     }
 }
@@ -820,6 +880,8 @@ static void draw_empty(Canvas *c, Font *f, float px, ViewId v)
                                             "no lines yet: 'gradflow rnn lstm gru' or 'memory rnn lstm'")
                       : v == VIEW_HEADS ? M("henüz dikkat başı yok: bir GPT eğitip 'attention \"Ben kahve içiyorum\" all'",
                                             "no attention heads yet: train a GPT, then 'attention \"the cat sat\" all'")
+                      : v == VIEW_TOKENS ? M("henüz belirteç yok: 'tokens \"kitaplarımızdan geliyorum\" model=gpt2'",
+                                             "no tokens yet: 'tokens \"unbelievably fast\" model=gpt2'")
                       : v == VIEW_GATES ? M("henüz kapı yok: bir LSTM/GRU/RNN eğitip 'step \"Ben kahve içiyorum\"'",
                                             "no gates yet: train an LSTM/GRU/RNN, then 'step \"the cat sat\"'")
                                           : M("henüz çubuk grafik yok: 'plot subwords SÖZCÜK' (bir FastText modeliyle)",
@@ -875,6 +937,10 @@ static void draw_view(Canvas *c, ViewId v)
         AttGridScene as;
         heads_scene(&as);
         view_attgrid(c, f, &as, px);
+    } else if (v == VIEW_TOKENS) {
+        TokScene ts;
+        tokens_scene(&ts);
+        view_tokens(c, f, &ts, px);
     } else if (v == VIEW_GATES) {
         GatesScene gs;
         GatePanel gp[GATES_MAX_PANELS];
@@ -1057,6 +1123,44 @@ static int export_write(FILE *f, void *ud, TzErr *e)
                         fprintf(f, "%zu\t%zu\t%zu\t%zu\t%s\t%s\t%.6g\n", l, hh, q, k, d->tokens[q], d->tokens[k],
                                 isnan(v) ? 0.0 : (double)v);
                     }
+    } else if (S.current == VIEW_TOKENS) {
+        /* one line per token: its bytes as hex too (a piece of a character has no text of its
+         * own); the text with tab, line end, carriage return and backslash escaped and a byte
+         * that is not a whole character written <0xC4>, as in the picture */
+        TokensData *d = &S.tokens;
+        TokScene ts;
+        tokens_scene(&ts);
+        fprintf(f, "index\tid\tbytes\thex\ttext\n");
+        TokSeg g[64];
+        char t[256];
+        for (size_t i = 0; i < d->n; i++, (*lines)++) {
+            fprintf(f, "%zu\t%d\t%zu\t", i, (int)d->ids[i], d->off[i + 1] - d->off[i]);
+            for (size_t p = d->off[i]; p < d->off[i + 1]; p++)
+                fprintf(f, "%s%02x", p > d->off[i] ? " " : "", (unsigned char)d->text[p]);
+            fputc('\t', f);
+            size_t k = tokview_segments(&ts, i, g, 64);
+            if (k > 64) {   /* a token of more than 64 pieces (rare): its bytes escaped one by one */
+                for (size_t p = d->off[i]; p < d->off[i + 1]; p++) {
+                    unsigned char c = (unsigned char)d->text[p];
+                    if (c < 0x20 || c >= 0x7f || c == '\\') fprintf(f, "<0x%02X>", c);
+                    else fputc(c, f);
+                }
+            } else
+                for (size_t j = 0; j < k; j++) {
+                    const char *q = d->text + g[j].pos;
+                    if (g[j].kind == TOKSEG_TEXT) fwrite(q, 1, g[j].len, f);
+                    else if (g[j].kind == TOKSEG_MARK && *q == ' ') fwrite(q, 1, g[j].len, f);
+                    else if (g[j].kind == TOKSEG_MARK) {
+                        const char *esc = *q == '\n' ? "\\n" : *q == '\t' ? "\\t" : *q == '\r' ? "\\r" : NULL;
+                        if (esc) fputs(esc, f);
+                        else fprintf(f, "<0x%02X>", (unsigned char)*q);
+                    } else {
+                        tokview_seg_text(&ts, &g[j], t, sizeof t);
+                        fputs(t, f);
+                    }
+                }
+            fputc('\n', f);
+        }
     } else if (S.current == VIEW_BARS) {
         BarsData *b = &S.bars;
         if (b->tsv_header) {
@@ -1181,8 +1285,32 @@ static void heads_click(int x, int y)
     ASYNC(say("L%zu H%zu%s%s\n", l, h, sum ? "  " : "", sum ? sum : ""));
 }
 
+/* A click on a token outlines it and prints its place, id and bytes. */
+static void tokens_click(int x, int y)
+{
+    TokensData *d = &S.tokens;
+    Font *f = font();
+    if (!d->n || !f) return;
+    TokScene ts;
+    TokFrame fr;
+    tokens_scene(&ts);
+    TokBox *boxes = tz_calloc(d->n, sizeof *boxes);
+    tokview_layout(&S.canvas, f, &ts, font_px(&S.canvas), &fr, boxes);
+    long i = tokview_hit(&fr, boxes, (float)x, (float)y);
+    free(boxes);
+    if (i < 0) return;
+    d->highlight = i;
+    S.dirty = 1;
+    char hex[3 * 16 + 8] = "";
+    size_t a = d->off[i], b = d->off[i + 1], w = 0;
+    for (size_t p = a; p < b && p < a + 16; p++) w += (size_t)snprintf(hex + w, sizeof hex - w, "%s%02X", p > a ? " " : "", (unsigned char)d->text[p]);
+    if (b - a > 16) snprintf(hex + w, sizeof hex - w, " …");
+    ASYNC(say(M("sıra %ld (0'dan sayılır, export'taki gibi): kimlik %d, %zu bayt (%s)\n", "index %ld (from 0, as in export): id %d, %zu bytes (%s)\n"), i, (int)d->ids[i], b - a, hex));
+}
+
 static void on_click(int x, int y)
 {
+    if (S.current == VIEW_TOKENS) { tokens_click(x, y); return; }
     if (S.current == VIEW_HEADS) { heads_click(x, y); return; }
     if (S.current == VIEW_HEATMAP) { heat_click(x, y); return; }
     if (S.current == VIEW_GATES) { gates_click(x, y); return; }
@@ -1209,6 +1337,36 @@ static void on_key(int key)
     if (S.current == VIEW_GATES && S.gates.T &&
         (key == WK_LEFT || key == WK_RIGHT || key == WK_HOME || key == WK_END)) {
         ASYNC(step_key(key == WK_LEFT ? -1 : key == WK_RIGHT ? 1 : key == WK_HOME ? -2 : 2));
+        return;
+    }
+    /* in the tokens view the arrows scroll a long text by rows, Page Up/Down by a page */
+    if (S.current == VIEW_TOKENS && S.tokens.n &&
+        (key == WK_UP || key == WK_DOWN || key == WK_PAGEUP || key == WK_PAGEDOWN || key == WK_HOME || key == WK_END)) {
+        size_t *r = &S.tokens.first_row, page = 5;
+        Font *f = font();
+        if (f) {   /* a page: the rows that fit, less one to keep the reader's place */
+            TokScene ts;
+            TokFrame fr;
+            tokens_scene(&ts);
+            tokview_layout(&S.canvas, f, &ts, font_px(&S.canvas), &fr, NULL);
+            page = fr.rows_fit > 1 ? fr.rows_fit - 1 : 1;
+        }
+        if (key == WK_UP) *r = *r ? *r - 1 : 0;
+        else if (key == WK_DOWN) *r += 1;
+        else if (key == WK_PAGEUP) *r = *r > page ? *r - page : 0;
+        else if (key == WK_PAGEDOWN) *r += page;
+        else if (key == WK_HOME) *r = 0;
+        else *r = (size_t)1 << 40;       /* the view clamps it to the last page */
+        if (f && *r) {                   /* keep the stored row where the view really is */
+            TokScene ts;
+            TokFrame fr;
+            tokens_scene(&ts);
+            TokBox *boxes = tz_calloc(S.tokens.n, sizeof *boxes);
+            tokview_layout(&S.canvas, f, &ts, font_px(&S.canvas), &fr, boxes);
+            free(boxes);
+            *r = fr.first_row;
+        }
+        S.dirty = 1;
         return;
     }
     switch (key) {
@@ -1301,6 +1459,7 @@ void scene_free_all(void)
     gates_clear(&S.gates);
     lines_clear(&S.lines);
     heads_clear(&S.heads);
+    tokens_clear(&S.tokens);
     font_free(S.font);
     S.font = NULL;
 }

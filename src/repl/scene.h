@@ -16,9 +16,9 @@
 #include "viz/views.h"
 #include "viz/gates.h"
 
-typedef enum { VIEW_SCATTER, VIEW_LOSS, VIEW_HEATMAP, VIEW_BARS, VIEW_GATES, VIEW_LINES, VIEW_HEADS, VIEW_COUNT } ViewId;
+typedef enum { VIEW_SCATTER, VIEW_LOSS, VIEW_HEATMAP, VIEW_BARS, VIEW_GATES, VIEW_LINES, VIEW_HEADS, VIEW_TOKENS, VIEW_COUNT } ViewId;
 
-/* "scatter", "loss", "heatmap", "bars", "gates", "lines", "heads" */
+/* "scatter", "loss", "heatmap", "bars", "gates", "lines", "heads", "tokens" */
 const char *view_name(ViewId v);
 int view_from_name(const char *name);   /* -1 if unknown */
 
@@ -136,6 +136,19 @@ typedef struct {
     const char *const *summaries;    /* layers·heads lines a click prints; NULL */
 } SceneHeads;
 void scene_heads_set(const SceneHeads *h);
+
+/* The tokens view (`tokens "…"`): a text as its tokenizer cut it, each token a tinted box with
+ * its id under it (viz/tokview.h). text holds the tokens' bytes one after another, token i is
+ * text[off[i] .. off[i+1]). Everything is copied; export writes one line per token: index,
+ * id, bytes, hex, text. */
+typedef struct {
+    const char *title, *subtitle, *footer;
+    const char *text;
+    size_t n;
+    const size_t *off;               /* n + 1 */
+    const int32_t *ids;              /* n */
+} SceneTokens;
+void scene_tokens_set(const SceneTokens *t);
 
 /* Show a view: in the window when there is one (opening it if this session may), otherwise
  * written as a PNG to png (or a default name) — and say where it went. Returns 0 or 1. */

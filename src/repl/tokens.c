@@ -2,11 +2,15 @@
  * tokenizer as a job (engine/text/bpe.c), `tokens "TEXT" [model=NAME]` shows the pieces a text
  * (or file=PATH) is cut into and their ids, `tokens ids="…"` turns ids back into text.
  * model=gpt2 is GPT-2's own tokenizer (encoder.json + vocab.bpe from the cache, bpe_io.c).
+ * The tokens also go to the window's tokens view (viz/tokview.c: the text as it reads, a tinted
+ * box per token with its id under it), and on a colour terminal the text is printed once more
+ * with each token on its own background.
  * A tokenizer is a Model of kind "bpe" (no vectors, no network); a GPT's own is used too.
  */
 #include "app.h"
 #include "i18n.h"
 #include "out.h"
+#include "scene.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +20,7 @@
 #include "core/utf8.h"
 #include "gptm.h"
 #include "text/bpe.h"
+#include "viz/tokview.h"
 
 void bpe_model_free(Bpe *b)
 {
@@ -255,8 +260,89 @@ static int tokens_decode(Bpe *b, const char *name, const char *list)
     return 0;
 }
 
-/* tokens "TEXT" | file=PATH | ids="…" [model=NAME]: the tokenizer's pieces, each as GPT-2 writes
- * it (a space is Ġ) and as text, with its id; the ids on one line; or ids back to text. */
+/* The text once more on a colour terminal, each token on its own background (the tints of the
+ * window's view, as 24-bit colour), so the cuts show where they fall — tiktokenizer's way. A
+ * character split between tokens is written whole, underlined in red, on the background of
+ * the token it starts in; a line end is ↵ and a new line. */
+static void print_coloured(const char *text, const size_t *off, const int32_t *ids, size_t k)
+{
+    enum { MAX = 2000 };   /* a terminal screenful or a few: the table below is cut at 100 anyway */
+    TokScene ts = { .text = text, .n = k, .off = off, .ids = ids, .highlight = -1 };
+    TokSeg g[64];
+    say("  ");
+    for (size_t i = 0; i < k && i < MAX; i++) {
+        Rgba bg = tokview_colour(i);
+        char on[64];
+        snprintf(on, sizeof on, "\x1b[0;48;2;%d;%d;%d;38;2;25;25;35m", bg.r, bg.g, bg.b);
+        say("%s", on);
+        size_t ns = tokview_segments(&ts, i, g, 64);
+        if (ns > 64) {   /* a token of very many pieces: as plain bytes */
+            say_raw(text + off[i], off[i + 1] - off[i]);
+            continue;
+        }
+        for (size_t j = 0; j < ns; j++) {
+            const char *q = text + g[j].pos;
+            if (g[j].kind == TOKSEG_TEXT || (g[j].kind == TOKSEG_MARK && *q == ' ')) say_raw(q, g[j].len);
+            else if (g[j].kind == TOKSEG_MARK && *q == '\n') say("\xE2\x86\xB5\x1b[0m\n  %s", on);
+            else if (g[j].kind == TOKSEG_MARK && *q == '\t') say("\xE2\x87\xA5");
+            else if (g[j].kind == TOKSEG_MARK) say("<0x%02X>", (unsigned char)*q);
+            else if (g[j].chr_len && g[j].pos == g[j].chr_pos) {   /* the first byte of a cut character */
+                say("\x1b[4;38;2;200;40;40m");
+                say_raw(text + g[j].chr_pos, g[j].chr_len);
+                say("%s", on);
+            } else if (!g[j].chr_len) say("\x1b[38;2;200;40;40m<0x%02X>%s", (unsigned char)*q, on);
+            /* else: a later byte of a cut character, written with its first */
+        }
+    }
+    say("\x1b[0m%s\n", k > MAX ? " …" : "");
+}
+
+/* Hand the tokens to the window's tokens view: shown in the window when there is one (or an
+ * interactive session may open it), written as a PNG with out=, else only selected (snap and
+ * export then use it). */
+static int tokens_view(Args *a, const Bpe *b, const char *name, const char *text, size_t n, const int32_t *ids, size_t k)
+{
+    enum { VIEW_MAX = 1000000 };   /* tokens the view (and export) keep; the counts are of all */
+    size_t kv = k < VIEW_MAX ? k : VIEW_MAX;
+    size_t *off = tz_malloc((kv + 1) * sizeof *off);
+    off[0] = 0;
+    for (size_t i = 0; i < kv; i++) {
+        size_t len = 0;
+        bpe_token_bytes(b, ids[i], &len);
+        off[i + 1] = off[i] + len;
+    }
+    /* byte-level BPE gives back exactly the text, so the tokens' bytes are the text's */
+    TZ_ASSERT(off[kv] <= n && (kv < k || off[kv] == n));
+    char title[256], sub[256], b1[32], b2[32], b3[32], b4[32];
+    snprintf(title, sizeof title, M("belirteçler — %s (%s belirteçlik sözcük dağarcığı)", "tokens — %s (a vocabulary of %s tokens)"),
+             name, fmt_int(b->vocab, b1));
+    size_t chars = utf8_length(text, n);
+    snprintf(sub, sizeof sub, M("%s bayt (%s karakter) → %s belirteç, belirteç başına %s bayt",
+                                "%s bytes (%s characters) → %s tokens, %s bytes per token"),
+             fmt_int((long long)n, b1), fmt_int((long long)chars, b2), fmt_int((long long)k, b3),
+             fmt_real((double)n / (double)k, 1, b4));
+    if (kv < k) {
+        size_t w = strlen(sub);
+        snprintf(sub + w, sizeof sub - w, M(" · görünümde ilk %s belirteç", " · the view holds the first %s tokens"),
+                 fmt_int(VIEW_MAX, b1));
+    }
+    SceneTokens st = { .title = title, .subtitle = sub,
+                       .footer = M("␣ boşluk · ↵ satır sonu · <0xC4> belirteçler arasında bölünmüş bir karakterin bir baytı "
+                                   "(kesikli çerçeve; karakter üstünde) · kutunun altındaki sayı belirtecin kimliği",
+                                   "␣ a space · ↵ a line end · <0xC4> one byte of a character split between tokens "
+                                   "(dashed; the character above) · the number under a box is the token's id"),
+                       .text = text, .n = kv, .off = off, .ids = ids };
+    scene_tokens_set(&st);
+    free(off);
+    const char *png = arg_str(a, "out", NULL);
+    if (png || scene_window_is_open() || (g_app.interactive && !g_app.headless)) return scene_show(VIEW_TOKENS, png);
+    scene_select(VIEW_TOKENS);
+    return 0;
+}
+
+/* tokens "TEXT" | file=PATH | ids="…" [model=NAME] [out=FILE.png]: the tokenizer's pieces, each
+ * as GPT-2 writes it (a space is Ġ) and as text, with its id; the ids on one line; the tokens
+ * view in the window; or ids back to text. */
 int cmd_tokens(Args *a)
 {
     const char *ids_arg = arg_str(a, "ids", NULL), *file = arg_str(a, "file", NULL), *name = NULL;
@@ -300,6 +386,17 @@ int cmd_tokens(Args *a)
     int32_t *ids = tz_malloc((k ? k : 1) * sizeof *ids);
     bpe_encode(b, text, n, ids, k);
     say(M("%s: %zu bayt → %zu belirteç\n", "%s: %zu bytes → %zu tokens\n"), name, n, k);
+    if (g_color && k) {
+        size_t *off = tz_malloc((k + 1) * sizeof *off);
+        off[0] = 0;
+        for (size_t i = 0; i < k; i++) {
+            size_t len = 0;
+            bpe_token_bytes(b, ids[i], &len);
+            off[i + 1] = off[i] + len;
+        }
+        print_coloured(text, off, ids, k);
+        free(off);
+    }
     enum { ROWS = 100, IDS = 5000 };
     for (size_t i = 0; i < k && i < ROWS; i++) {
         char disp[256];
@@ -320,7 +417,8 @@ int cmd_tokens(Args *a)
     for (size_t i = 0; i < k && i < IDS; i++) say(" %d", ids[i]);
     if (k > IDS) say(M(" … (%zu daha)", " … (%zu more)"), k - IDS);
     say("\n");
+    int rc = k ? tokens_view(a, b, name, text, n, ids, k) : 0;
     free(ids);
     free(text);
-    return 0;
+    return rc;
 }
