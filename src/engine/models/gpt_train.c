@@ -164,7 +164,10 @@ int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, G
     /* a model that knows nothing pays ln V per token; far above that, the weights were thrown off */
     double absurd = 3 * log((double)c->V) + 1;
     int64_t tok_step = (int64_t)B * T, tok_total = tok_step * steps;
+    /* progress and the curve every few steps: at most 250 points in all, but never fewer than
+       one every 10 steps, so a long run's progress line still moves */
     long report_every = steps / 250 > 1 ? steps / 250 : 1;
+    if (report_every > 10) report_every = 10;
 
     uint64_t rng = cfg->seed * 0x2545F4914F6CDD1DULL + 12345;
     double t_train = 0, recent = 0, since_eval = 0, last[20];
