@@ -39,49 +39,19 @@
 # Usage: bench/rnn.sh        STEPS=20 THREADS=2 REPEAT=1 RNN_BENCH=build/rnn_bench (make bench-rnn)
 set -u
 cd "$(dirname "$0")/.."
-./scripts/need-pkgs.sh python3-torch libopenblas0-openmp >/dev/null 2>&1 ||
-  { echo "needs: python3-torch libopenblas0-openmp"; exit 0; }
-PY=/usr/bin/python3
+# PyTorch's configurations (CONFIGS, torch_run, field, best_of): bench/lib/torch.sh
+TORCH_PY=bench/rnn_torch.py
+. bench/lib/torch.sh
 RB=${RNN_BENCH:-build/rnn_bench}
 STEPS=${STEPS:-20}
-TH=${THREADS:-2}
-REPEAT=${REPEAT:-1}
 [ -x "$RB" ] || make --no-print-directory "$RB" >/dev/null || { echo "cannot build $RB"; exit 0; }
-OMPDIR=/usr/lib/x86_64-linux-gnu/openblas-openmp
-[ -e "$OMPDIR/libblas.so.3" ] || OMPDIR=$(dirname "$(dpkg -L libopenblas0-openmp 2>/dev/null | grep '/libblas.so.3$' | head -1)")
-
-# torch in one configuration: torch CONFIG ARGS...
-torch_run() {
-  local cfg=$1; shift
-  case $cfg in
-    omp-1) LD_LIBRARY_PATH=$OMPDIR OMP_NUM_THREADS=1 $PY bench/rnn_torch.py "$@" threads=1 ;;
-    omp-*) LD_LIBRARY_PATH=$OMPDIR OMP_NUM_THREADS=$TH $PY bench/rnn_torch.py "$@" threads="$TH" ;;
-    pth-1) OPENBLAS_NUM_THREADS=$TH OMP_NUM_THREADS=1 $PY bench/rnn_torch.py "$@" threads=1 ;;
-  esac
-}
-CONFIGS=("omp-$TH" omp-1 pth-1)
-[ "$TH" = 1 ] && CONFIGS=(omp-1 pth-1)
-field() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) { print $(i + 1); exit } }'; }
-# the output line (of REPEAT runs of "$@") with the smallest ms_median
-best_of() {
-  local out best="" line ms
-  for _ in $(seq "$REPEAT"); do
-    line=$("$@")
-    ms=$(field ms_median <<< "$line")
-    [ -n "$ms" ] || continue
-    if [ -z "$best" ] || awk -v a="$ms" -v b="$(field ms_median <<< "$best")" 'BEGIN { exit !(a < b) }'; then best=$line; fi
-  done
-  printf '%s\n' "$best"
-}
 
 echo "Recurrent language models, tezgah vs PyTorch: V=96 E=64 T=64 B=32, forward + backward + clip + Adam;"
 echo "median of $STEPS steps after 3 (best of $REPEAT); $TH threads. $(nproc) cores: $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 tzblas=$(readlink -f "$(ldd "$RB" | awk '/libopenblas/ { print $3; exit }')")
 echo "  tezgah: OpenBLAS $(basename "$(dirname "$tzblas")") ($tzblas), $TH threads: one team for the cells and the"
 echo "          output layer (OpenBLAS 1 thread inside it: one pool)"
-for cfg in "${CONFIGS[@]}"; do
-  echo "  torch $cfg: $(torch_run "$cfg" info)"
-done
+torch_info
 echo
 
 models=("lstm H=256 L=1" "gru H=256 L=1" "rnn H=256 L=1" "lstm H=512 L=2")

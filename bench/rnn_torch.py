@@ -20,46 +20,16 @@ process has mapped and the thread settings, in one line.
 
 Threads: torch.set_num_threads(threads) (torch's OpenMP pool, which an OpenMP build of
 OpenBLAS shares) and one inter-op thread (nothing here runs ops concurrently). Which OpenBLAS
-is loaded is chosen from outside (LD_LIBRARY_PATH, see bench/rnn.sh).
+is loaded is chosen from outside (LD_LIBRARY_PATH, see bench/lib/torch.sh).
 """
 import os
-import resource
 import sys
 import time
 
 import torch
 
-
-def opts(argv):
-    d = {}
-    for a in argv:
-        if "=" in a:
-            k, v = a.split("=", 1)
-            d[k] = v
-    return d
-
-
-def peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def blas_info():
-    libs = set()
-    with open("/proc/self/maps") as f:
-        for line in f:
-            p = line.split()[-1]
-            if "blas" in p or "lapack" in p or "libgomp" in p or "mkl" in p:
-                libs.add(p)
-    blas = sorted(p for p in libs if "openblas" in p and os.path.basename(p).startswith("libopenblas"))
-    ref = sorted(p for p in libs if "/blas/" in p)
-    if blas:
-        variant = os.path.basename(os.path.dirname(blas[0]))
-        which = "OpenBLAS %s (%s)" % (variant, blas[0])
-    elif ref:
-        which = "reference BLAS (%s)" % ref[0]
-    else:
-        which = "?"
-    return which
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from torchbench import info, opts, peak_rss_mb, set_threads  # noqa: E402  (shared with gpt_torch.py)
 
 
 class Model(torch.nn.Module):
@@ -144,14 +114,9 @@ def main():
     if len(sys.argv) < 2 or sys.argv[1] not in ("train", "gen", "info"):
         sys.exit("usage: rnn_torch.py train|gen rnn|lstm|gru [key=value...] | info")
     o = opts(sys.argv[2:])
-    torch.set_num_threads(int(o.get("threads", 2)))
-    torch.set_num_interop_threads(1)
+    set_threads(int(o.get("threads", 2)))
     if sys.argv[1] == "info":
-        torch.zeros(64, 64) @ torch.zeros(64, 64)      # make sure the BLAS is loaded
-        print("torch %s; %s; torch.get_num_threads()=%d, interop threads=%d, OMP_NUM_THREADS=%s, "
-              "OPENBLAS_NUM_THREADS=%s"
-              % (torch.__version__, blas_info(), torch.get_num_threads(), torch.get_num_interop_threads(),
-                 os.environ.get("OMP_NUM_THREADS", "unset"), os.environ.get("OPENBLAS_NUM_THREADS", "unset")))
+        print(info())
         return
     kind = sys.argv[2]
     if kind not in ("rnn", "lstm", "gru"):

@@ -8,6 +8,7 @@ for b in bench/*.sh; do
   case $b in
     bench/viz.sh) make --no-print-directory bench-viz ;;   # builds its C driver first
     bench/rnn.sh) make --no-print-directory bench-rnn ;;   # the same
+    bench/gpt.sh) make --no-print-directory bench-gpt ;;   # the same
     *) bash "$b" ;;
   esac
 done

@@ -355,18 +355,17 @@ static void start_rows(Pass *p, int tid, int r0, int r1)
     block_enter_rows(p, 0, r0, r1 - r0);
 }
 
-/* fn over this thread's rows, GPT_CHUNK at a time: the chain of layers a chunk goes through
- * (e.g. ln_2 → c_fc → GELU → c_proj, 10 rows of D for each of its rows) then stays in the
- * core's cache from one layer to the next instead of going out to memory and back. */
-#define GPT_CHUNK 100000
-static void by_chunks(Pass *p, int tid, int nth, void (*fn)(Pass *, int, int, int))
+/* fn over this thread's share of the rows. (Cutting the share into chunks that stay in the core's
+ * cache from one layer to the next was measured: no faster here, OpenBLAS being less efficient on
+ * short products than the cache saves.) */
+static void by_rows(Pass *p, int tid, int nth, void (*fn)(Pass *, int, int, int))
 {
     int r0, r1;
     share(p->N, tid, nth, 1, &r0, &r1);
-    for (int c0 = r0; c0 < r1; c0 += GPT_CHUNK) fn(p, tid, c0, r1 - c0 < GPT_CHUNK ? r1 : c0 + GPT_CHUNK);
+    if (r1 > r0) fn(p, tid, r0, r1);
 }
 
-static void fwd_start(void *arg, int tid, int nth) { by_chunks(arg, tid, nth, start_rows); }
+static void fwd_start(void *arg, int tid, int nth) { by_rows(arg, tid, nth, start_rows); }
 
 /* Block l's attention, the (sequence, head) pairs of this thread: every token's query against
  * the keys of its own sequence up to itself (causal). */
@@ -416,7 +415,7 @@ static void rest_rows(Pass *p, int tid, int r0, int r1)
                                                  p->targets + r0, n, c->V, NULL);
 }
 
-static void fwd_rest(void *arg, int tid, int nth) { by_chunks(arg, tid, nth, rest_rows); }
+static void fwd_rest(void *arg, int tid, int nth) { by_rows(arg, tid, nth, rest_rows); }
 
 static void pass_init(Pass *p, const Gpt *g, Gpt *grad, GptWork *w, const int32_t *tokens, const int32_t *targets,
                       int B, int T)
@@ -467,7 +466,7 @@ static void head_back_rows(Pass *p, int tid, int r0, int r1)
                           g->lnf_w, n, D);
 }
 
-static void bwd_head(void *arg, int tid, int nth) { by_chunks(arg, tid, nth, head_back_rows); }
+static void bwd_head(void *arg, int tid, int nth) { by_rows(arg, tid, nth, head_back_rows); }
 
 /* the head's parameters: the tied output layer adds its whole dW (V × D) to dwte; ln_f's γ, β */
 static void bwd_head_params(void *arg, int tid, int nth)
@@ -513,7 +512,7 @@ static void rest_back_rows(Pass *p, int tid, int r0, int r1)
     linear_backward_dx(w->datty + o, dy, k->attproj_w, n, D, D);
 }
 
-static void bwd_rest(void *arg, int tid, int nth) { by_chunks(arg, tid, nth, rest_back_rows); }
+static void bwd_rest(void *arg, int tid, int nth) { by_rows(arg, tid, nth, rest_back_rows); }
 
 static void bwd_attention(void *arg, int tid, int nth)
 {
@@ -543,7 +542,7 @@ static void enter_back_rows(Pass *p, int tid, int r0, int r1)
     add_rows(w->dres2 + o, w->dmid + o, (size_t)n * D);
 }
 
-static void bwd_enter(void *arg, int tid, int nth) { by_chunks(arg, tid, nth, enter_back_rows); }
+static void bwd_enter(void *arg, int tid, int nth) { by_rows(arg, tid, nth, enter_back_rows); }
 
 /* Block l's parameter gradients, each split by its rows (the biases and γ, β by entries). */
 static void bwd_params(void *arg, int tid, int nth)

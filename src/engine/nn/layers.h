@@ -138,10 +138,11 @@ void dropout_forward_naive(float *Y, const float *X, size_t n, float p, uint64_t
  * The fast pair runs each (b, h) as cblas_sgemm products that read Q, K, V in place (leading
  * dimension 3D: no copies), ATTN_ROWS query rows at a time: with the mask, rows t0 … t1−1 need
  * only the keys 0 … t1−1, so the blocks above the diagonal, which would be thrown away, are never
- * computed (for T = 128, 62.5 % of the full products). scratch is working memory: ATTN_SCRATCH(T)
- * floats, of which backward without dropout uses the first min(T, ATTN_ROWS)·T (≤ T·T); NULL:
- * allocated and freed inside. The _naive twins are plain loops, the
- * definition written out, which the tests hold the fast pair to.
+ * computed (for T = 128 and blocks of 64 rows, 75 % of the full products; blocks of 32 would do
+ * 62.5 %, but OpenBLAS runs such small products less efficiently: measured slower). scratch is
+ * working memory: ATTN_SCRATCH(T) floats, of which backward without dropout uses the first
+ * min(T, ATTN_ROWS)·T (≤ T·T); NULL: allocated and freed inside. The _naive twins are plain
+ * loops, the definition written out, which the tests hold the fast pair to.
  * The _ex pair adds, for training and threads:
  *   dropout on the probabilities (GPT-2's attn_dropout): O = (P ⊙ m / (1 − p)) V, the mask of
  *     dropout_forward with that key and offset = the index of P's entry in att (b, h, t, j), so
