@@ -753,7 +753,9 @@ int cmd_next_token(Args *a)
         if ((size_t)i >= kept) {
             const char *why = temp <= 0 ? M("açgözlü (temp=0)", "greedy (temp=0)")
                               : topk > 0 && i >= topk ? "top-k"
-                              : topp < 1 ? "top-p" : M("sıfıra yuvarlandı", "rounds to 0");
+                              /* a weight that underflows to 0 at this temperature is cut by that,
+                                 whatever top-p says */
+                              : tmp[id] > 0 && topp < 1 ? "top-p" : M("sıfıra yuvarlandı", "rounds to 0");
             snprintf(cut, sizeof cut, "✂ %s", why);
         }
         bar_text(raw[id], 16, bar1, sizeof bar1);

@@ -96,6 +96,11 @@ r=$(awk -F'\t' 'NR > 1 && $6 == 1 { s += $4; n++; last = $4 } NR > 1 && $6 == 0 
 case "$r" in *" ok") ok "topp=0.05 keeps the smallest set of most likely tokens reaching 0.05 (kept, cut: $r)" ;;
   *) bad "top-p: $r" "$(head -5 "$TMP/p.tsv")" ;; esac
 has "the cut ones are marked top-p" "✂ top-p"
+# a very low temperature: most weights underflow to 0 — that, not top-p, is what cuts them
+tz -c "$G; next \"Ben kahve\" temp=0.002 topp=0.9 k=30; export $TMP/q.tsv"
+r=$(awk -F'\t' 'NR > 1 && $6 == 0 && $5 + 0 == 0 { z++ } END { print z + 0 }' "$TMP/q.tsv")
+if [ "$r" -gt 0 ]; then has "tokens whose weight underflows are marked as such ($r of 30)" "✂ rounds to 0"
+else bad "temp=0.002 left no weight at 0 among 30 (cannot check the label)" "$(head -5 "$TMP/q.tsv")"; fi
 
 tz -c "$G; next \"Ben kahve\" temp=0.5 k=1"
 t05=$(printf '%s\n' "$out" | awk '$1 == "1" { for (i = 3; i <= NF; i++) if ($i ~ /^0\.[0-9][0-9][0-9][0-9]$/) v = $i } END { print v }')
