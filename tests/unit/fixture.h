@@ -4,6 +4,7 @@
 #define TZ_TEST_FIXTURE_H
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,23 @@ static inline double *fixture_values(const char *text, const char *name, size_t 
     }
     cr_assert_fail("%s: not in the fixture", name);
     return NULL;
+}
+
+/* Our n float32 values against the fixture's tensor called name: the worst
+ * |ours − theirs| / max(|theirs|, floor) (relative, but absolute below floor), asserted to stay
+ * ≤ tol; returns it, so that a test can report how close it came. */
+static inline double fixture_compare(const char *text, const char *name, const float *ours, size_t n, double floor,
+                                     double tol)
+{
+    double *theirs = fixture_values(text, name, n), worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        double e = fabs(ours[i] - theirs[i]) / fmax(floor, fabs(theirs[i]));
+        cr_assert(e <= tol, "%s[%zu] is %.9g here, %.9g in PyTorch (diff %.3g)", name, i, (double)ours[i], theirs[i],
+                  ours[i] - theirs[i]);
+        worst = fmax(worst, e);
+    }
+    free(theirs);
+    return worst;
 }
 
 #endif

@@ -88,15 +88,7 @@ static void teardown(Setup *S)
 /* The worst |ours − theirs| / max(|theirs|, floor) over n values; asserts it stays ≤ TOL. */
 static double compare(const char *text, const char *name, const float *ours, size_t n, double floor)
 {
-    double *theirs = fixture_values(text, name, n), worst = 0;
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs(ours[i] - theirs[i]) / fmax(floor, fabs(theirs[i]));
-        cr_assert(e <= TOL, "%s[%zu] is %.9g here, %.9g in PyTorch (diff %.3g)", name, i, (double)ours[i], theirs[i],
-                  ours[i] - theirs[i]);
-        worst = fmax(worst, e);
-    }
-    free(theirs);
-    return worst;
+    return fixture_compare(text, name, ours, n, floor, TOL);
 }
 
 Test(bert_torch, logits_losses_attention_and_every_gradient)
