@@ -174,6 +174,7 @@ int cmd_train_rnn(Args *a);
 int cmd_generate(Args *a);
 int cmd_cell(Args *a);              /* cellcmd.c */
 int cmd_qkv(Args *a);               /* qkv.c: self-attention by hand */
+int cmd_sizes(Args *a);             /* sizes.c: sizes llama */
 /* Looking inside a GPT (attention.c): attention "TEXT" [all] — one head's heatmap or every
  * head's grid; next "PROMPT" — the next-token distribution (cmd_next hands a prompt over). */
 int cmd_attention(Args *a);

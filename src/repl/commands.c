@@ -125,6 +125,12 @@ const Command g_commands[] = {
       "box with its id under it (␣ a space, ↵ a line end, <0xC4> one byte of a character split between tokens); "
       "ids=\"…\" turns ids back into text",
       cmd_tokens, 1 },
+    { "sizes", "llama", 1, 1, "", COMP_NONE, "sizes llama", "sizes llama",
+      "yayımlanmış LLaMA modellerinin (Llama 3.1 8B, 70B, 405B; stories15M) parametre sayısını ve fp32, fp16, int8, "
+      "int4 bellek gereksinimini yapılandırmalarından hesaplar; oturumdaki GPT'ler de yanlarında",
+      "computes the parameter counts and the fp32, fp16, int8 and int4 memory of the published LLaMA models "
+      "(Llama 3.1 8B, 70B, 405B; stories15M) from their configurations; this session's GPTs beside them",
+      cmd_sizes, 1 },
     { "qkv", NULL, 1, 1, "dim causal seed out", COMP_NONE, "qkv \"METİN\" [dim=4] [causal=0|1] [seed=1] [out=DOSYA.png]",
       "qkv \"TEXT\" [dim=4] [causal=0|1] [seed=1] [out=FILE.png]",
       "öz-dikkati elle izlenecek sayılarla hesaplar: her sözcüğe küçük bir gömme, tek bir kafa; X, W_Q, W_K, W_V, "

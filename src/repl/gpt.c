@@ -116,16 +116,6 @@ static Bpe *bpe_copy(const Bpe *src)
     return out;
 }
 
-/* "1.2 MB", "3.4 GB": bytes in the user's language */
-static const char *fmt_bytes(double v, char buf[32])
-{
-    char b[32];
-    if (v >= 1e9) snprintf(buf, 32, "%s GB", fmt_real(v / 1e9, 2, b));
-    else if (v >= 1e6) snprintf(buf, 32, "%s MB", fmt_real(v / 1e6, 1, b));
-    else snprintf(buf, 32, "%s kB", fmt_real(v / 1e3, 1, b));
-    return buf;
-}
-
 /* Only these options: the `train` row accepts every trainer's keys, so a key another trainer
  * reads (hidden=, epochs=) would otherwise be silently ignored here. */
 static int only_keys(Args *a, const char *what, const char *keys)

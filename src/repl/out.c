@@ -139,3 +139,13 @@ const char *fmt_real(double v, int prec, char buf[32])
     }
     return buf;
 }
+
+const char *fmt_bytes(double v, char buf[32])
+{
+    char b[32];
+    if (v >= 1e12) snprintf(buf, 32, "%.24s TB", fmt_real(v / 1e12, 2, b));
+    else if (v >= 1e9) snprintf(buf, 32, "%.24s GB", fmt_real(v / 1e9, 2, b));
+    else if (v >= 1e6) snprintf(buf, 32, "%.24s MB", fmt_real(v / 1e6, 1, b));
+    else snprintf(buf, 32, "%.24s kB", fmt_real(v / 1e3, 1, b));
+    return buf;
+}

@@ -42,5 +42,7 @@ int pad(const char *s, int width);
 const char *fmt_int(long long v, char buf[32]);
 /* A real number with prec decimals, with the user's decimal mark: 0,75 (tr) or 0.75 (en). */
 const char *fmt_real(double v, int prec, char buf[32]);
+/* Bytes in decimal units with the user's decimal mark: "1,2 MB" (tr) / "3.40 GB" (en). */
+const char *fmt_bytes(double v, char buf[32]);
 
 #endif
