@@ -72,7 +72,7 @@ has "generate with no model" "there is no model yet"
 has "an option of another trainer is named" "train gpt: there is no option 'hidden='; options: corpus lang layers heads"
 has "heads must divide dim" "heads=4 does not divide dim=30"
 match "an absurd width" 'dim=100000: must be between 8 and 4096'
-match "a model too big for memory is refused with the estimate" 'training with these settings needs about [0-9.]+ (GB|MB) of memory .* this machine has [0-9.]+ GB'
+match "a model too big for memory is refused with the estimate" 'training with these settings needs about [0-9.]+ (TB|GB|MB) of memory .* this machine has [0-9.]+ GB'
 match "a vocabulary below the 256 bytes" 'vocab=5: must be between 256 and'
 has "an unknown corpus" "there is no corpus or file 'nothere'"
 has "an unknown tokenizer" "there is no model 'nope'"
