@@ -281,23 +281,23 @@ const float *gpt_kv_step(const Gpt *g, GptKV *kv, int32_t token)
 
 /* ---- generation ------------------------------------------------------------------------------ */
 
-long gpt_generate(const Gpt *g, GptKV *kv, const int32_t *prompt, size_t np, const GptGenParams *p, GptTokenFn cb,
+/* The shared loop sees the model and its cache as void pointers. */
+static int feed_any(const void *model, void *kv, const int32_t *ids, size_t n, Job *job)
+{
+    return feed(model, kv, ids, n, job);
+}
+
+static void reset_any(void *kv)
+{
+    gpt_kv_reset(kv);
+}
+
+long gpt_generate(const Gpt *m, GptKV *kv, const int32_t *prompt, size_t np, const GptGenParams *p, GptTokenFn cb,
                   void *arg, size_t *cut, Job *job, TzErr *e)
 {
-    const GptConfig *c = &g->cfg;
+    const GptConfig *c = &m->cfg;
     if (cut) *cut = 0;
-    if (np == 0) {
-        tz_errf(e, TZ_E_ARG, "istem boş: üretime başlamak için en az bir belirteç gerekir.",
-                "the prompt is empty: generation needs at least one token to start from.");
-        return -1;
-    }
-    for (size_t i = 0; i < np; i++)
-        if (prompt[i] < 0 || prompt[i] >= c->V) {
-            tz_errf(e, TZ_E_ARG, "istemin %zu. belirteci (%ld) sözlükte yok: kimlikler 0 … %d arasında olmalı.",
-                    "prompt token %zu (%ld) is not in the vocabulary: ids go from 0 to %d.", i + 1, (long)prompt[i],
-                    c->V - 1);
-            return -1;
-        }
+    if (gen_check_prompt(prompt, np, c->V, e)) return -1;
     if (!kv->mem || !same_cfg(&kv->cfg, c)) {
         gpt_kv_free(kv);
         if (gpt_kv_alloc(kv, c) != 0) {
@@ -306,31 +306,9 @@ long gpt_generate(const Gpt *g, GptKV *kv, const int32_t *prompt, size_t np, con
             return -1;
         }
     }
-    gpt_kv_reset(kv);
-    if (p->n <= 0) return 0;
-
-    /* the context holds C tokens: of a longer prompt, the last C (the most recent text) */
-    size_t C = (size_t)c->C, drop = np > C ? np - C : 0;
-    if (cut) *cut = drop;
-    if (feed(g, kv, prompt + drop, np - drop, job)) return 0;
-
-    uint64_t rng = sample_seed(p->seed);
-    long made = 0;
-    for (;;) {
-        kv->kept = sample_dist(kv->logits, c->V, &p->sp, kv->probs, kv->order);
-        int32_t tok = sample_pick(kv->probs, kv->order, kv->kept, &rng);
-        if (tok == p->stop_token) break;
-        made++;
-        if (cb && cb(tok, arg)) break;
-        if (made >= p->n || job_cancelled(job)) break;
-        if ((size_t)kv->pos == C) {
-            /* full: keep the last C/2 tokens, at positions 0 … C/2−1 again (see gpt_gen.h) */
-            size_t keep = C / 2;
-            memmove(kv->ids, kv->ids + C - keep, keep * sizeof *kv->ids);
-            gpt_kv_reset(kv);
-            if (keep && feed(g, kv, kv->ids, keep, job)) break;
-        }
-        feed(g, kv, &tok, 1, NULL);
-    }
-    return made;
+    /* the shared loop (models/gen_loop.c) drives this model's cache */
+    GenCache gc = { .model = m, .kv = kv, .V = c->V, .C = c->C, .feed = feed_any, .reset = reset_any,
+                    .pos = &kv->pos, .ids = kv->ids, .logits = kv->logits, .probs = kv->probs, .order = kv->order,
+                    .kept = &kv->kept };
+    return gen_loop(&gc, prompt, np, p, cb, arg, cut, job);
 }

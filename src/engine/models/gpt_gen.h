@@ -31,6 +31,7 @@
 #include "core/err.h"
 #include "core/job.h"
 #include "models/gpt.h"
+#include "models/gen_loop.h"
 #include "nn/sample.h"
 
 /* A prefill (gpt_kv_feed) runs in chunks of this many tokens: matrix-matrix products, without
@@ -76,15 +77,10 @@ const float *gpt_kv_step(const Gpt *g, GptKV *kv, int32_t token);
  * Runs GPT_KV_CHUNK tokens at a time as matrix-matrix products; the same numbers as n steps. */
 const float *gpt_kv_feed(const Gpt *g, GptKV *kv, const int32_t *ids, size_t n);
 
-/* Called with each generated token; returning non-zero stops the generation after it. */
-typedef int (*GptTokenFn)(int32_t token, void *arg);
-
-typedef struct {
-    int n;              /* how many tokens to generate at most */
-    SampleParams sp;    /* temperature, top-k, top-p (nn/sample.h) */
-    uint64_t seed;      /* the same seed, prompt and model give the same text */
-    int32_t stop_token; /* generation ends when this is drawn (not passed on, not counted); −1: none */
-} GptGenParams;
+/* The token callback and the parameters (n, sampling, seed, stop token) are the shared
+ * decoder loop's (models/gen_loop.h). */
+typedef GenTokenFn GptTokenFn;
+typedef GenParams GptGenParams;
 
 /* Generate up to p->n tokens after the prompt (np ≥ 1 ids in 0 … V−1), calling cb (may be NULL)
  * with each. The cache is reset first (and allocated, or reallocated for another configuration,
