@@ -21,6 +21,7 @@ typedef struct Lesson Lesson;
 typedef struct LmModel LmModel;     /* a recurrent language model (rnn.c) */
 typedef struct SeqModel SeqModel;   /* a recurrent sequence classifier (seqtask.c) */
 typedef struct GptModel GptModel;   /* a GPT (gpt.c, gptm.h) */
+typedef struct LlamaModel LlamaModel; /* a LLaMA (llama.c, llamam.h) */
 struct Bpe;
 
 /* A named table of word vectors: trained here (word2vec) or loaded from a file. */
@@ -36,6 +37,7 @@ typedef struct Model {
     SeqModel *clf;          /* a recurrent classifier (train lstm|gru|rnn task=…), or NULL */
     struct Bpe *bpe;        /* a byte-level BPE tokenizer (train bpe), or NULL */
     GptModel *gpt;          /* a GPT (train gpt, load …safetensors / gpt2_124M.bin), or NULL */
+    LlamaModel *llama;      /* a LLaMA (load …gguf / llama2.c .bin), or NULL */
 } Model;
 
 #define MAX_MODELS 16
@@ -189,6 +191,16 @@ int gpt_file_kind(const char *path);
 int gpt_load_cmd(Args *a, const char *path, const char *name, int named);
 void gpt_model_free(GptModel *g);
 void gpt_model_describe(const GptModel *g, char *buf, size_t n);
+
+/* LLaMA (llama.c): llama2.c checkpoints and GGUF files for load (llama_file_kind: 0 not one, else
+ * the kind; cmd_load hands those over), generate (cmd_generate hands it over), info. */
+enum { LLAMA_FILE_NONE, LLAMA_FILE_GGUF, LLAMA_FILE_LLAMA2C };
+int llama_file_kind(const char *path);
+int llama_load_cmd(Args *a, const char *path, const char *name);
+int llama_generate_cmd(Model *m, const char *prompt, Args *a);
+int llama_info_cmd(const Model *m);
+void llama_model_free(LlamaModel *l);
+void llama_model_describe(const LlamaModel *l, char *buf, size_t n);
 /* Byte-level BPE (tokens.c): train bpe, tokens. */
 int cmd_train_bpe(Args *a);
 int cmd_tokens(Args *a);

@@ -165,10 +165,10 @@ const Command g_commands[] = {
     { "generate", NULL, 1, 2, "n temp topk topp seed model", COMP_NONE,
       "generate [MODEL] \"BAŞLANGIÇ\" [n=200] [temp=0.8] [topk=0 (GPT: 40)] [topp=0.95 (GPT)] [seed=1]",
       "generate [MODEL] \"PROMPT\" [n=200] [temp=0.8] [topk=0 (GPT: 40)] [topp=0.95 (GPT)] [seed=1]",
-      "bir dil modeliyle (train gpt|lstm|gru|rnn, ya da yüklenen GPT-2) metni sürdürür: her adımda bir sonraki belirteci "
+      "bir dil modeliyle (train gpt|lstm|gru|rnn, ya da yüklenen GPT-2 ya da LLaMA) metni sürdürür: her adımda bir sonraki belirteci "
       "sıcaklık (temp), en iyi k (topk) ve GPT'de çekirdek (topp) ile örnekler, geldikçe yazar; aynı tohum aynı metni "
       "verir; Ctrl-C durdurur",
-      "continues a text with a language model (train gpt|lstm|gru|rnn, or GPT-2 loaded): each step samples the next "
+      "continues a text with a language model (train gpt|lstm|gru|rnn, or GPT-2 or a LLaMA loaded): each step samples the next "
       "token with a temperature (temp), the top k (topk) and, for a GPT, the nucleus (topp), printing it as it comes; "
       "the same seed gives the same text; Ctrl-C stops it",
       cmd_generate, 0 },
@@ -298,10 +298,12 @@ const Command g_commands[] = {
       "load FILE [as NAME] [limit=N] [tokenizer=NAME]",
       "word2vec metin ya da ikili vektör dosyası, fastText .bin, tezgah modeli ya da GPT ağırlıkları (tezgah-gpt, "
       "Hugging Face model.safetensors, llm.c gpt2_124M.bin; belirteçleyici yanındaki vocab.json + merges.txt ya da "
-      "önbellekteki GPT-2'ninki) yükler",
+      "önbellekteki GPT-2'ninki) ya da LLaMA ağırlıkları (GGUF; llama2.c .bin, belirteçleyici yanındaki tokenizer.bin "
+      "ya da tokenizer=DOSYA) yükler",
       "loads a word2vec text or binary vector file, a fastText .bin, a tezgah model or GPT weights (tezgah-gpt, "
       "Hugging Face model.safetensors, llm.c gpt2_124M.bin; the tokenizer from vocab.json + merges.txt beside them or "
-      "GPT-2's in the cache)", cmd_load, 0 },
+      "GPT-2's in the cache) or LLaMA weights (GGUF; llama2.c .bin, the tokenizer from tokenizer.bin beside it or "
+      "tokenizer=FILE)", cmd_load, 0 },
     { "save", NULL, 2, 2, "format", COMP_FILE, "save AD DOSYA [format=w2v-bin|w2v-txt|projector|fasttext-bin|fasttext-vec|tezgah-gpt|safetensors]",
       "save NAME FILE [format=w2v-bin|w2v-txt|projector|fasttext-bin|fasttext-vec|tezgah-gpt|safetensors]",
       "bir modeli word2vec ya da fastText biçiminde (.bin, .vec) ya da Embedding Projector TSV'si olarak kaydeder",

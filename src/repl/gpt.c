@@ -639,6 +639,7 @@ int cmd_info(Args *a)
             say_error(M("henüz bir model yok. Örnek: train gpt corpus=mini-tr", "no model yet. Example: train gpt corpus=mini-en"));
         return 1;
     }
+    if (md->llama) return llama_info_cmd(md);   /* a LLaMA (llama.c) */
     TzErr e;
     long batch;
     if (arg_long(a, "batch", md->gpt && md->gpt->batch ? md->gpt->batch : 16, 1, 4096, &batch, &e)) {

@@ -323,6 +323,7 @@ int cmd_generate(Args *a)
         prompt = a->argv[1];
     }
     if (m->gpt) return gpt_generate_cmd(m, prompt, a);   /* a GPT (gpt.c) */
+    if (m->llama) return llama_generate_cmd(m, prompt, a);   /* a LLaMA (llama.c) */
     if (!m->lm) {
         say_error(M("%s bir dil modeli değil (%s). Önce birini eğitin: train gpt corpus=mini-tr ya da train lstm corpus=mini-tr",
                     "%s is not a language model (%s). Train one first: train gpt corpus=mini-en or train lstm corpus=mini-en"),

@@ -51,6 +51,7 @@ static void model_free(Model *m)
     seq_model_free(m->clf);
     bpe_model_free(m->bpe);
     gpt_model_free(m->gpt);
+    llama_model_free(m->llama);
     free(m);
 }
 
@@ -409,6 +410,13 @@ int cmd_models(Args *a)
         if (m->clf) {  /* a recurrent classifier: its task, classes, tokens and parameters */
             char d[160];
             seq_model_describe(m->clf, d, sizeof d);
+            say("%s %s%*s %-12s %s  %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
+                m->kind, d, m->source, m->info);
+            continue;
+        }
+        if (m->llama) {  /* a LLaMA: its shape and parameters */
+            char d[256];
+            llama_model_describe(m->llama, d, sizeof d);
             say("%s %s%*s %-12s %s  %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
                 m->kind, d, m->source, m->info);
             continue;
@@ -860,6 +868,11 @@ int cmd_load(Args *a)
     }
     if (gpt_file_kind(L->path)) {   /* a GPT: tezgah's checkpoint, safetensors, llm.c (gpt.c) */
         int rc = gpt_load_cmd(a, L->path, L->name, a->argc == 4);
+        free(L);
+        return rc;
+    }
+    if (llama_file_kind(L->path)) {   /* a LLaMA: GGUF, llama2.c (llama.c) */
+        int rc = llama_load_cmd(a, L->path, L->name);
         free(L);
         return rc;
     }
