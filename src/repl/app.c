@@ -313,3 +313,13 @@ int app_start_job(const char *what, const char *unit, JobFn fn, void *arg, JobDo
     }
     return 0;
 }
+
+int app_take_sigint(void)
+{
+    if (!g_sigint) return 0;
+    g_sigint = 0;
+    char buf[64];
+    if (g_sigpipe[0] >= 0)
+        while (read(g_sigpipe[0], buf, sizeof buf) > 0) {}
+    return 1;
+}

@@ -71,6 +71,10 @@ typedef struct {
 extern App g_app;
 extern volatile sig_atomic_t g_sigint;   /* set by the SIGINT handler */
 extern int g_sigpipe[2];                 /* self-pipe: the handler writes a byte to wake poll() */
+/* Was Ctrl-C pressed during a loop that runs on the main thread (generation)? If so it is
+ * taken: g_sigint cleared and the handler's wake-up byte drained (else the main loop's poll
+ * would spin on it). Returns 1 then, else 0. */
+int app_take_sigint(void);
 
 /* Run one line (possibly several commands separated by ';'). Returns the number of commands
  * that failed. Unknown commands, wrong arguments and errors are reported, never fatal. */

@@ -447,64 +447,26 @@ int cmd_train_gpt(Args *a)
  * byte-level token may be half a letter; its other half comes with the next token). */
 typedef struct {
     const GptModel *m;
-    char pend[8];
-    size_t npend;
+    SayStream out;          /* what is printed, a character at a time */
     long count;
     int stopped;            /* Ctrl-C */
     int ended;              /* the end-of-text token was drawn */
 } GenOut;
-
-/* Is p[0 … n) the start of a UTF-8 character that needs more bytes? */
-static int utf8_incomplete(const unsigned char *p, size_t n)
-{
-    if (n == 0 || n > 3) return 0;
-    size_t need = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : 0;
-    if (need <= n) return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80) return 0;
-    return 1;
-}
-
-static void gen_emit(GenOut *o, const char *s, size_t n)
-{
-    char *b = tz_malloc(o->npend + n);
-    memcpy(b, o->pend, o->npend);
-    memcpy(b + o->npend, s, n);
-    size_t len = o->npend + n, i = 0;
-    o->npend = 0;
-    while (i < len) {
-        size_t ok = i + utf8_validate(b + i, len - i);
-        if (ok > i) say_raw(b + i, ok - i);
-        if (ok == len) break;
-        if (utf8_incomplete((const unsigned char *)b + ok, len - ok)) {   /* wait for the rest */
-            memcpy(o->pend, b + ok, len - ok);
-            o->npend = len - ok;
-            break;
-        }
-        say_raw("\xEF\xBF\xBD", 3);   /* a byte that is no part of any character: U+FFFD */
-        i = ok + 1;
-    }
-    free(b);
-}
 
 static int gen_token(int32_t tok, void *arg)
 {
     GenOut *o = arg;
     size_t len;
     const char *s = bpe_token_bytes(o->m->bpe, tok, &len);
-    if (s) gen_emit(o, s, len);
+    if (s) say_stream(&o->out, s, len);
     else {
         char lab[24];
         snprintf(lab, sizeof lab, "[%d]", (int)tok);
-        gen_emit(o, lab, strlen(lab));
+        say_stream(&o->out, lab, strlen(lab));
     }
     o->count++;
     fflush(stdout);         /* streamed: each token shows as soon as it is drawn */
-    if (g_sigint) {         /* Ctrl-C stops the generation, not the session */
-        g_sigint = 0;
-        char buf[64];       /* the handler's wake-up byte: taken, or the main loop's poll spins */
-        if (g_sigpipe[0] >= 0)
-            while (read(g_sigpipe[0], buf, sizeof buf) > 0) {}
+    if (app_take_sigint()) {   /* Ctrl-C stops the generation, not the session */
         o->stopped = 1;
         return 1;
     }
@@ -554,7 +516,7 @@ int gpt_generate_cmd(Model *md, const char *prompt, Args *a)
     double t0 = tz_now();
     long got = gpt_generate(&m->g, &kv, ids, np, &p, gen_token, &o, &cut, NULL, &e);
     double dt = tz_now() - t0;
-    if (o.npend) say_raw("\xEF\xBF\xBD", 3);   /* it stopped inside a character */
+    if (o.out.npend) say_raw("\xEF\xBF\xBD", 3);   /* it stopped inside a character */
     if (got >= 0 && got < n && !o.stopped && m->eot >= 0) say("%s%s%s", col_dim(), "<|endoftext|>", col_off());
     say("\n");
     gpt_kv_free(&kv);

@@ -231,58 +231,21 @@ int llama_load_cmd(Args *a, const char *path, const char *name)
 typedef struct {
     const Spm *spm;
     int32_t prev;           /* the token before (spm_decode_piece drops a space only after BOS) */
-    char pend[8];
-    size_t npend;
+    SayStream out;          /* what is printed, a character at a time */
     long count;
     int stopped;            /* Ctrl-C */
 } LGenOut;
-
-static int utf8_incomplete(const unsigned char *p, size_t n)
-{
-    if (n == 0 || n > 3) return 0;
-    size_t need = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : 0;
-    if (need <= n) return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80) return 0;
-    return 1;
-}
-
-static void lgen_emit(LGenOut *o, const char *s, size_t n)
-{
-    char *b = tz_malloc(o->npend + n + 1);
-    memcpy(b, o->pend, o->npend);
-    memcpy(b + o->npend, s, n);
-    size_t len = o->npend + n, i = 0;
-    o->npend = 0;
-    while (i < len) {
-        size_t ok = i + utf8_validate(b + i, len - i);
-        if (ok > i) say_raw(b + i, ok - i);
-        if (ok == len) break;
-        if (utf8_incomplete((const unsigned char *)b + ok, len - ok)) {   /* wait for the rest */
-            memcpy(o->pend, b + ok, len - ok);
-            o->npend = len - ok;
-            break;
-        }
-        say_raw("\xEF\xBF\xBD", 3);   /* a byte that is no part of any character: U+FFFD */
-        i = ok + 1;
-    }
-    free(b);
-}
 
 static int lgen_token(int32_t tok, void *arg)
 {
     LGenOut *o = arg;
     size_t len = 0;
     const char *s = tok == o->spm->eos ? NULL : spm_decode_piece(o->spm, o->prev, tok, &len);
-    if (s) lgen_emit(o, s, len);
+    if (s) say_stream(&o->out, s, len);
     o->prev = tok;
     o->count++;
     fflush(stdout);         /* streamed: each piece shows as soon as it is drawn */
-    if (g_sigint) {         /* Ctrl-C stops the generation, not the session */
-        g_sigint = 0;
-        char buf[64];       /* the handler's wake-up byte: taken, or the main loop's poll spins */
-        if (g_sigpipe[0] >= 0)
-            while (read(g_sigpipe[0], buf, sizeof buf) > 0) {}
+    if (app_take_sigint()) {   /* Ctrl-C stops the generation, not the session */
         o->stopped = 1;
         return 1;
     }
@@ -335,7 +298,7 @@ int llama_generate_cmd(Model *md, const char *prompt, Args *a)
     double t0 = tz_now();
     long got = llama_generate(&m->w, &kv, ids, np, &p, lgen_token, &o, &cut, NULL, &e);
     double dt = tz_now() - t0;
-    if (o.npend) say_raw("\xEF\xBF\xBD", 3);   /* it stopped inside a character */
+    if (o.out.npend) say_raw("\xEF\xBF\xBD", 3);   /* it stopped inside a character */
     if (got >= 0 && got < n && !o.stopped && s->eos >= 0) say("%s%s%s", col_dim(), "</s>", col_off());
     say("\n");
     llama_kv_free(&kv);

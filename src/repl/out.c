@@ -149,3 +149,36 @@ const char *fmt_bytes(double v, char buf[32])
     else snprintf(buf, 32, "%.24s kB", fmt_real(v / 1e3, 1, b));
     return buf;
 }
+
+/* Is p[0 … n) the start of a UTF-8 character that needs more bytes? */
+static int utf8_incomplete(const unsigned char *p, size_t n)
+{
+    if (n == 0 || n > 3) return 0;
+    size_t need = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3 : p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : 0;
+    if (need <= n) return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    return 1;
+}
+
+void say_stream(SayStream *st, const char *s, size_t n)
+{
+    char *b = tz_malloc(st->npend + n + 1);
+    memcpy(b, st->pend, st->npend);
+    memcpy(b + st->npend, s, n);
+    size_t len = st->npend + n, i = 0;
+    st->npend = 0;
+    while (i < len) {
+        size_t ok = i + utf8_validate(b + i, len - i);
+        if (ok > i) say_raw(b + i, ok - i);
+        if (ok == len) break;
+        if (utf8_incomplete((const unsigned char *)b + ok, len - ok)) {   /* wait for the rest */
+            memcpy(st->pend, b + ok, len - ok);
+            st->npend = len - ok;
+            break;
+        }
+        say_raw("\xEF\xBF\xBD", 3);   /* a byte that is no part of any character: U+FFFD */
+        i = ok + 1;
+    }
+    free(b);
+}

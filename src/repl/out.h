@@ -17,6 +17,15 @@ void say_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void say_tzerr(const TzErr *e);                /* a TzErr in the current language */
 void say_raw(const char *s, size_t n);
 
+/* Text streamed a piece at a time (generation): a piece may end inside a UTF-8 character (a
+ * byte-level token can be half a letter), so such trailing bytes are held back until the rest
+ * arrives; a byte that can be no part of a character is shown as U+FFFD. Start zeroed. */
+typedef struct {
+    char pend[8];
+    size_t npend;
+} SayStream;
+void say_stream(SayStream *st, const char *s, size_t n);
+
 /* Capture: start collecting output; take returns what was said since (malloc'd). */
 void out_capture_start(void);
 char *out_capture_take(void);
