@@ -75,6 +75,9 @@ extern int g_sigpipe[2];                 /* self-pipe: the handler writes a byte
  * taken: g_sigint cleared and the handler's wake-up byte drained (else the main loop's poll
  * would spin on it). Returns 1 then, else 0. */
 int app_take_sigint(void);
+/* The line after a generated text: "(N tokens)", the speed at an interactive prompt, or
+ * "(stopped: N tokens)" (gpt.c; LLaMA's generate uses it too). */
+void gen_say_summary(int stopped, long count, long got, double dt);
 
 /* Run one line (possibly several commands separated by ';'). Returns the number of commands
  * that failed. Unknown commands, wrong arguments and errors are reported, never fatal. */

@@ -526,16 +526,22 @@ int gpt_generate_cmd(Model *md, const char *prompt, Args *a)
         return 1;
     }
     TZ_ASSERT(cut == (np > (size_t)C ? np - (size_t)C : 0));
-    /* how many tokens (not characters: a token is a few bytes); the speed only at the prompt, so
-     * that a script's output is the same in every run */
+    gen_say_summary(o.stopped, o.count, got, dt);
+    return 0;
+}
+
+/* The line after a generated text: how many tokens (not characters: a token is a few bytes);
+ * the speed only at the prompt, so that a script's output is the same in every run. Shared with
+ * LLaMA's generate (llama.c). */
+void gen_say_summary(int stopped, long count, long got, double dt)
+{
     say("%s", col_dim());
-    if (o.stopped) say(M("(durduruldu: %ld belirteç)", "(stopped: %ld tokens)"), o.count);
+    if (stopped) say(M("(durduruldu: %ld belirteç)", "(stopped: %ld tokens)"), count);
     else if (g_app.interactive) {
         char b1[32];
         say(M("(%ld belirteç, %s belirteç/sn)", "(%ld tokens, %s tokens/s)"), got, fmt_real(dt > 0 ? (double)got / dt : 0, 1, b1));
     } else say(M("(%ld belirteç)", "(%ld tokens)"), got);
     say("%s\n", col_off());
-    return 0;
 }
 
 /* --- info ---------------------------------------------------------------------------------- */

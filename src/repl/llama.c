@@ -307,13 +307,7 @@ int llama_generate_cmd(Model *md, const char *prompt, Args *a)
         say_tzerr(&e);
         return 1;
     }
-    say("%s", col_dim());
-    if (o.stopped) say(M("(durduruldu: %ld belirteç)", "(stopped: %ld tokens)"), o.count);
-    else if (g_app.interactive) {
-        char b1[32];
-        say(M("(%ld belirteç, %s belirteç/sn)", "(%ld tokens, %s tokens/s)"), got, fmt_real(dt > 0 ? (double)got / dt : 0, 1, b1));
-    } else say(M("(%ld belirteç)", "(%ld tokens)"), got);
-    say("%s\n", col_off());
+    gen_say_summary(o.stopped, o.count, got, dt);
     return 0;
 }
 
