@@ -14,6 +14,8 @@
 #include "models/fasttext.h"
 #include "models/vectors.h"
 #include "parse.h"
+#include "models/gen_loop.h"
+#include "out.h"
 
 typedef void (*JobDoneFn)(int rc, const TzErr *e, void *arg);
 
@@ -75,9 +77,15 @@ extern int g_sigpipe[2];                 /* self-pipe: the handler writes a byte
  * taken: g_sigint cleared and the handler's wake-up byte drained (else the main loop's poll
  * would spin on it). Returns 1 then, else 0. */
 int app_take_sigint(void);
-/* The line after a generated text: "(N tokens)", the speed at an interactive prompt, or
- * "(stopped: N tokens)" (gpt.c; LLaMA's generate uses it too). */
-void gen_say_summary(int stopped, long count, long got, double dt);
+/* What GPT's and LLaMA's `generate` share (gpt.c). gen_args reads n= temp= topk= topp= seed= into
+ * p (stop_token −1; reports and returns 1 on a bad value); gen_say_cut says that a prompt of np
+ * tokens lost its front to a context of C; gen_finish ends the streamed text (a held-back half
+ * character, end_mark when the stop token ended it, the line end) and prints the error (returns 1)
+ * or the "(N tokens)" line (returns 0). */
+int gen_args(Args *a, GenParams *p);
+void gen_say_cut(size_t np, int C);
+int gen_finish(const SayStream *out, const char *end_mark, int ended, int stopped, long count, long got, double dt,
+               const TzErr *e);
 
 /* Run one line (possibly several commands separated by ';'). Returns the number of commands
  * that failed. Unknown commands, wrong arguments and errors are reported, never fatal. */

@@ -477,14 +477,8 @@ int gpt_generate_cmd(Model *md, const char *prompt, Args *a)
 {
     GptModel *m = md->gpt;
     TzErr e;
-    long n, topk, seed;
-    double temp, topp;
-    if (arg_long(a, "n", 200, 1, 100000, &n, &e) || arg_long(a, "topk", 40, 0, 10000000L, &topk, &e) ||
-        arg_long(a, "seed", 1, 0, 2147483647L, &seed, &e) || arg_double(a, "temp", 0.8, 0, 100, &temp, &e) ||
-        arg_double(a, "topp", 0.95, 0.001, 1, &topp, &e)) {
-        say_tzerr(&e);
-        return 1;
-    }
+    GenParams p;
+    if (gen_args(a, &p)) return 1;
     int32_t *ids = NULL;
     size_t np = 0;
     if (prompt[0]) np = gpt_model_encode(m, prompt, &ids);
@@ -499,16 +493,10 @@ int gpt_generate_cmd(Model *md, const char *prompt, Args *a)
         }
     }
     int C = m->g.cfg.C;
-    if (np > (size_t)C) {
-        char b1[32], b2[32];
-        say(M("not: başlangıç %s belirteç, model yalnızca son %d belirteci görebilir (bağlam): baştaki %s belirteç kesildi.\n",
-              "note: the prompt is %s tokens, the model sees only the last %d (its context): the first %s tokens were cut.\n"),
-            fmt_int((long long)np, b1), C, fmt_int((long long)(np - (size_t)C), b2));
-    }
+    gen_say_cut(np, C);
     GptKV kv;
     memset(&kv, 0, sizeof kv);
-    GptGenParams p = { .n = (int)n, .sp = { .temp = (float)temp, .topk = (int)topk, .topp = (float)topp },
-                       .seed = (uint64_t)seed, .stop_token = m->eot };
+    p.stop_token = m->eot;
     GenOut o = { .m = m };
     say("%s%s%s", col_bold(), prompt, col_off());
     fflush(stdout);
@@ -516,25 +504,52 @@ int gpt_generate_cmd(Model *md, const char *prompt, Args *a)
     double t0 = tz_now();
     long got = gpt_generate(&m->g, &kv, ids, np, &p, gen_token, &o, &cut, NULL, &e);
     double dt = tz_now() - t0;
-    if (o.out.npend) say_raw("\xEF\xBF\xBD", 3);   /* it stopped inside a character */
-    if (got >= 0 && got < n && !o.stopped && m->eot >= 0) say("%s%s%s", col_dim(), "<|endoftext|>", col_off());
-    say("\n");
     gpt_kv_free(&kv);
     free(ids);
-    if (got < 0) {
+    TZ_ASSERT(got < 0 || cut == (np > (size_t)C ? np - (size_t)C : 0));
+    return gen_finish(&o.out, m->eot >= 0 ? "<|endoftext|>" : NULL, got < p.n && !o.stopped, o.stopped, o.count, got,
+                      dt, &e);
+}
+
+/* --- what GPT's and LLaMA's generate share (llama.c uses these too) ----------------------------- */
+
+int gen_args(Args *a, GenParams *p)
+{
+    TzErr e;
+    long n, topk, seed;
+    double temp, topp;
+    if (arg_long(a, "n", 200, 1, 100000, &n, &e) || arg_long(a, "topk", 40, 0, 10000000L, &topk, &e) ||
+        arg_long(a, "seed", 1, 0, 2147483647L, &seed, &e) || arg_double(a, "temp", 0.8, 0, 100, &temp, &e) ||
+        arg_double(a, "topp", 0.95, 0.001, 1, &topp, &e)) {
         say_tzerr(&e);
         return 1;
     }
-    TZ_ASSERT(cut == (np > (size_t)C ? np - (size_t)C : 0));
-    gen_say_summary(o.stopped, o.count, got, dt);
+    *p = (GenParams){ .n = (int)n, .sp = { .temp = (float)temp, .topk = (int)topk, .topp = (float)topp },
+                      .seed = (uint64_t)seed, .stop_token = -1 };
     return 0;
 }
 
-/* The line after a generated text: how many tokens (not characters: a token is a few bytes);
- * the speed only at the prompt, so that a script's output is the same in every run. Shared with
- * LLaMA's generate (llama.c). */
-void gen_say_summary(int stopped, long count, long got, double dt)
+void gen_say_cut(size_t np, int C)
 {
+    if (np <= (size_t)C) return;
+    char b1[32], b2[32];
+    say(M("not: başlangıç %s belirteç, model yalnızca son %d belirteci görebilir (bağlam): baştaki %s belirteç kesildi.\n",
+          "note: the prompt is %s tokens, the model sees only the last %d (its context): the first %s tokens were cut.\n"),
+        fmt_int((long long)np, b1), C, fmt_int((long long)(np - (size_t)C), b2));
+}
+
+int gen_finish(const SayStream *out, const char *end_mark, int ended, int stopped, long count, long got, double dt,
+               const TzErr *e)
+{
+    if (out->npend) say_raw("\xEF\xBF\xBD", 3);   /* it stopped inside a character */
+    if (got >= 0 && ended && end_mark) say("%s%s%s", col_dim(), end_mark, col_off());
+    say("\n");
+    if (got < 0) {
+        say_tzerr(e);
+        return 1;
+    }
+    /* how many tokens (not characters: a token is a few bytes); the speed only at the prompt, so
+     * that a script's output is the same in every run */
     say("%s", col_dim());
     if (stopped) say(M("(durduruldu: %ld belirteç)", "(stopped: %ld tokens)"), count);
     else if (g_app.interactive) {
@@ -542,6 +557,7 @@ void gen_say_summary(int stopped, long count, long got, double dt)
         say(M("(%ld belirteç, %s belirteç/sn)", "(%ld tokens, %s tokens/s)"), got, fmt_real(dt > 0 ? (double)got / dt : 0, 1, b1));
     } else say(M("(%ld belirteç)", "(%ld tokens)"), got);
     say("%s\n", col_off());
+    return 0;
 }
 
 /* --- info ---------------------------------------------------------------------------------- */

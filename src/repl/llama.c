@@ -262,14 +262,8 @@ int llama_generate_cmd(Model *md, const char *prompt, Args *a)
         return 1;
     }
     TzErr e;
-    long n, topk, seed;
-    double temp, topp;
-    if (arg_long(a, "n", 200, 1, 100000, &n, &e) || arg_long(a, "topk", 40, 0, 10000000L, &topk, &e) ||
-        arg_long(a, "seed", 1, 0, 2147483647L, &seed, &e) || arg_double(a, "temp", 0.8, 0, 100, &temp, &e) ||
-        arg_double(a, "topp", 0.95, 0.001, 1, &topp, &e)) {
-        say_tzerr(&e);
-        return 1;
-    }
+    GenParams p;
+    if (gen_args(a, &p)) return 1;
     const Spm *s = m->spm;
     size_t len = strlen(prompt);
     size_t np = spm_encode(s, prompt, len, 1, 0, NULL, 0);
@@ -281,16 +275,10 @@ int llama_generate_cmd(Model *md, const char *prompt, Args *a)
     int32_t *ids = tz_malloc(np * sizeof *ids);
     spm_encode(s, prompt, len, 1, 0, ids, np);
     int C = m->w.cfg.C;
-    if (np > (size_t)C) {
-        char b1[32], b2[32];
-        say(M("not: başlangıç %s belirteç, model yalnızca son %d belirteci görebilir (bağlam): baştaki %s belirteç kesildi.\n",
-              "note: the prompt is %s tokens, the model sees only the last %d (its context): the first %s tokens were cut.\n"),
-            fmt_int((long long)np, b1), C, fmt_int((long long)(np - (size_t)C), b2));
-    }
+    gen_say_cut(np, C);
     LlamaKV kv;
     memset(&kv, 0, sizeof kv);
-    LlamaGenParams p = { .n = (int)n, .sp = { .temp = (float)temp, .topk = (int)topk, .topp = (float)topp },
-                         .seed = (uint64_t)seed, .stop_token = s->eos };
+    p.stop_token = s->eos;
     LGenOut o = { .spm = s, .prev = ids[np - 1] };
     say("%s%s%s", col_bold(), prompt, col_off());
     fflush(stdout);
@@ -298,17 +286,9 @@ int llama_generate_cmd(Model *md, const char *prompt, Args *a)
     double t0 = tz_now();
     long got = llama_generate(&m->w, &kv, ids, np, &p, lgen_token, &o, &cut, NULL, &e);
     double dt = tz_now() - t0;
-    if (o.out.npend) say_raw("\xEF\xBF\xBD", 3);   /* it stopped inside a character */
-    if (got >= 0 && got < n && !o.stopped && s->eos >= 0) say("%s%s%s", col_dim(), "</s>", col_off());
-    say("\n");
     llama_kv_free(&kv);
     free(ids);
-    if (got < 0) {
-        say_tzerr(&e);
-        return 1;
-    }
-    gen_say_summary(o.stopped, o.count, got, dt);
-    return 0;
+    return gen_finish(&o.out, s->eos >= 0 ? "</s>" : NULL, got < p.n && !o.stopped, o.stopped, o.count, got, dt, &e);
 }
 
 /* --- info ---------------------------------------------------------------------------------------- */
