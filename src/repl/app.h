@@ -24,6 +24,7 @@ typedef struct LmModel LmModel;     /* a recurrent language model (rnn.c) */
 typedef struct SeqModel SeqModel;   /* a recurrent sequence classifier (seqtask.c) */
 typedef struct GptModel GptModel;   /* a GPT (gpt.c, gptm.h) */
 typedef struct LlamaModel LlamaModel; /* a LLaMA (llama.c, llamam.h) */
+typedef struct BertModel BertModel;   /* a BERT (bert.c, bertm.h) */
 struct Bpe;
 
 /* A named table of word vectors: trained here (word2vec) or loaded from a file. */
@@ -40,6 +41,7 @@ typedef struct Model {
     struct Bpe *bpe;        /* a byte-level BPE tokenizer (train bpe), or NULL */
     GptModel *gpt;          /* a GPT (train gpt, load …safetensors / gpt2_124M.bin), or NULL */
     LlamaModel *llama;      /* a LLaMA (load …gguf / llama2.c .bin), or NULL */
+    BertModel *bert;        /* a BERT (train bert, load …safetensors + vocab.txt), or NULL */
 } Model;
 
 #define MAX_MODELS 16
@@ -216,6 +218,9 @@ int llama_generate_cmd(Model *m, const char *prompt, Args *a);
 int llama_info_cmd(const Model *m);
 void llama_model_free(LlamaModel *l);
 void llama_model_describe(const LlamaModel *l, char *buf, size_t n);
+/* BERT (bert.c, bertm.h): train bert, fillmask; the models line. */
+void bert_model_free(BertModel *b);
+void bert_model_describe(const BertModel *b, char *buf, size_t n);
 /* Byte-level BPE (tokens.c): train bpe, tokens. */
 int cmd_train_bpe(Args *a);
 int cmd_tokens(Args *a);

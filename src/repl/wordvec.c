@@ -52,6 +52,7 @@ static void model_free(Model *m)
     bpe_model_free(m->bpe);
     gpt_model_free(m->gpt);
     llama_model_free(m->llama);
+    bert_model_free(m->bert);
     free(m);
 }
 
@@ -410,6 +411,13 @@ int cmd_models(Args *a)
         if (m->clf) {  /* a recurrent classifier: its task, classes, tokens and parameters */
             char d[160];
             seq_model_describe(m->clf, d, sizeof d);
+            say("%s %s%*s %-12s %s  %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
+                m->kind, d, m->source, m->info);
+            continue;
+        }
+        if (m->bert) {  /* a BERT: its shape, parameters and (fine-tuned) labels */
+            char d[256];
+            bert_model_describe(m->bert, d, sizeof d);
             say("%s %s%*s %-12s %s  %s  %s\n", i == g_app.current_model ? "*" : " ", m->name, pad(m->name, 16), "",
                 m->kind, d, m->source, m->info);
             continue;

@@ -247,9 +247,11 @@ static double loss_double(const Bert *m, BertWork *w)
     bert_forward(m, w, tok, typ, val, tgt, lab, B, T);
     double s = 0;
     int count = 0;
+    cr_assert_eq(w->mlm_n, w->mlm_count);
     for (int n = 0; n < N; n++) {
         if (tgt[n] == TZ_IGNORE) continue;
-        const float *z = w->logits + (size_t)n * V;
+        cr_assert_eq(w->mlm_rows[count], n, "the head's rows are the masked positions, in order");
+        const float *z = w->logits + (size_t)count * V;
         double mx = z[0], se = 0;
         for (int v = 1; v < V; v++) mx = fmax(mx, z[v]);
         for (int v = 0; v < V; v++) se += exp(z[v] - mx);
@@ -324,6 +326,64 @@ static void check_gradients(float dropout)
 }
 
 Test(bert, gradients_match_central_differences) { check_gradients(0.0f); }
+
+/* Fine-tuning's backward (bert_backward_pooled): for loss = Σ c ⊙ pooled, with fixed random c,
+ * the gradient of every tensor below the pooler against central differences; the MLM and NSP
+ * heads get exactly nothing; skip_mlm leaves the head out (M = 0). */
+static double pooled_loss(const Bert *m, BertWork *w, const float *c)
+{
+    bert_forward(m, w, tok, typ, val, NULL, NULL, B, T);
+    double s = 0;
+    for (int i = 0; i < B * D; i++) s += (double)c[i] * w->pool[i];
+    return s;
+}
+
+Test(bert, pooled_backward_matches_central_differences)
+{
+    Bert m, dm;
+    BertWork w;
+    cr_assert_eq(bert_alloc(&m, &cfg), 0);
+    cr_assert_eq(bert_alloc(&dm, &cfg), 0);
+    cr_assert_eq(bert_work_alloc(&w, &cfg, B, T), 0);
+    randomise(&m, 21);
+    w.skip_mlm = 1;
+    float c[B * D];
+    uint64_t r = 99;
+    for (int i = 0; i < B * D; i++) c[i] = rnd(&r);
+    pooled_loss(&m, &w, c);
+    cr_assert_eq(w.mlm_n, 0);
+    bert_backward_pooled(&m, &dm, &w, tok, typ, c, B, T);
+    char name[96];
+    size_t n;
+    int checked = 0;
+    for (int i = 0; i < bert_ntensors(&cfg); i++) {
+        float *p = bert_tensor(&m, i, name, sizeof name, &n, NULL, NULL);
+        const float *dp = bert_tensor(&dm, i, NULL, 0, NULL, NULL, NULL);
+        if (strncmp(name, "cls.", 4) == 0) {         /* the pre-training heads take no part */
+            for (size_t j = 0; j < n; j++) cr_assert_eq(dp[j], 0.0f, "%s[%zu]", name, j);
+            continue;
+        }
+        size_t step = n > 12 ? n / 12 : 1;
+        for (size_t j = 0; j < n; j += step) {
+            const float eps = 1e-2f;
+            float x = p[j];
+            p[j] = x + eps;
+            double hp = (double)p[j] - x, lp = pooled_loss(&m, &w, c);
+            p[j] = x - eps;
+            double hm = x - (double)p[j], lm = pooled_loss(&m, &w, c);
+            p[j] = x;
+            double num = (lp - lm) / (hp + hm);
+            cr_assert(fabs(dp[j] - num) <= 1e-4 + 1e-2 * fabs(num), "%s[%zu]: analytic %g, numeric %g", name, j,
+                      (double)dp[j], num);
+            checked++;
+        }
+    }
+    cr_assert_gt(checked, 250);
+    bert_work_free(&w);
+    bert_free(&dm);
+    bert_free(&m);
+}
+
 Test(bert, dropout_gradients_match_central_differences) { check_gradients(0.2f); }
 
 /* Only one of the two losses: the other head's parameters get nothing. */

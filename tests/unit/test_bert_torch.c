@@ -97,9 +97,24 @@ Test(bert_torch, logits_losses_attention_and_every_gradient)
     setup(&S);
     cr_assert_eq(S.valid[N - 1], 0, "the fixture pads the last position");
 
-    float loss = (float)bert_forward(&S.m, &S.w, S.tokens, S.types, S.valid, S.targets, S.labels, B, T);
+    /* without targets the MLM head runs on every row: all of them against the fixture */
+    bert_forward(&S.m, &S.w, S.tokens, S.types, S.valid, NULL, NULL, B, T);
+    cr_assert_eq(S.w.mlm_n, N);
     double worst_val = 0;
     worst_val = fmax(worst_val, compare(S.text, "mlm_logits", S.w.logits, (size_t)N * V, 1.0));
+    static float all_logits[N * V];
+    memcpy(all_logits, S.w.logits, sizeof all_logits);
+    /* with targets it runs on the masked rows only, and gives them the same numbers */
+    float loss = (float)bert_forward(&S.m, &S.w, S.tokens, S.types, S.valid, S.targets, S.labels, B, T);
+    cr_assert_eq(S.w.mlm_n, 5);
+    for (int i = 0; i < S.w.mlm_n; i++) {
+        int n = S.w.mlm_rows[i];
+        cr_assert_neq(S.targets[n], TZ_IGNORE);
+        for (int v = 0; v < V; v++) {
+            float a = S.w.logits[(size_t)i * V + v], b = all_logits[(size_t)n * V + v];
+            cr_assert(fabsf(a - b) <= 1e-6f * fmaxf(1, fabsf(b)), "row %d token %d: %g, %g", n, v, (double)a, (double)b);
+        }
+    }
     worst_val = fmax(worst_val, compare(S.text, "nsp_logits", S.w.nsp_logits, (size_t)B * 2, 1.0));
     worst_val = fmax(worst_val, compare(S.text, "att.0", S.w.att[0], (size_t)B * H * T * T, 1.0));
     worst_val = fmax(worst_val, compare(S.text, "att.1", S.w.att[1], (size_t)B * H * T * T, 1.0));

@@ -220,7 +220,7 @@ static size_t work_wire(BertWork *w, float *mem, const BertConfig *c, int B, int
 {
     size_t N = (size_t)B * (size_t)T, D = (size_t)c->D, V = (size_t)c->V, F = (size_t)c->F;
     size_t att = (size_t)B * (size_t)c->H * (size_t)T * (size_t)T, off = 0;
-#define TAKE(ptr, count) do { if (mem) (ptr) = mem + off; off += ((size_t)(count) + 15) / 16 * 16; } while (0)
+#define TAKE(ptr, count) do { if (mem) (ptr) = (void *)(mem + off); off += ((size_t)(count) + 15) / 16 * 16; } while (0)
     TAKE(w->emb, N * D);
     TAKE(w->emb_mean, N);
     TAKE(w->emb_rstd, N);
@@ -248,6 +248,9 @@ static size_t work_wire(BertWork *w, float *mem, const BertConfig *c, int B, int
     TAKE(w->tr_mean, N);
     TAKE(w->tr_rstd, N);
     TAKE(w->trl, N * D);
+    TAKE(w->mlm_x, N * D);
+    TAKE(w->mlm_rows, N);
+    TAKE(w->mlm_tgt, N);
     TAKE(w->logits, N * V);
     TAKE(w->probs, N * V);
     float **nd[] = {&w->dres, &w->dres2, &w->ds, &w->dh, &w->dbr, &w->datty, &w->dtr};
@@ -565,55 +568,61 @@ double bert_forward(const Bert *m, BertWork *w, const int32_t *tokens, const int
     }
     linear_forward(w->nsp_logits, w->pool, m->nsp_w, m->nsp_b, B, D, 2);
 
-    /* MLM: every row through the transform, then the tied decoder plus its own bias */
-    linear_forward(w->tr, x, m->tr_w, m->tr_b, N, D, D);
-    bert_gelu_forward(w->trg, w->tr, N * D);
-    bert_layernorm_forward(w->trl, w->tr_mean, w->tr_rstd, w->trg, m->trln_w, m->trln_b, N, D, BERT_LN_EPS);
-    linear_forward(w->logits, w->trl, m->word, m->mlm_bias, N, D, V);
+    /* MLM: only the rows asked about go through the transform and the tied decoder. With targets
+     * those are the masked positions (15% of the tokens: the head's V-wide product is most of a
+     * pre-training step's work, so the other 85% would be wasted); without targets every row, or
+     * none with skip_mlm. The chosen rows are gathered into mlm_x, M × D, in row order. */
+    int M = 0;
+    if (mlm_targets) {
+        for (int n = 0; n < N; n++)
+            if (mlm_targets[n] != TZ_IGNORE) w->mlm_rows[M] = n, w->mlm_tgt[M] = mlm_targets[n], M++;
+    } else if (!w->skip_mlm) {
+        for (int n = 0; n < N; n++) w->mlm_rows[M++] = n;
+    }
+    w->mlm_n = M;
+    if (M > 0) {
+        for (int i = 0; i < M; i++)
+            memcpy(w->mlm_x + (size_t)i * D, x + (size_t)w->mlm_rows[i] * D, (size_t)D * sizeof *x);
+        linear_forward(w->tr, w->mlm_x, m->tr_w, m->tr_b, M, D, D);
+        bert_gelu_forward(w->trg, w->tr, M * D);
+        bert_layernorm_forward(w->trl, w->tr_mean, w->tr_rstd, w->trg, m->trln_w, m->trln_b, M, D, BERT_LN_EPS);
+        linear_forward(w->logits, w->trl, m->word, m->mlm_bias, M, D, V);
+    }
 
     w->mlm_loss = w->nsp_loss = 0;
     w->mlm_count = 0;
-    if (mlm_targets) {
-        w->mlm_loss = crossentropy_forward(w->probs, w->logits, mlm_targets, N, V);
-        for (int n = 0; n < N; n++) w->mlm_count += mlm_targets[n] != TZ_IGNORE;
+    if (mlm_targets && M > 0) {
+        w->mlm_loss = crossentropy_forward(w->probs, w->logits, w->mlm_tgt, M, V);
+        w->mlm_count = M;
     }
     if (nsp_labels) w->nsp_loss = crossentropy_forward(w->nsp_probs, w->nsp_logits, nsp_labels, B, 2);
     return (double)w->mlm_loss + (double)w->nsp_loss;
 }
 
-void bert_backward(const Bert *m, Bert *g, BertWork *w, const int32_t *tokens, const int32_t *types,
-                   const uint8_t *valid, const int32_t *mlm_targets, const int32_t *nsp_labels, int B, int T)
+/* The pooler's backward: w->dpool holds the gradient of the pooled output (after tanh); it goes
+ * back through tanh and the pooler to each sequence's [CLS] row of dres. */
+static void pool_backward(const Bert *m, Bert *g, BertWork *w, int B, int T)
 {
-    (void)valid;   /* the mask lives on in att: padded keys have P = 0 */
+    int D = m->cfg.D;
+    const float *x = w->res[m->cfg.L];
+    for (int i = 0; i < B * D; i++) w->dpool[i] *= 1.0f - w->pool[i] * w->pool[i];   /* tanh′ = 1 − y² */
+    for (int b = 0; b < B; b++) {
+        float *dcls = w->dh;                                                        /* D floats of scratch */
+        linear_backward(dcls, g->pool_w, g->pool_b, w->dpool + (size_t)b * D, x + (size_t)b * T * D, m->pool_w, 1, D,
+                        D);
+        add_rows(w->dres + (size_t)b * T * D, dcls, (size_t)D);
+    }
+}
+
+/* From the gradient of the top layer's output (w->dres, N × D) down through every layer and the
+ * embeddings, added into g. */
+static void encoder_backward(const Bert *m, Bert *g, BertWork *w, const int32_t *tokens, const int32_t *types, int B,
+                             int T)
+{
     const BertConfig *c = &m->cfg;
-    int D = c->D, F = c->F, V = c->V, N = B * T;
+    int D = c->D, F = c->F, N = B * T;
     size_t ND = (size_t)N * D;
     float p = w->dropout > 0 ? w->dropout : 0;
-    const float *x = w->res[c->L];
-
-    /* MLM head, back to the top layer's output: dres (written) */
-    if (mlm_targets) {
-        crossentropy_backward(w->dlogits, w->probs, mlm_targets, N, V);
-        linear_backward(w->dtr, g->word, g->mlm_bias, w->dlogits, w->trl, m->word, N, D, V);
-        layernorm_backward(w->ds, g->trln_w, g->trln_b, w->dtr, w->trg, w->tr_mean, w->tr_rstd, m->trln_w, N, D);
-        bert_gelu_backward(w->ds, w->ds, w->tr, N * D);                       /* in place: elementwise */
-        linear_backward(w->dres, g->tr_w, g->tr_b, w->ds, x, m->tr_w, N, D, D);
-    } else {
-        memset(w->dres, 0, ND * sizeof *w->dres);
-    }
-    /* NSP head: back through the classifier, tanh and the pooler to each [CLS] row */
-    if (nsp_labels) {
-        crossentropy_backward(w->dnsp, w->nsp_probs, nsp_labels, B, 2);
-        linear_backward(w->dpool, g->nsp_w, g->nsp_b, w->dnsp, w->pool, m->nsp_w, B, D, 2);
-        for (int i = 0; i < B * D; i++) w->dpool[i] *= 1.0f - w->pool[i] * w->pool[i];   /* tanh′ = 1 − y² */
-        for (int b = 0; b < B; b++) {
-            float *dcls = w->dh;                                                    /* D floats of scratch */
-            linear_backward(dcls, g->pool_w, g->pool_b, w->dpool + (size_t)b * D, x + (size_t)b * T * D, m->pool_w, 1,
-                            D, D);
-            add_rows(w->dres + (size_t)b * T * D, dcls, (size_t)D);
-        }
-    }
-
     for (int l = c->L - 1; l >= 0; l--) {
         const BertLayer *k = &m->layer[l];
         BertLayer *dk = &g->layer[l];
@@ -652,6 +661,42 @@ void bert_backward(const Bert *m, Bert *g, BertWork *w, const int32_t *tokens, c
     layernorm_backward(w->ds, g->eln_w, g->eln_b, w->dres, w->emb, w->emb_mean, w->emb_rstd, m->eln_w, N, D);
     embedding_backward(g->word, g->pos, w->ds, tokens, B, T, D);
     for (int n = 0; n < N; n++) add_rows(g->type + (size_t)(types ? types[n] : 0) * D, w->ds + (size_t)n * D, (size_t)D);
+}
+
+void bert_backward(const Bert *m, Bert *g, BertWork *w, const int32_t *tokens, const int32_t *types,
+                   const uint8_t *valid, const int32_t *mlm_targets, const int32_t *nsp_labels, int B, int T)
+{
+    (void)valid;   /* the mask lives on in att: padded keys have P = 0 */
+    const BertConfig *c = &m->cfg;
+    int D = c->D, V = c->V, N = B * T, M = w->mlm_n;
+    memset(w->dres, 0, (size_t)N * D * sizeof *w->dres);
+
+    /* MLM head, for the M rows it ran on, back to those rows of the top layer's output */
+    if (mlm_targets && M > 0) {
+        crossentropy_backward(w->dlogits, w->probs, w->mlm_tgt, M, V);
+        linear_backward(w->dtr, g->word, g->mlm_bias, w->dlogits, w->trl, m->word, M, D, V);
+        layernorm_backward(w->ds, g->trln_w, g->trln_b, w->dtr, w->trg, w->tr_mean, w->tr_rstd, m->trln_w, M, D);
+        bert_gelu_backward(w->ds, w->ds, w->tr, M * D);                       /* in place: elementwise */
+        linear_backward(w->dh, g->tr_w, g->tr_b, w->ds, w->mlm_x, m->tr_w, M, D, D);
+        for (int i = 0; i < M; i++) add_rows(w->dres + (size_t)w->mlm_rows[i] * D, w->dh + (size_t)i * D, (size_t)D);
+    }
+    /* NSP head: back through the classifier to the pooled output, then through the pooler */
+    if (nsp_labels) {
+        crossentropy_backward(w->dnsp, w->nsp_probs, nsp_labels, B, 2);
+        linear_backward(w->dpool, g->nsp_w, g->nsp_b, w->dnsp, w->pool, m->nsp_w, B, D, 2);
+        pool_backward(m, g, w, B, T);
+    }
+    encoder_backward(m, g, w, tokens, types, B, T);
+}
+
+void bert_backward_pooled(const Bert *m, Bert *g, BertWork *w, const int32_t *tokens, const int32_t *types,
+                          const float *dpool, int B, int T)
+{
+    int D = m->cfg.D;
+    memset(w->dres, 0, (size_t)B * T * D * sizeof *w->dres);
+    memcpy(w->dpool, dpool, (size_t)B * D * sizeof *dpool);
+    pool_backward(m, g, w, B, T);
+    encoder_backward(m, g, w, tokens, types, B, T);
 }
 
 /* ---- masking ------------------------------------------------------------------------------------ */

@@ -132,8 +132,14 @@ typedef struct {
     /* the heads */
     float *pool;            /* B × D   tanh(pooler(x[CLS])) */
     float *nsp_logits, *nsp_probs;      /* B × 2 */
-    float *tr, *trg, *tr_mean, *tr_rstd, *trl;   /* N × D transform, after GELU, N, N, after LN */
-    float *logits, *probs;  /* N × V */
+    /* The MLM head runs on M ≤ N rows only (see bert_forward): mlm_rows[i] is the row (b·T + t)
+     * of the head's i-th row, mlm_tgt[i] its target, mlm_x its input (the top layer's row). */
+    int skip_mlm;           /* set to 1 to skip the MLM head when there are no targets (fine-tuning) */
+    int mlm_n;              /* M: the rows the head ran on in the last pass */
+    int32_t *mlm_rows, *mlm_tgt;        /* M (room for N) */
+    float *mlm_x;           /* M × D */
+    float *tr, *trg, *tr_mean, *tr_rstd, *trl;   /* M × D transform, after GELU, M, M, after LN */
+    float *logits, *probs;  /* M × V: row i is position mlm_rows[i] */
     /* backward scratch */
     float *dres, *dres2, *ds, *dh, *dbr, *datty, *dtr;   /* N × D each */
     float *dqkv;            /* N × 3D */
@@ -152,9 +158,12 @@ void bert_work_free(BertWork *w);   /* safe on a zeroed struct */
  * valid: B × T, 0 for a [PAD] position, NULL = every position real. mlm_targets: B × T, the
  * original token at a masked position and TZ_IGNORE elsewhere (NULL: no MLM loss); nsp_labels:
  * B, 0 = "B follows A", 1 = "B is a random sentence" (Hugging Face's convention), TZ_IGNORE =
- * not counted (NULL: no NSP loss). Fills the activations, w->logits (N × V), w->nsp_logits
- * (B × 2), w->att; with targets also w->probs / w->nsp_probs and the losses. Returns
- * mlm_loss + nsp_loss (each 0 when its targets are NULL). */
+ * not counted (NULL: no NSP loss). Fills the activations, w->nsp_logits (B × 2), w->att, and
+ * the MLM head's w->logits for M rows: with mlm_targets the positions that have a target (in row
+ * order; a fill-mask query gives its [MASK] positions any valid target to be shown just those),
+ * without them every row (M = N, row i = position i), or none when w->skip_mlm is set. With
+ * targets also w->probs / w->nsp_probs and the losses. Returns mlm_loss + nsp_loss (each 0 when
+ * its targets are NULL). */
 double bert_forward(const Bert *b, BertWork *w, const int32_t *tokens, const int32_t *types, const uint8_t *valid,
                     const int32_t *mlm_targets, const int32_t *nsp_labels, int B, int T);
 
@@ -163,6 +172,13 @@ double bert_forward(const Bert *b, BertWork *w, const int32_t *tokens, const int
  * the rows read by the embeddings and the whole matrix from the tied MLM decoder. */
 void bert_backward(const Bert *b, Bert *grad, BertWork *w, const int32_t *tokens, const int32_t *types,
                    const uint8_t *valid, const int32_t *mlm_targets, const int32_t *nsp_labels, int B, int T);
+
+/* Fine-tuning's backward: the gradient dpool (B × D) of some loss with respect to w->pool (the
+ * tanh-pooled [CLS] rows, e.g. from a classifier put on them), after bert_forward with the same
+ * tokens; back through the pooler, every layer and the embeddings, ADDED into grad (the MLM and
+ * NSP heads get nothing). */
+void bert_backward_pooled(const Bert *b, Bert *grad, BertWork *w, const int32_t *tokens, const int32_t *types,
+                          const float *dpool, int B, int T);
 
 /* ---- the pieces BERT adds to nn/layers.h (exposed for the tests) ------------------------- */
 
