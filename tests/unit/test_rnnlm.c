@@ -261,6 +261,32 @@ Test(rnnlm, word_stream_of_a_corpus)
     corpus_free(&c);
 }
 
+/* The table-driven CRC (eight bytes at a time) against the definition, bit by bit, on every
+ * length 0 … 300 and every start alignment, whole and in two pieces (a running CRC). */
+static uint32_t crc_bitwise(const unsigned char *p, size_t n)
+{
+    uint32_t c = ~0u;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+Test(rnnlm, crc32_matches_the_bitwise_definition)
+{
+    static unsigned char buf[320];
+    uint64_t r = 7;
+    for (size_t i = 0; i < sizeof buf; i++) r = r * 6364136223846793005ULL + 1, buf[i] = (unsigned char)(r >> 56);
+    for (size_t off = 0; off < 8; off++)
+        for (size_t n = 0; n + off <= 308; n++) {
+            uint32_t want = crc_bitwise(buf + off, n);
+            cr_assert_eq(tz_crc32(0, buf + off, n), want, "offset %zu length %zu", off, n);
+            size_t h = n / 3;
+            cr_assert_eq(tz_crc32(tz_crc32(0, buf + off, h), buf + off + h, n - h), want);
+        }
+}
+
 Test(rnnlm, checkpoint_round_trip_and_damage)
 {
     cr_assert_eq(tz_crc32(0, "123456789", 9), 0xCBF43926u, "the standard CRC-32 check value");

@@ -1,6 +1,7 @@
 /* io.c — see io.h. */
 #include "io.h"
 
+#include <pthread.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -152,15 +153,35 @@ int tz_save_atomic(const char *path, TzWriteFn fn, void *ud, TzErr *e)
     return rc;
 }
 
+/* CRC-32 (the reflected polynomial 0xEDB88320, as zlib and PNG), eight bytes at a time
+ * ("slicing by 8"): table[k][b] is the CRC of byte b followed by k zero bytes, so eight table
+ * look-ups, XORed, advance the CRC over eight bytes at once. Bit by bit it ran at ~100 MB/s, which
+ * made a 440 MB checkpoint take seconds just to check; this runs at a few GB/s. */
+static uint32_t crc_table[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+    for (uint32_t b = 0; b < 256; b++) {
+        uint32_t c = b;
+        for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+        crc_table[0][b] = c;
+    }
+    for (int k = 1; k < 8; k++)
+        for (int b = 0; b < 256; b++) crc_table[k][b] = (crc_table[k - 1][b] >> 8) ^ crc_table[0][crc_table[k - 1][b] & 0xFF];
+}
+
 uint32_t tz_crc32(uint32_t crc, const void *data, size_t n)
 {
-    /* bit by bit with the reflected polynomial 0xEDB88320; fast enough for checkpoints */
+    pthread_once(&crc_once, crc_init);
     const unsigned char *p = data;
     crc = ~crc;
-    for (size_t i = 0; i < n; i++) {
-        crc ^= p[i];
-        for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    for (; n >= 8; n -= 8, p += 8) {
+        uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+        crc = crc_table[7][lo & 0xFF] ^ crc_table[6][(lo >> 8) & 0xFF] ^ crc_table[5][(lo >> 16) & 0xFF] ^
+              crc_table[4][lo >> 24] ^ crc_table[3][p[4]] ^ crc_table[2][p[5]] ^ crc_table[1][p[6]] ^ crc_table[0][p[7]];
     }
+    while (n--) crc = (crc >> 8) ^ crc_table[0][(crc ^ *p++) & 0xFF];
     return ~crc;
 }
 
