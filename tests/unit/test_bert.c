@@ -559,3 +559,130 @@ Test(bert, mask_tokens_statistics)
     int all = bert_mask_tokens(toks2, targets2, NULL, 1000, NV, MASK, NULL, 1.0f, &rng);
     cr_assert_eq(all, 1000);
 }
+
+/* ---- threads ------------------------------------------------------------------------------------- */
+
+#include "nn/recurrent.h"
+
+/* One forward and backward pass (MLM + NSP, padding at the ends of some sequences, dropout p) of a
+ * batch big enough for the team (N·D = 8 × 64 × 32 = 16384) on `threads` threads (BertWork.threads,
+ * the team allowed as many): the loss, every logit, attention pattern and gradient kept; then the
+ * pooled backward (fine-tuning's) into dpooled. */
+enum { VT = 40, CT = 64, DT = 32, FT = 64, BT = 8, TT = 64, NT2 = BT * TT };
+
+typedef struct {
+    double loss;
+    float nsp[2 * BT];
+    int M;
+    float *logits, *att;
+    Bert grad, gpooled;
+} ThreadRun;
+
+static void run_threads(int threads, float p, ThreadRun *out)
+{
+    BertConfig c = {VT, CT, DT, 2, 2, FT, 2};
+    Bert m;
+    BertWork w;
+    cr_assert_eq(bert_alloc(&m, &c), 0);
+    cr_assert_eq(bert_alloc(&out->grad, &c), 0);
+    cr_assert_eq(bert_alloc(&out->gpooled, &c), 0);
+    cr_assert_eq(bert_work_alloc(&w, &c, BT, TT), 0);
+    cr_assert_eq(w.threads, 1, "bert_work_alloc runs on the caller by default");
+    randomise(&m, 8);
+    for (size_t i = 0; i < m.n; i++) m.mem[i] *= 0.4f;     /* randomise's 0.5 is loud for D 32 */
+    static int32_t x[NT2], s[NT2], y[NT2], lab2[BT];
+    static uint8_t valid[NT2];
+    for (int i = 0; i < NT2; i++) {
+        int b = i / TT, t = i % TT;
+        valid[i] = t < TT - 3 * (b % 3);                   /* sequences 1, 2, 4, 5, 7: padded ends */
+        x[i] = valid[i] ? 5 + (i * 7 + i / 5) % (VT - 5) : 0;
+        s[i] = t >= TT / 2;
+        y[i] = valid[i] && i % 7 == 3 ? (i * 3 + 1) % VT : TZ_IGNORE;
+    }
+    for (int b = 0; b < BT; b++) lab2[b] = b % 2;
+    w.threads = threads;
+    w.dropout = p;
+    w.drop_seed = 5;
+    cell_set_threads(threads);
+    out->loss = bert_forward(&m, &w, x, s, valid, y, lab2, BT, TT);
+    bert_backward(&m, &out->grad, &w, x, s, valid, y, lab2, BT, TT);
+    out->M = w.mlm_n;
+    memcpy(out->nsp, w.nsp_logits, sizeof out->nsp);
+    size_t nl = (size_t)w.mlm_n * VT, na = (size_t)BT * 2 * TT * TT;
+    out->logits = malloc(nl * sizeof *out->logits);
+    out->att = malloc(2 * na * sizeof *out->att);
+    cr_assert(out->logits && out->att);
+    memcpy(out->logits, w.logits, nl * sizeof *out->logits);
+    memcpy(out->att, w.att[0], na * sizeof *out->att);
+    memcpy(out->att + na, w.att[1], na * sizeof *out->att);
+    /* fine-tuning's backward, from a fixed gradient of the pooled rows */
+    static float dpool[BT * DT];
+    for (int i = 0; i < BT * DT; i++) dpool[i] = (float)((i * 5) % 11) / 11.0f - 0.5f;
+    w.skip_mlm = 1;
+    bert_forward(&m, &w, x, s, valid, NULL, NULL, BT, TT);
+    cr_assert_eq(w.mlm_n, 0);
+    bert_backward_pooled(&m, &out->gpooled, &w, x, s, dpool, BT, TT);
+    cell_set_threads(0);
+    bert_work_free(&w);
+    bert_free(&m);
+}
+
+static void free_run(ThreadRun *r)
+{
+    free(r->logits);
+    free(r->att);
+    bert_free(&r->grad);
+    bert_free(&r->gpooled);
+}
+
+/* Two tensors of one gradient agree: every entry within 1e-4 of the tensor's largest (the sums
+ * over rows are cut differently between threads). */
+static void same_gradient(const Bert *a, const Bert *b, const char *what)
+{
+    char name[96];
+    size_t n;
+    for (int i = 0; i < bert_ntensors(&a->cfg); i++) {
+        const float *x = bert_tensor(a, i, name, sizeof name, &n, NULL, NULL);
+        const float *y = bert_tensor(b, i, NULL, 0, NULL, NULL, NULL);
+        float big = 0;
+        for (size_t j = 0; j < n; j++) big = fmaxf(big, fabsf(x[j]));
+        for (size_t j = 0; j < n; j++)
+            cr_assert(fabsf(x[j] - y[j]) <= 1e-4f * big + 1e-9f, "%s %s[%zu]: 1 thread %g, 2 threads %g", what, name, j,
+                      (double)x[j], (double)y[j]);
+    }
+}
+
+static void threads_agree(float p)
+{
+    ThreadRun one, two, again;
+    run_threads(1, p, &one);
+    run_threads(2, p, &two);
+    run_threads(2, p, &again);
+    /* two threads twice: the same bits */
+    cr_assert_eq(two.loss, again.loss);
+    cr_assert_eq(two.M, again.M);
+    cr_assert_arr_eq(two.logits, again.logits, (size_t)two.M * VT * sizeof(float));
+    cr_assert_arr_eq(two.grad.mem, again.grad.mem, two.grad.n * sizeof(float));
+    cr_assert_arr_eq(two.gpooled.mem, again.gpooled.mem, two.gpooled.n * sizeof(float));
+    /* one thread and two: the same numbers to rounding */
+    cr_assert_eq(one.M, two.M);
+    cr_assert_gt(one.M, 40);
+    cr_assert(fabs(one.loss - two.loss) <= 1e-6 * fabs(one.loss), "loss: 1 thread %.9g, 2 threads %.9g", one.loss,
+              two.loss);
+    for (int i = 0; i < one.M * VT; i++)
+        cr_assert(fabsf(one.logits[i] - two.logits[i]) <= 1e-5f * fmaxf(1, fabsf(one.logits[i])), "logit %d", i);
+    for (int i = 0; i < 2 * BT; i++) cr_assert(fabsf(one.nsp[i] - two.nsp[i]) <= 1e-5f, "nsp logit %d", i);
+    for (size_t i = 0; i < (size_t)2 * BT * 2 * TT * TT; i++)
+        cr_assert(fabsf(one.att[i] - two.att[i]) <= 1e-6f, "attention %zu", i);
+    same_gradient(&one.grad, &two.grad, "MLM + NSP");
+    same_gradient(&one.gpooled, &two.gpooled, "pooled");
+    /* and the gradient is not trivially 0 anywhere it should not be */
+    cr_assert_neq(two.grad.layer[0].qkv_w[7], 0.0f);
+    cr_assert_neq(two.gpooled.eln_w[3], 0.0f);
+    free_run(&one);
+    free_run(&two);
+    free_run(&again);
+}
+
+Test(bert, threads_agree_with_one_and_repeat) { threads_agree(0.0f); }
+Test(bert, threads_agree_with_one_and_repeat_with_dropout) { threads_agree(0.1f); }

@@ -33,7 +33,11 @@
  * product computes q, k and v together in the [q | k | v] row layout of nn/layers.h's attention.
  * A gradient has the same shape as the model, so it is a Bert too.
  *
- * Threads: none yet; every pass runs on the calling thread (products through BLAS).
+ * Threads: the passes split their work between the engine's one team of threads (nn/recurrent.h's
+ * cell_team_run, OpenBLAS single-threaded inside it) when BertWork.threads asks for more than one:
+ * rows of the activations, attention's (sequence, head) pairs, and each parameter gradient's rows
+ * (every one of them summed over all the tokens by one thread). Repeatable for a given count of
+ * threads; another count agrees to float rounding.
  */
 #ifndef TZ_BERT_H
 #define TZ_BERT_H
@@ -114,6 +118,13 @@ typedef struct {
      * dropout_forward); change drop_seed every step. */
     float dropout;
     uint64_t drop_seed;
+    /* Threads for the passes (the engine's one team, nn/recurrent.h's cell_team_run): 1 (what
+     * bert_work_alloc sets) runs everything on the calling thread (its products with OpenBLAS's
+     * own thread setting); N > 1 at most N, OpenBLAS single-threaded inside them; 0 as many as
+     * cell_set_threads allows. A small batch (B·T·D < 16384: a sentence in the REPL, the tests)
+     * stays on the caller. The numbers are repeatable for a given count and agree between counts
+     * up to float rounding (the loss is summed in other pieces). */
+    int threads;
     /* results of the last bert_forward */
     float mlm_loss;         /* mean CE over the masked positions (0 without targets or none counted) */
     float nsp_loss;         /* mean CE over the sequences (0 without labels) */
@@ -146,11 +157,14 @@ typedef struct {
     float *dfi;             /* N × F */
     float *dlogits;         /* N × V */
     float *dpool, *dnsp;    /* B × D, B × 2 */
-    float *scratch;         /* BERT_ATTN_SCRATCH(T) */
+    float *scratch;         /* BERT_THREADS × BERT_ATTN_SCRATCH(T): each thread's attention scratch */
     float *mem;
 } BertWork;
 
-int bert_work_alloc(BertWork *w, const BertConfig *cfg, int B, int T);   /* 0, or −1 */
+/* The most threads a pass uses (the team's most). */
+#define BERT_THREADS 8
+
+int bert_work_alloc(BertWork *w, const BertConfig *cfg, int B, int T);   /* 0, or −1; threads = 1 */
 void bert_work_free(BertWork *w);   /* safe on a zeroed struct */
 
 /* The forward pass over B × T tokens (ids in 0 … V−1, row-major; T ≤ w->T, B ≤ w->B; checking
