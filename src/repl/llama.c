@@ -23,6 +23,7 @@
 #include "formats/llama2c.h"
 #include "models/llama_gen.h"
 #include "models/llama_io.h"
+#include "nn/q8.h"
 
 /* --- the model --------------------------------------------------------------------------------- */
 
@@ -37,14 +38,24 @@ void llama_model_free(LlamaModel *m)
     free(m);
 }
 
+/* How the weights are held: "float32", "Q8_0", or "Q8_0 + float32" when some matrices could not be
+ * quantised (rows not a multiple of 32 long). The RMSNorm gains are float32 in every case. */
+const char *llama_storage(const LlamaModel *m)
+{
+    const Llama *w = &m->w;
+    int matrices = 7 * w->cfg.L + 1 + !w->cfg.tied;
+    return w->nq8 == 0 ? "float32" : w->nq8 == matrices ? "Q8_0" : "Q8_0 + float32";
+}
+
 void llama_model_describe(const LlamaModel *m, char *buf, size_t n)
 {
     const LlamaConfig *c = &m->w.cfg;
     char b1[32], b2[32], b3[32];
-    snprintf(buf, n, M("%s belirteç, %d blok × %d kafa (%d K/V), genişlik %d, FFN %d, bağlam %d; %s parametre, %s MB%s",
-                       "%s tokens, %d blocks × %d heads (%d K/V), width %d, FFN %d, context %d; %s parameters, %s MB%s"),
-             fmt_int(c->V, b1), c->L, c->H, c->Hkv, c->D, c->F, c->C, fmt_int((long long)m->w.n, b2),
-             fmt_real((double)m->w.n * 4 / 1e6, 1, b3), m->spm ? "" : M("; belirteçleyici yok", "; no tokenizer"));
+    snprintf(buf, n, M("%s belirteç, %d blok × %d kafa (%d K/V), genişlik %d, FFN %d, bağlam %d; %s parametre, %s MB (%s)%s",
+                       "%s tokens, %d blocks × %d heads (%d K/V), width %d, FFN %d, context %d; %s parameters, %s MB (%s)%s"),
+             fmt_int(c->V, b1), c->L, c->H, c->Hkv, c->D, c->F, c->C, fmt_int((long long)llama_nparams(c), b2),
+             fmt_real((double)llama_weight_bytes(&m->w) / 1e6, 1, b3), llama_storage(m),
+             m->spm ? "" : M("; belirteçleyici yok", "; no tokenizer"));
 }
 
 /* --- which files are LLaMA's ------------------------------------------------------------------ */
@@ -89,26 +100,26 @@ typedef struct {
     char path[4096], name[64], tok[4096];
     int kind;
     int tok_given;          /* tokenizer= was given (else tok is tokenizer.bin beside, or "") */
+    int q8;                 /* q8=: −1 not given (GGUF: Q8_0 tensors stay Q8_0), 0 all float32, 1 all Q8_0 */
+    int quantised;          /* matrices llama_quantize turned to Q8_0 at load (llama2.c with q8=1) */
     LlamaModel *m;
 } LlamaLoadJob;
 
 /* The GGUF file: weights, and its vocabulary when it holds one. */
-static int load_gguf(LlamaModel *m, const char *path, GgufVocab *voc, int *has_voc, TzErr *e)
+static int load_gguf(LlamaModel *m, const char *path, int how, GgufVocab *voc, int *has_voc, TzErr *e)
 {
     TzFile fm;
     int rc = tz_file_map(&fm, path, e);
     if (rc) return rc;
     GgufFile f;
     GgufLlama c;
-    GgufWeights w;
-    memset(&w, 0, sizeof w);
     if ((rc = gguf_parse(&f, fm.data, fm.size, path, e)) == 0) {
-        if ((rc = gguf_llama_config(&f, &c, e)) == 0 && (rc = gguf_llama_weights(&f, &c, &w, e)) == 0) {
+        if ((rc = gguf_llama_config(&f, &c, e)) == 0) {
             *has_voc = gguf_kv(&f, "tokenizer.ggml.tokens") != NULL;
             if (*has_voc) rc = gguf_vocab(&f, voc, e);
-            if (rc == 0) rc = llama_from_weights(&m->w, &c, &w, e);
+            /* the weights straight from the file: Q8_0 tensors kept as they are unless q8=0 */
+            if (rc == 0) rc = llama_from_gguf(&m->w, &f, &c, how, e);
         }
-        gguf_weights_free(&w);
         gguf_free(&f);
     }
     tz_file_unmap(&fm);
@@ -124,11 +135,17 @@ static int llama_load_work(Job *job, void *arg, TzErr *e)
     memset(&voc, 0, sizeof voc);
     int has_voc = 0, rc;
     if (L->kind == LLAMA_FILE_GGUF) {
-        rc = load_gguf(m, L->path, &voc, &has_voc, e);
+        int how = L->q8 < 0 ? LLAMA_LOAD_KEEP : L->q8 ? LLAMA_LOAD_Q8 : LLAMA_LOAD_F32;
+        rc = load_gguf(m, L->path, how, &voc, &has_voc, e);
         snprintf(m->origin, sizeof m->origin, "gguf");
     } else {
         rc = llama_load_llama2c(&m->w, L->path, e);
         snprintf(m->origin, sizeof m->origin, "llama2.c");
+        if (rc == 0 && L->q8 == 1) {   /* llama2.c files are float32: quantised here */
+            L->quantised = llama_quantize(&m->w);
+            if (L->quantised < 0)
+                rc = tz_errf(e, TZ_E_NOMEM, "Q8_0'a çevirmek için bellek yetmedi.", "not enough memory to quantise to Q8_0.");
+        }
     }
     if (rc) goto fail;
     int V = m->w.cfg.V;
@@ -178,6 +195,9 @@ static void llama_load_done(int rc, const TzErr *e, void *arg)
         llama_model_describe(m, d, sizeof d);
         say(M("%s yüklendi: LLaMA (%s), %s (model adı %s).\n", "%s loaded: LLaMA (%s), %s (model name %s).\n"), L->path,
             m->origin, d, md->name);
+        if (L->q8 == 1 && m->w.nq8 == 0)
+            say("  %s\n", M("q8=1: hiçbir matris Q8_0'a çevrilemedi (satır boyları 32'nin katı değil); float32 kaldı.",
+                            "q8=1: no matrix could be quantised to Q8_0 (rows not a multiple of 32 long); it stays float32."));
         if (m->spm)
             say(M("  belirteçleyici: %s (%d parça)\n", "  tokenizer: %s (%d pieces)\n"), m->tok, (int)m->spm->n);
         else if (L->kind == LLAMA_FILE_GGUF)
@@ -202,6 +222,17 @@ int llama_load_cmd(Args *a, const char *path, const char *name)
     snprintf(L->path, sizeof L->path, "%s", path);
     snprintf(L->name, sizeof L->name, "%s", name);
     L->kind = llama_file_kind(path);
+    L->q8 = -1;
+    const char *q8 = arg_str(a, "q8", NULL);
+    if (q8) {
+        if (strcmp(q8, "0") && strcmp(q8, "1")) {
+            say_error(M("q8=%s: 0 (float32) ya da 1 (Q8_0, 8 bit) olmalı.", "q8=%s: must be 0 (float32) or 1 (Q8_0, 8 bits)."),
+                      q8);
+            free(L);
+            return 1;
+        }
+        L->q8 = q8[0] == '1';
+    }
     const char *tok = arg_str(a, "tokenizer", NULL);
     if (tok) {
         if (!tz_exists(tok)) {
@@ -324,9 +355,13 @@ int llama_info_cmd(const Model *md)
         say("  %s\n", M("çıkış katmanı: tok_embeddings ile bağlı — iki kez sayılmaz", "output layer: tied to tok_embeddings — not counted twice"));
     else
         row(M("çıkış katmanı (output)", "output layer (output)"), "V×D", V * D);
-    row(M("toplam", "total"), "", (double)m->w.n);
-    say(M("bellek: ağırlıklar %s, üretimde KV önbelleği %s\n", "memory: weights %s, KV cache for generation %s\n"),
-        fmt_bytes(4.0 * (double)m->w.n, b1), fmt_bytes((double)llama_kv_bytes(c), b2));
+    row(M("toplam", "total"), "", (double)llama_nparams(c));
+    say(M("bellek: ağırlıklar %s (%s), üretimde KV önbelleği %s\n", "memory: weights %s (%s), KV cache for generation %s\n"),
+        fmt_bytes((double)llama_weight_bytes(&m->w), b1), llama_storage(m), fmt_bytes((double)llama_kv_bytes(c), b2));
+    if (m->w.nq8)
+        say(M("  Q8_0: %d matris 32'lik bloklarda 8 bit (blok başına bir ölçek); float32 olsa %s olurdu. Üretim int8 çarpımlarla (%s).\n",
+              "  Q8_0: %d matrices in 8 bits, blocks of 32 (one scale a block); float32 would take %s. Generation runs int8 products (%s).\n"),
+            m->w.nq8, fmt_bytes(4.0 * (double)llama_nparams(c), b1), q8_kernel());
     if (m->spm) say(M("belirteçleyici: %s (%d parça)\n", "tokenizer: %s (%d pieces)\n"), m->tok, (int)m->spm->n);
     else say("%s\n", M("belirteçleyici: yok", "tokenizer: none"));
     return 0;

@@ -20,4 +20,7 @@ struct LlamaModel {
     char tok[256];          /* where the tokenizer came from ("" when none) */
 };
 
+/* How its weights are held: "float32", "Q8_0" or "Q8_0 + float32" (llama.c). */
+const char *llama_storage(const LlamaModel *m);
+
 #endif

@@ -32,6 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nn/q8.h"
+
 typedef struct {
     int V;                  /* vocabulary size */
     int C;                  /* context: the longest sequence (the RoPE table's length) */
@@ -54,19 +56,33 @@ typedef struct {
     float *w1;              /* feed_forward.w1.weight      F × D    the gate's input (silu) */
     float *w2;              /* feed_forward.w2.weight      D × F    back to the stream */
     float *w3;              /* feed_forward.w3.weight      F × D    the gated values */
+    /* The same seven matrices in Q8_0 (nn/q8.h) when the model holds them that way (llama_quantize,
+     * or a GGUF file's Q8_0 tensors): then qwq.q is set and wq is NULL, and so on for each. */
+    Q8Mat qwq, qwk, qwv, qwo, qw1, qw2, qw3;
 } LlamaBlock;
 
 typedef struct {
     LlamaConfig cfg;
-    float *mem;             /* every parameter, one contiguous block of llama_nparams floats */
+    float *mem;             /* every float parameter, one contiguous block of n floats (all
+                               llama_nparams of them unless some matrices are in Q8_0) */
     size_t n;
     float *tok_embeddings;  /* tok_embeddings.weight  V × D */
     LlamaBlock *layers;     /* L blocks */
     float *norm;            /* norm.weight  D */
     float *output;          /* output.weight  V × D; = tok_embeddings when tied */
+    /* Q8_0 (see LlamaBlock): qtok for tok_embeddings, qout for output (= qtok when tied) */
+    Q8Mat qtok, qout;
+    int nq8;                /* matrices held in Q8_0 (0: all float32) */
+    void *qmem;             /* their bytes (q and d of each), one allocation */
+    size_t qbytes;
 } Llama;
 
-/* V·D + L·(2D + 2D² + 2·KV·D + 3·F·D) + D (+ V·D untied); 0 for an invalid configuration.
+/* A model's float parameters live in mem (n floats). A model with matrices in Q8_0 (nq8 > 0) keeps
+ * those in qmem instead, and mem holds only the rest (the RMSNorm gains, and any matrix whose rows
+ * are not a multiple of 32 long); such a model generates (models/llama_gen.h) and runs
+ * llama_forward, but is not trained: llama_backward refuses it (a bug to call).
+ *
+ * V·D + L·(2D + 2D² + 2·KV·D + 3·F·D) + D (+ V·D untied); 0 for an invalid configuration.
  * (Llama 3 8B, V 128256 D 4096 L 32 H 32 Hkv 8 F 14336 untied: 8 030 261 248.) */
 size_t llama_nparams(const LlamaConfig *cfg);
 
@@ -91,6 +107,22 @@ void llama_init(Llama *m, uint64_t seed);
  * returns the pointer, NULL for i out of range. */
 int llama_ntensors(const LlamaConfig *cfg);
 float *llama_tensor(const Llama *m, int i, char *name, size_t name_cap, size_t *n, int *rows, int *cols);
+/* Tensor i's Q8_0 form, or NULL when it is held as float (then llama_tensor gives it); llama_tensor
+ * returns NULL for a tensor held in Q8_0. */
+const Q8Mat *llama_tensor_q8(const Llama *m, int i);
+
+/* Quantise every matrix of a float model to Q8_0 (those whose rows are a multiple of 32 long: all
+ * of them when D and F are), freeing their float copies. Returns how many were quantised (0: none
+ * could be; the model is unchanged), or −1 when out of memory (the model is unchanged). */
+int llama_quantize(Llama *m);
+/* The bytes the weights take (float tensors and Q8_0 ones). */
+size_t llama_weight_bytes(const Llama *m);
+/* Allocate m as llama_alloc does, but with the tensors i for which q8[i] is set (matrices whose
+ * rows are a multiple of 32 long) in Q8_0, all zero. 0, or −1. */
+int llama_alloc_mixed(Llama *m, const LlamaConfig *cfg, const unsigned char *q8);
+
+/* The most threads a pass splits its work between. */
+#define LLAMA_THREADS 8
 
 /* The activations of one forward pass over B × T tokens, kept for backward and for looking at
  * (att: every attention pattern; probs: every next-token distribution). */
@@ -112,10 +144,11 @@ typedef struct {
     float *rope_cos, *rope_sin;   /* C × hs/2 each: rope_table's angles */
     /* backward scratch */
     float *dres, *dres2, *dmid, *dx, *datty, *dq;   /* N × D each */
+    float *dxf;                                     /* N × D: ffn_norm's output gradient */
     float *dk, *dv;                                 /* N × KV */
     float *dh1, *dh3, *dhg;                         /* N × F */
     float *dlogits;                                 /* N × V */
-    float *scratch;                                 /* T × T: attention's backward */
+    float *scratch;                                 /* LLAMA_THREADS × T × T: attention's backward */
     float *mem;
 } LlamaWork;
 
@@ -125,8 +158,17 @@ void llama_work_free(LlamaWork *w);     /* safe on a zeroed struct */
 
 /* The forward pass over tokens (B × T ids in 0 … V−1; B ≤ w->B, T ≤ w->T). Fills w->logits and
  * the activations; with targets (TZ_IGNORE for a row that does not count) also w->probs, and
- * returns the mean cross-entropy; without (NULL) returns 0. Runs on the calling thread (OpenBLAS
- * may use its own threads inside the products). */
+ * returns the mean cross-entropy; without (NULL) returns 0.
+ * Threads: both passes run on the engine's team (nn/recurrent.h, cell_team_run) when the batch is
+ * big enough to pay for it (B·T·D ≥ 16384), split by rows, by (sequence, head) pairs for
+ * attention, and by the rows of each parameter gradient (so no two threads add into one number);
+ * the numbers do not depend on the thread count beyond the order of float sums inside OpenBLAS.
+ * llama_set_threads(n) caps the team for these passes and for generation's steps (models/
+ * llama_gen.h) at n threads; 0 (the default): as many as the team allows for the passes, and for
+ * generation whichever of the team or one thread it measures to be faster. llama_get_threads
+ * returns the setting. */
+void llama_set_threads(int n);
+int llama_get_threads(void);
 double llama_forward(const Llama *m, LlamaWork *w, const int32_t *tokens, const int32_t *targets, int B, int T);
 
 /* The exact gradient of that loss, after llama_forward with the same tokens, targets (not NULL),

@@ -58,8 +58,18 @@ typedef struct {
     float *h1, *h3;     /* R × F   w1 f and w3 f; h1 then holds silu(h1) ⊙ h3 */
     float *scores;      /* H × C   one token's attention, per query head */
     float *rope_cos, *rope_sin; /* C × hs/2: rope_table's angles */
+    /* one token's scratch for the team's threads (LLAMA_THREADS of each; A = max(D, F)) */
+    float *txn;         /* LLAMA_THREADS × D: each thread's copy of an RMSNorm's output */
+    float *hg;          /* F: silu(x w1ᵀ) ⊙ x w3ᵀ of the token */
+    int8_t *tqa;        /* LLAMA_THREADS × A: the quantised input of a product (Q8_0 models) */
+    float *tda;         /* LLAMA_THREADS × A/32: its block scales */
+    /* how fast a token went on the team and alone (moving averages, seconds; 0 = not yet), and
+     * the tokens stepped: see llama_kv_step */
+    double t_team, t_solo;
+    unsigned long steps;
     float *mem;
     int32_t *imem;      /* ids and order */
+    int8_t *bmem;       /* tqa */
 } LlamaKV;
 
 /* Bytes llama_kv_alloc takes (0 if the configuration is invalid). */
@@ -69,7 +79,19 @@ void llama_kv_free(LlamaKV *kv);                         /* safe on a zeroed str
 void llama_kv_reset(LlamaKV *kv);                        /* pos = 0: an empty cache */
 
 /* Feed one token (0 … V−1) at position kv->pos (< C); returns kv->logits (V floats), the scores
- * of the token after it. pos advances by one. */
+ * of the token after it. pos advances by one.
+ * A generated token costs reading every weight once (stories15M: 61 MB in float32, 17 MB in
+ * Q8_0), so one token is one job for the engine's thread team (nn/recurrent.h): every
+ * matrix-vector product is split by output rows between the threads, attention by query heads,
+ * and the threads meet at a barrier between the steps that need each other's rows (five per
+ * block: after q/k/v, attention, wo, w1/w3, w2). Each thread computes the small things (an
+ * RMSNorm of D numbers, quantising an input for Q8_0) itself rather than wait for one thread to
+ * do it. The numbers do not depend on the thread count (each output row is summed the same way).
+ * Threads pay only when they have cores to themselves: on a machine busy with other work a thread
+ * that loses its core holds its partner up at every meeting, and one thread alone is faster. So by
+ * default the step measures both: it keeps a moving average of a token's time on the team and
+ * alone, tries the other way every 32nd token, and otherwise runs the faster. llama_set_threads(n)
+ * with n > 0 (models/llama.h) fixes the count instead (at most n threads, no measuring). */
 const float *llama_kv_step(const Llama *m, LlamaKV *kv, int32_t token);
 
 /* Feed n ≥ 1 tokens (a prompt), n ≤ C − pos; returns the logits after the last one. The same

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "core/io.h"
 #include "formats/llama2c.h"
 #include "nn/llama_layers.h"
 
@@ -89,6 +92,114 @@ int llama_from_weights(Llama *m, const GgufLlama *c, const GgufWeights *w, TzErr
         memcpy(dst, t->data, n * sizeof *dst);
     }
     return 0;
+}
+
+/* GGUF tensor i (gguf_llama_tensor's order) → the model's tensor index (llama_tensor's order). */
+static int mine_of(int i, int nt, int L)
+{
+    return i == 0 ? 0 : i == nt - 2 ? 1 + 9 * L : i == nt - 1 ? 2 + 9 * L : 1 + 9 * ((i - 1) / 9) + block_map[(i - 1) % 9];
+}
+
+int llama_from_gguf(Llama *m, const GgufFile *f, const GgufLlama *c, int how, TzErr *e)
+{
+    memset(m, 0, sizeof *m);
+    LlamaConfig k;
+    int rc = llama_config_from(&k, c, e);
+    if (rc) return rc;
+    int nt = gguf_llama_ntensors(c), nm = llama_ntensors(&k);
+    const GgufTensor **src = calloc((size_t)nt, sizeof *src);
+    unsigned char *q8 = calloc((size_t)nm, 1);
+    if (!src || !q8) {
+        free(src);
+        free(q8);
+        return tz_errf(e, TZ_E_NOMEM, "bellek yetmedi.", "out of memory.");
+    }
+    double need = 0;
+    for (int i = 0; i < nt; i++) {
+        char gname[64];
+        int nd;
+        uint64_t shape[2];
+        gguf_llama_tensor(c, i, gname, sizeof gname, &nd, shape);
+        int mine = mine_of(i, nt, k.L);
+        if (i == nt - 1 && k.tied) continue;
+        const GgufTensor *t = gguf_find(f, gname);
+        if (!t || t->ndim != nd || t->shape[0] != shape[0] || (nd == 2 && t->shape[1] != shape[1])) {
+            char want[64];
+            shape_str(want, sizeof want, nd, shape);
+            free(src);
+            free(q8);
+            return tz_errf(e, TZ_E_FORMAT, "LLaMA'nın '%s' tensörü eksik ya da biçimi yanlış (%s olmalıydı).",
+                           "LLaMA's tensor '%s' is missing or misshaped (it should be %s).", gname, want);
+        }
+        src[i] = t;
+        int cols = nd == 2 ? (int)shape[1] : 1;
+        q8[mine] = nd == 2 && cols % Q8_BLOCK == 0 &&
+                   ((how == LLAMA_LOAD_KEEP && t->type == GGML_Q8_0) || how == LLAMA_LOAD_Q8);
+        need += q8[mine] ? (double)q8_bytes((int)shape[0], cols) : 4.0 * (double)t->count;
+    }
+    double ram = tz_phys_bytes();
+    if (ram > 0 && need > 0.8 * ram) {
+        free(src);
+        free(q8);
+        return tz_errf(e, TZ_E_NOMEM, "'%s': ağırlıklar %.3g GB ister, bu makinede %.3g GB bellek var.",
+                       "'%s': the weights take %.3g GB, this machine has %.3g GB of memory.", f->name, need / 1e9,
+                       ram / 1e9);
+    }
+    if (llama_alloc_mixed(m, &k, q8) != 0) {
+        free(src);
+        free(q8);
+        return tz_errf(e, TZ_E_NOMEM, "LLaMA ağırlıkları için bellek yetmedi (%.3g GB).",
+                       "not enough memory for the LLaMA weights (%.3g GB).", need / 1e9);
+    }
+    float *rows = NULL;
+    for (int i = 0; i < nt && rc == 0; i++) {
+        const GgufTensor *t = src[i];
+        if (!t) continue;
+        int mine = mine_of(i, nt, k.L);
+        const Q8Mat *q = llama_tensor_q8(m, mine);
+        size_t n;
+        int nr, cols;
+        float *dst = llama_tensor(m, mine, NULL, 0, &n, &nr, &cols);
+        TZ_ASSERT(n == t->count);
+        if (!q) {
+            gguf_read_f32(t, dst);
+        } else if (t->type == GGML_Q8_0) {
+            q8_from_gguf(t->data, n, q->q, q->d);      /* the file's blocks as they are */
+        } else {
+            /* quantised 256 rows at a time (never the whole tensor as floats beside it) */
+            if (!rows) rows = malloc((size_t)256 * (k.F > k.D ? k.F : k.D) * sizeof *rows);
+            if (!rows) {
+                rc = tz_errf(e, TZ_E_NOMEM, "bellek yetmedi.", "out of memory.");
+                break;
+            }
+            for (int r = 0; r < nr; r += 256) {
+                int cnt = nr - r < 256 ? nr - r : 256;
+                gguf_read_rows(t, (uint64_t)r, (uint64_t)cnt, rows);
+                q8_quantize(rows, (size_t)cnt * cols, q->q + (size_t)r * cols, q->d + (size_t)r * (cols / Q8_BLOCK));
+            }
+        }
+    }
+    free(rows);
+    free(src);
+    free(q8);
+    if (rc) llama_free(m);
+    return rc;
+}
+
+int llama_load_gguf_as(Llama *m, const char *path, int how, TzErr *e)
+{
+    memset(m, 0, sizeof *m);
+    TzFile fm;
+    int rc = tz_file_map(&fm, path, e);
+    if (rc) return rc;
+    GgufFile f;
+    GgufLlama c;
+    if ((rc = gguf_parse(&f, fm.data, fm.size, path, e)) == 0) {
+        if ((rc = gguf_llama_config(&f, &c, e)) == 0) rc = llama_from_gguf(m, &f, &c, how, e);
+        gguf_free(&f);
+    }
+    tz_file_unmap(&fm);
+    return rc;
 }
 
 int llama_load_gguf(Llama *m, const char *path, TzErr *e)

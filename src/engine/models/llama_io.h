@@ -39,6 +39,18 @@ int llama_config_from(LlamaConfig *out, const GgufLlama *c, TzErr *e);
  * needs output.weight. m is left zeroed on error. 0, or TZ_E_FORMAT / TZ_E_NOMEM. */
 int llama_from_weights(Llama *m, const GgufLlama *c, const GgufWeights *w, TzErr *e);
 
+/* A model straight from a parsed GGUF file (after gguf_llama_config), choosing how the matrices
+ * are held (the vectors are always float32):
+ *   LLAMA_LOAD_F32   every tensor as float32 (Q8_0 and F16 dequantised);
+ *   LLAMA_LOAD_KEEP  Q8_0 tensors stay Q8_0 (their bytes as they are: no second rounding), the
+ *                    others float32 — a Q8_0 file takes a quarter of the memory;
+ *   LLAMA_LOAD_Q8    also quantise the float32 / F16 / BF16 matrices to Q8_0 (nn/q8.h; those whose
+ *                    rows are a multiple of 32 long).
+ * A request that cannot fit in memory is refused before allocating (TZ_E_NOMEM, with the size). */
+enum { LLAMA_LOAD_F32 = 0, LLAMA_LOAD_KEEP = 1, LLAMA_LOAD_Q8 = 2 };
+int llama_from_gguf(Llama *m, const GgufFile *f, const GgufLlama *c, int how, TzErr *e);
+int llama_load_gguf_as(Llama *m, const char *path, int how, TzErr *e);
+
 /* Read a file and build the model (the configuration's C is the file's context length). */
 int llama_load_gguf(Llama *m, const char *path, TzErr *e);
 int llama_load_llama2c(Llama *m, const char *path, TzErr *e);

@@ -1,8 +1,8 @@
 /* llama_layers.c — RMSNorm, RoPE, SwiGLU and grouped-query attention (see llama_layers.h for the
  * shapes and the formulas). Products go through cblas (row-major); the rest are plain loops,
  * the sums over a row accumulated in double. The _naive twins at the end are the definitions
- * written out in double, for the tests. Written for clarity first: no threads or vector tricks
- * yet (the model runs on the caller's thread). */
+ * written out in double, for the tests. No threads inside: the models split the work around them
+ * (the _part and _params pieces take a share of it). */
 #include "nn/llama_layers.h"
 
 #include <cblas.h>
@@ -35,11 +35,19 @@ void rmsnorm_backward(float *dX, float *dw, const float *dY, const float *X, con
         double s = 0;
         for (int d = 0; d < D; d++) s += (double)dy[d] * w[d] * (x[d] * r);
         float m = (float)(s / D);
-        for (int d = 0; d < D; d++) {
-            float xh = x[d] * r;
-            dx[d] = r * (dy[d] * w[d] - xh * m);
-            dw[d] += dy[d] * xh;
-        }
+        for (int d = 0; d < D; d++) dx[d] = r * (dy[d] * w[d] - x[d] * r * m);
+        if (dw)
+            for (int d = 0; d < D; d++) dw[d] += dy[d] * (x[d] * r);
+    }
+}
+
+void rmsnorm_backward_params(float *dw, const float *dY, const float *X, const float *rstd, int N, int D, int d0,
+                             int d1)
+{
+    for (int n = 0; n < N; n++) {
+        const float *x = X + (size_t)n * D, *dy = dY + (size_t)n * D;
+        float r = rstd[n];
+        for (int d = d0; d < d1; d++) dw[d] += dy[d] * (x[d] * r);
     }
 }
 
@@ -134,11 +142,19 @@ static void softmax_rows(float *S, int T, int causal)
 void gqa_forward(float *out, float *att, const float *q, const float *k, const float *v, int B, int T, int H, int Hkv,
                  int hs, int causal)
 {
+    gqa_forward_part(out, att, q, k, v, B, T, H, Hkv, hs, causal, 0, B * H);
+}
+
+void gqa_forward_part(float *out, float *att, const float *q, const float *k, const float *v, int B, int T, int H,
+                      int Hkv, int hs, int causal, int u0, int u1)
+{
+    (void)B;
     int Dq = H * hs, Dkv = Hkv * hs, group = H / Hkv;
     float scale = 1.0f / sqrtf((float)hs);
-    for (int b = 0; b < B; b++)
-        for (int h = 0; h < H; h++) {
-            int g = h / group;
+    for (int u = u0; u < u1; u++) {
+        int b = u / H, h = u % H;
+        int g = h / group;
+        {
             const float *Q = q + (size_t)b * T * Dq + (size_t)h * hs;
             const float *K = k + (size_t)b * T * Dkv + (size_t)g * hs;
             const float *Vv = v + (size_t)b * T * Dkv + (size_t)g * hs;
@@ -149,21 +165,34 @@ void gqa_forward(float *out, float *att, const float *q, const float *k, const f
             softmax_rows(P, T, causal);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, hs, T, 1.0f, P, T, Vv, Dkv, 0.0f, O, Dq);
         }
+    }
 }
 
 void gqa_backward(float *dq, float *dk, float *dv, const float *dout, const float *q, const float *k, const float *v,
                   const float *att, int B, int T, int H, int Hkv, int hs, float *scratch)
 {
+    float *own = scratch ? NULL : malloc((size_t)T * T * sizeof *own);
+    if (!scratch && !own) return;
+    gqa_backward_part(dq, dk, dv, dout, q, k, v, att, B, T, H, Hkv, hs, scratch ? scratch : own, 0, B * Hkv);
+    free(own);
+}
+
+void gqa_backward_part(float *dq, float *dk, float *dv, const float *dout, const float *q, const float *k,
+                       const float *v, const float *att, int B, int T, int H, int Hkv, int hs, float *scratch, int u0,
+                       int u1)
+{
+    (void)B;
     int Dq = H * hs, Dkv = Hkv * hs, group = H / Hkv;
     float scale = 1.0f / sqrtf((float)hs);
-    float *own = scratch ? NULL : malloc((size_t)T * T * sizeof *own);
-    float *dS = scratch ? scratch : own;
-    if (!dS) return;
-    memset(dk, 0, (size_t)B * T * Dkv * sizeof *dk);
-    memset(dv, 0, (size_t)B * T * Dkv * sizeof *dv);
-    for (int b = 0; b < B; b++)
-        for (int h = 0; h < H; h++) {
-            int g = h / group;
+    float *dS = scratch;
+    for (int u = u0; u < u1; u++) {
+        int b = u / Hkv, g = u % Hkv;
+        /* this group's slices of dk and dv (T rows of hs at column g·hs) start at 0 */
+        for (int t = 0; t < T; t++) {
+            memset(dk + ((size_t)b * T + t) * Dkv + (size_t)g * hs, 0, (size_t)hs * sizeof *dk);
+            memset(dv + ((size_t)b * T + t) * Dkv + (size_t)g * hs, 0, (size_t)hs * sizeof *dv);
+        }
+        for (int h = g * group; h < (g + 1) * group; h++) {
             size_t oq = (size_t)b * T * Dq + (size_t)h * hs, okv = (size_t)b * T * Dkv + (size_t)g * hs;
             const float *P = att + ((size_t)b * H + h) * T * T;
             /* dV += Pᵀ dO   (T × hs) */
@@ -186,7 +215,7 @@ void gqa_backward(float *dq, float *dk, float *dv, const float *dout, const floa
             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, hs, T, scale, dS, T, q + oq, Dq, 1.0f, dk + okv,
                         Dkv);
         }
-    free(own);
+    }
 }
 
 /* ---- naive twins: the definitions in double --------------------------------------------------- */

@@ -27,6 +27,10 @@
 void rmsnorm_forward(float *Y, float *rstd, const float *X, const float *w, int N, int D);
 void rmsnorm_backward(float *dX, float *dw, const float *dY, const float *X, const float *rstd, const float *w, int N,
                       int D);
+/* For threads: rmsnorm_backward's dX alone (dw may be NULL there: nothing added), and dw's entries
+ * d0 … d1−1 over all N rows. */
+void rmsnorm_backward_params(float *dw, const float *dY, const float *X, const float *rstd, int N, int D, int d0,
+                             int d1);
 void rmsnorm_forward_naive(float *Y, float *rstd, const float *X, const float *w, int N, int D);
 void rmsnorm_backward_naive(float *dX, float *dw, const float *dY, const float *X, const float *w, int N, int D);
 
@@ -84,6 +88,15 @@ void gqa_forward(float *out, float *att, const float *q, const float *k, const f
                  int hs, int causal);
 void gqa_backward(float *dq, float *dk, float *dv, const float *dout, const float *q, const float *k, const float *v,
                   const float *att, int B, int T, int H, int Hkv, int hs, float *scratch);
+/* For threads: gqa_forward over the (sequence, query head) pairs u0 … u1−1 (pair u = b·H + h), and
+ * gqa_backward over the (sequence, key/value head) pairs u0 … u1−1 (u = b·Hkv + g: every query head
+ * of a group at once, since they all add into the group's dk, dv; only those slices are zeroed).
+ * scratch: T·T floats (not NULL). */
+void gqa_forward_part(float *out, float *att, const float *q, const float *k, const float *v, int B, int T, int H,
+                      int Hkv, int hs, int causal, int u0, int u1);
+void gqa_backward_part(float *dq, float *dk, float *dv, const float *dout, const float *q, const float *k,
+                       const float *v, const float *att, int B, int T, int H, int Hkv, int hs, float *scratch, int u0,
+                       int u1);
 void gqa_forward_naive(float *out, float *att, const float *q, const float *k, const float *v, int B, int T, int H,
                        int Hkv, int hs, int causal);
 void gqa_backward_naive(float *dq, float *dk, float *dv, const float *dout, const float *q, const float *k,
