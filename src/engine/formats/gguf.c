@@ -1095,3 +1095,58 @@ int gguf_write(FILE *fp, const GgufKvOut *kv, int nkv, const GgufOut *t, int nt,
     if (!w.ok) return tz_errf(e, TZ_E_IO, "GGUF yazılamadı (disk dolu mu?)", "cannot write the GGUF (is the disk full?)");
     return 0;
 }
+
+int gguf_write_llama(FILE *fp, const GgufLlama *c, const GgufWeights *w, const GgufVocab *voc, const char *name,
+                     TzErr *e)
+{
+    uint32_t ctx = (uint32_t)c->seq_len, dim = (uint32_t)c->dim, L = (uint32_t)c->n_layers, F = (uint32_t)c->hidden_dim;
+    uint32_t H = (uint32_t)c->n_heads, Hkv = (uint32_t)c->n_kv_heads, rope = dim / H, V = (uint32_t)c->vocab_size;
+    float eps = c->norm_eps, theta = c->rope_theta;
+    const char *arch = "llama", *tmodel = "llama";
+    GgufKvOut kv[20];
+    int nkv = 0;
+#define KV(k, t, v) kv[nkv++] = (GgufKvOut){ k, t, 0, 0, v }
+    KV("general.architecture", GGUF_STRING, arch);
+    if (name) KV("general.name", GGUF_STRING, name);
+    KV("llama.context_length", GGUF_UINT32, &ctx);
+    KV("llama.embedding_length", GGUF_UINT32, &dim);
+    KV("llama.block_count", GGUF_UINT32, &L);
+    KV("llama.feed_forward_length", GGUF_UINT32, &F);
+    KV("llama.attention.head_count", GGUF_UINT32, &H);
+    KV("llama.attention.head_count_kv", GGUF_UINT32, &Hkv);
+    KV("llama.rope.dimension_count", GGUF_UINT32, &rope);
+    KV("llama.rope.freq_base", GGUF_FLOAT32, &theta);
+    KV("llama.attention.layer_norm_rms_epsilon", GGUF_FLOAT32, &eps);
+    KV("llama.vocab_size", GGUF_UINT32, &V);
+    uint32_t bos = 0, eos = 0, unk = 0;
+    if (voc) {
+        KV("tokenizer.ggml.model", GGUF_STRING, tmodel);
+        kv[nkv++] = (GgufKvOut){ "tokenizer.ggml.tokens", GGUF_ARRAY, GGUF_STRING, (uint64_t)voc->n, voc->tok };
+        if (voc->score) kv[nkv++] = (GgufKvOut){ "tokenizer.ggml.scores", GGUF_ARRAY, GGUF_FLOAT32, (uint64_t)voc->n, voc->score };
+        if (voc->type)
+            kv[nkv++] = (GgufKvOut){ "tokenizer.ggml.token_type", GGUF_ARRAY, GGUF_INT32, (uint64_t)voc->n, voc->type };
+        bos = (uint32_t)voc->bos, eos = (uint32_t)voc->eos, unk = (uint32_t)voc->unk;
+        if (voc->bos >= 0) KV("tokenizer.ggml.bos_token_id", GGUF_UINT32, &bos);
+        if (voc->eos >= 0) KV("tokenizer.ggml.eos_token_id", GGUF_UINT32, &eos);
+        if (voc->unk >= 0) KV("tokenizer.ggml.unknown_token_id", GGUF_UINT32, &unk);
+    }
+#undef KV
+    int nt = gguf_llama_ntensors(c);
+    GgufOut *t = tz_calloc((size_t)nt, sizeof *t);
+    char (*names)[GGUF_MAX_NAME] = tz_malloc((size_t)nt * sizeof *names);
+    int k = 0;
+    for (int i = 0; i < nt; i++) {
+        int nd;
+        uint64_t shape[2];
+        gguf_llama_tensor(c, i, names[k], GGUF_MAX_NAME, &nd, shape);
+        const GgufWeight *x = gguf_weights_find(w, names[k]);
+        if (!x && c->shared_classifier && i == nt - 1) continue;   /* output.weight: tied to token_embd */
+        TZ_ASSERT(x && x->count == shape[0] * (nd == 2 ? shape[1] : 1));
+        t[k] = (GgufOut){ names[k], nd, { shape[0], shape[1] }, GGML_F32, x->data };
+        k++;
+    }
+    int rc = gguf_write(fp, kv, nkv, t, k, 0, e);
+    free(names);
+    free(t);
+    return rc;
+}

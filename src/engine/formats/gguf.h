@@ -236,6 +236,17 @@ typedef struct {
  * general.alignment). 0, or TZ_E_IO. */
 int gguf_write(FILE *fp, const GgufKvOut *kv, int nkv, const GgufOut *t, int nt, uint32_t alignment, TzErr *e);
 
+/* A LLaMA as a GGUF version 3 file (what llama.cpp's converter writes for a float32 model):
+ * general.architecture "llama", general.name (name, may be NULL), the llama.* hyperparameters
+ * gguf_llama_config reads (context_length, embedding_length, block_count, feed_forward_length,
+ * attention.head_count, attention.head_count_kv, rope.dimension_count, rope.freq_base,
+ * attention.layer_norm_rms_epsilon, vocab_size); the tokenizer when voc is not NULL
+ * (tokenizer.ggml.model "llama", tokens with "▁" for spaces, scores, token_type, bos/eos/unknown
+ * ids — all that gguf_vocab reads back); then every tensor of w under its GGUF name
+ * (gguf_llama_tensor's order; output.weight only when not shared), as F32. 0, or TZ_E_IO. */
+int gguf_write_llama(FILE *fp, const GgufLlama *c, const GgufWeights *w, const GgufVocab *voc, const char *name,
+                     TzErr *e);
+
 /* float → IEEE half / bfloat16, rounded to nearest even (for the writer and tests). */
 uint16_t gguf_f32_to_f16(float x);
 float gguf_f16_to_f32(uint16_t h);

@@ -272,3 +272,59 @@ int llama2c_tokenizer_load(const char *path, int vocab_size, GgufVocab *v, TzErr
     tz_file_unmap(&f);
     return rc;
 }
+
+int llama2c_write(FILE *fp, const GgufLlama *c, const GgufWeights *w, TzErr *e)
+{
+    int L = c->n_layers, hs = c->dim / c->n_heads;
+    int32_t head[7] = { c->dim, c->hidden_dim, L, c->n_heads, c->n_kv_heads,
+                        c->shared_classifier ? c->vocab_size : -c->vocab_size, c->seq_len };
+    int ok = fwrite(head, sizeof head, 1, fp) == 1;
+    /* one tensor by name, or the same tensor of every block in turn */
+    static const char *const per_layer[] = { "attn_norm", "attn_q", "attn_k", "attn_v", "attn_output",
+                                             "ffn_norm", "ffn_gate", "ffn_down", "ffn_up" };
+    char nm[GGUF_MAX_NAME];
+    const GgufWeight *x = gguf_weights_find(w, "token_embd.weight");
+    TZ_ASSERT(x);
+    ok = ok && fwrite(x->data, sizeof(float), x->count, fp) == x->count;
+    for (int k = 0; k < 9; k++)
+        for (int l = 0; l < L && ok; l++) {
+            snprintf(nm, sizeof nm, "blk.%d.%s.weight", l, per_layer[k]);
+            x = gguf_weights_find(w, nm);
+            TZ_ASSERT(x);
+            ok = fwrite(x->data, sizeof(float), x->count, fp) == x->count;
+        }
+    x = gguf_weights_find(w, "output_norm.weight");
+    TZ_ASSERT(x);
+    ok = ok && fwrite(x->data, sizeof(float), x->count, fp) == x->count;
+    /* freq_cis_real, then freq_cis_imag: C × HS/2 each */
+    for (int part = 0; part < 2 && ok; part++)
+        for (int p = 0; p < c->seq_len && ok; p++)
+            for (int i = 0; i < hs / 2 && ok; i++) {
+                double a = p * pow(10000.0, -2.0 * i / hs);
+                float v = (float)(part ? sin(a) : cos(a));
+                ok = fwrite(&v, sizeof v, 1, fp) == 1;
+            }
+    if (!c->shared_classifier) {
+        x = gguf_weights_find(w, "output.weight");
+        TZ_ASSERT(x);
+        ok = ok && fwrite(x->data, sizeof(float), x->count, fp) == x->count;
+    }
+    if (!ok) return tz_errf(e, TZ_E_IO, "llama2.c dosyası yazılamadı (disk dolu mu?)", "cannot write the llama2.c file (is the disk full?)");
+    return 0;
+}
+
+int llama2c_tokenizer_write(FILE *fp, const GgufVocab *v, TzErr *e)
+{
+    int32_t maxlen = 0;
+    for (int i = 0; i < v->n; i++)
+        if ((int32_t)v->len[i] > maxlen) maxlen = (int32_t)v->len[i];
+    int ok = fwrite(&maxlen, sizeof maxlen, 1, fp) == 1;
+    for (int i = 0; i < v->n && ok; i++) {
+        float sc = v->score ? v->score[i] : 0.0f;
+        int32_t len = (int32_t)v->len[i];
+        ok = fwrite(&sc, sizeof sc, 1, fp) == 1 && fwrite(&len, sizeof len, 1, fp) == 1 &&
+             (len == 0 || fwrite(v->tok[i], 1, (size_t)len, fp) == (size_t)len);
+    }
+    if (!ok) return tz_errf(e, TZ_E_IO, "tokenizer.bin yazılamadı (disk dolu mu?)", "cannot write tokenizer.bin (is the disk full?)");
+    return 0;
+}

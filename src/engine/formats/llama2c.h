@@ -42,6 +42,7 @@
 #define TZ_LLAMA2C_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "core/err.h"
 #include "formats/gguf.h"
 
@@ -58,5 +59,15 @@ int llama2c_load(const char *path, GgufLlama *c, GgufWeights *w, int *version, T
  * field of every token is 1, "normal"; bos 1, eos 2, unk 0, model "llama"). */
 int llama2c_tokenizer_parse(const char *data, size_t n, const char *name, int vocab_size, GgufVocab *v, TzErr *e);
 int llama2c_tokenizer_load(const char *path, int vocab_size, GgufVocab *v, TzErr *e);
+
+/* Write c and w (GGUF names, as llama2c_parse gives them) as a legacy checkpoint — the format
+ * run.c reads with no version header: the 7 int32 (vocab_size negative when output.weight is not
+ * shared), the tensors in the order above, and the old RoPE tables freq_cis_real/imag (C × HS/2:
+ * cos and sin of position·10000^(−2i/HS), as export.py wrote them; run.c skips them). 0, or
+ * TZ_E_IO. */
+int llama2c_write(FILE *fp, const GgufLlama *c, const GgufWeights *w, TzErr *e);
+/* Write v as tokenizer.bin: int32 max_token_length, then per token float32 score, int32 length and
+ * the bytes (spaces as ' ', as llama2.c's export wrote them). 0, or TZ_E_IO. */
+int llama2c_tokenizer_write(FILE *fp, const GgufVocab *v, TzErr *e);
 
 #endif

@@ -57,17 +57,20 @@ static void set_dropout(GptWork *w, float p, uint64_t seed)
     w->drop_seed = seed;
 }
 
-double gpt_eval_loss(const Gpt *g, const int32_t *ids, size_t n, int B, int T, int windows)
+int gpt_train_eval_shape(size_t n, int C, int windows, int *B, int *T)
 {
-    if (n < 2 || B < 1 || T < 1 || windows < 1) return NAN;
-    if ((size_t)T > n - 1) T = (int)(n - 1);
-    if (T > g->cfg.C) T = g->cfg.C;
-    if (B > windows) B = windows;
-    GptWork w;
-    if (gpt_work_alloc(&w, &g->cfg, B, T)) return NAN;
-    set_dropout(&w, 0, 0);
+    if (n < 2 || *B < 1 || *T < 1 || windows < 1) return 0;
+    if ((size_t)*T > n - 1) *T = (int)(n - 1);
+    if (*T > C) *T = C;
+    if (*B > windows) *B = windows;
+    return 1;
+}
+
+double gpt_train_eval_windows(const int32_t *ids, size_t n, int B, int T, int windows,
+                              double (*fwd)(void *ctx, const int32_t *x, const int32_t *y, int b, int T), void *ctx)
+{
     int32_t *x = malloc((size_t)B * T * sizeof *x), *y = malloc((size_t)B * T * sizeof *y);
-    if (!x || !y) { free(x); free(y); gpt_work_free(&w); return NAN; }
+    if (!x || !y) { free(x); free(y); return NAN; }
     /* window k starts at k·span/(windows−1): the first at 0, the last at the end, the same every time */
     size_t span = n - 1 - (size_t)T;
     double sum = 0;
@@ -79,20 +82,43 @@ double gpt_eval_loss(const Gpt *g, const int32_t *ids, size_t n, int B, int T, i
             size_t s = windows > 1 ? (size_t)((double)span * k / (windows - 1)) : 0;
             take_window(ids, s, T, x + (size_t)i * T, y + (size_t)i * T);
         }
-        sum += gpt_forward(g, &w, x, y, b, T) * b;
+        sum += fwd(ctx, x, y, b, T) * b;
         done += b;
     }
     free(x);
     free(y);
-    gpt_work_free(&w);
     return sum / windows;
 }
 
+typedef struct {
+    const Gpt *g;
+    Gpt *grad;
+    GptWork w;
+    float dropout;
+} GptCtx;
+
+static double gpt_eval_fwd(void *ctx, const int32_t *x, const int32_t *y, int b, int T)
+{
+    GptCtx *k = ctx;
+    return gpt_forward(k->g, &k->w, x, y, b, T);
+}
+
+double gpt_eval_loss(const Gpt *g, const int32_t *ids, size_t n, int B, int T, int windows)
+{
+    if (!gpt_train_eval_shape(n, g->cfg.C, windows, &B, &T)) return NAN;
+    GptCtx k = { .g = g };
+    if (gpt_work_alloc(&k.w, &g->cfg, B, T)) return NAN;
+    set_dropout(&k.w, 0, 0);
+    double loss = gpt_train_eval_windows(ids, n, B, T, windows, gpt_eval_fwd, &k);
+    gpt_work_free(&k.w);
+    return loss;
+}
+
 /* √(Σ g²) over every gradient, in double (a few million floats) */
-static double grad_norm(const Gpt *grad)
+static double grad_norm(const float *g, size_t n)
 {
     double s = 0;
-    for (size_t i = 0; i < grad->n; i++) s += (double)grad->mem[i] * grad->mem[i];
+    for (size_t i = 0; i < n; i++) s += (double)g[i] * g[i];
     return sqrt(s);
 }
 
@@ -103,12 +129,12 @@ static int all_finite(const float *p, size_t n)
     return acc == 0.0f;
 }
 
-int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, GptTrainStats *st, Job *job,
-              TzErr *e)
+int gpt_train_loop(const GptTrainModel *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, GptTrainStats *st,
+                   Job *job, TzErr *e)
 {
     memset(st, 0, sizeof *st);
     st->val_loss = NAN;
-    const GptConfig *c = &g->cfg;
+    const GptTrainModel *c = g;   /* its sizes (V, C), under the name the loop has always used */
     const int B = cfg->B, T = cfg->T;
     TZ_ASSERT(B >= 1 && T >= 1 && T <= c->C && cfg->steps >= 1);
     size_t nval = (size_t)((double)n * cfg->val_frac), ntrain = n - nval;
@@ -123,10 +149,6 @@ int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, G
                        ntrain, T + 1);
     for (size_t i = 0; i < n; i++) TZ_ASSERT(ids[i] >= 0 && ids[i] < c->V);
 
-    Gpt grad;
-    GptWork w;
-    if (gpt_alloc(&grad, c)) tz_die(__FILE__, __LINE__, "out of memory: the gradient of %zu parameters", g->n);
-    if (gpt_work_alloc(&w, c, B, T)) tz_die(__FILE__, __LINE__, "out of memory: activations of %d x %d tokens", B, T);
     float *backup = tz_malloc(g->n * sizeof *backup);
     int32_t *x = tz_malloc((size_t)B * T * sizeof *x), *y = tz_malloc((size_t)B * T * sizeof *y);
 
@@ -142,11 +164,11 @@ int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, G
                                          changing gradient scale faster than with 0.999 */
     od.weight_decay = cfg->weight_decay;
     on.weight_decay = 0;
-    for (int i = 0; i < gpt_ntensors(c); i++) {
+    for (int i = 0; i < g->ntensors; i++) {
         size_t cnt;
-        int rows, cols;
-        float *p = gpt_tensor(g, i, NULL, 0, &cnt, &rows, &cols);
-        float *gp = grad.mem + (p - g->mem);
+        int cols;
+        float *p = g->tensor(g->ctx, i, &cnt, &cols);
+        float *gp = g->grads + (p - g->params);
         optim_add(cols > 1 ? &od : &on, p, gp, cnt);
     }
 
@@ -180,22 +202,21 @@ int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, G
             size_t start = (size_t)(mix64(&rng) % (uint64_t)(ntrain - (size_t)T));
             take_window(ids, start, T, x + (size_t)b * T, y + (size_t)b * T);
         }
-        set_dropout(&w, cfg->dropout, cfg->seed * 1000003ULL + (uint64_t)s);
-        double loss = gpt_forward(g, &w, x, y, B, T);
+        double loss = g->forward(g->ctx, x, y, B, T, cfg->seed * 1000003ULL + (uint64_t)s);
         if (!isfinite(loss) || loss > absurd) {
             /* the last step threw the weights off: go back to the weights before it, whose loss
                was still sane */
             if (have_backup) {
-                memcpy(g->mem, backup, g->n * sizeof *backup);
+                memcpy(g->params, backup, g->n * sizeof *backup);
                 st->steps--;
             }
             st->diverged = 1;
             st->last_loss = loss;
             break;
         }
-        gpt_zero(&grad);
-        gpt_backward(g, &grad, &w, x, y, B, T);
-        double gn = grad_norm(&grad);
+        memset(g->grads, 0, g->n * sizeof *g->grads);
+        g->backward(g->ctx, x, y, B, T);
+        double gn = grad_norm(g->grads, g->n);
         st->grad_norm = gn;
         if (!isfinite(gn)) {       /* this step's weights are still sane: keep them */
             st->diverged = 1;
@@ -206,15 +227,15 @@ int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, G
            kept, a rare huge one no longer makes a huge step */
         if (cfg->clip > 0 && gn > cfg->clip) {
             float k = (float)(cfg->clip / gn);
-            for (size_t i = 0; i < grad.n; i++) grad.mem[i] *= k;
+            for (size_t i = 0; i < g->n; i++) g->grads[i] *= k;
         }
         float lr = lr_warmup_cosine(s, warmup, steps, cfg->lr, min_lr);
-        memcpy(backup, g->mem, g->n * sizeof *backup);
+        memcpy(backup, g->params, g->n * sizeof *backup);
         have_backup = 1;
         optim_step(&od, lr);
         optim_step(&on, lr);
-        if (!all_finite(g->mem, g->n)) {
-            memcpy(g->mem, backup, g->n * sizeof *backup);
+        if (!all_finite(g->params, g->n)) {
+            memcpy(g->params, backup, g->n * sizeof *backup);
             st->diverged = 1;
             st->last_loss = NAN;
             break;
@@ -234,7 +255,7 @@ int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, G
             nrecent = 0;
         }
         if ((s + 1) % eval_every == 0 || s + 1 == steps) {
-            double v = nval >= 2 ? gpt_eval_loss(g, ids + ntrain, nval, B, T, eval_windows) : NAN;
+            double v = nval >= 2 ? g->eval(g->ctx, ids + ntrain, nval, B, T, eval_windows) : NAN;
             if (st->nevals == GPT_TRAIN_MAX_EVALS) {   /* full: keep every other one (a long run) */
                 for (int i = 0; i < GPT_TRAIN_MAX_EVALS / 2; i++) {
                     st->eval_step[i] = st->eval_step[2 * i + 1];
@@ -260,7 +281,7 @@ int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, G
     st->finished = st->steps == steps;
     /* stopped between evaluations (Ctrl-C, divergence): measure the model as it is kept */
     if (!st->finished && nval >= 2 && st->steps > 0)
-        st->val_loss = gpt_eval_loss(g, ids + ntrain, nval, B, T, eval_windows);
+        st->val_loss = g->eval(g->ctx, ids + ntrain, nval, B, T, eval_windows);
     st->seconds = t_train;
     st->tokens_per_s = t_train > 0 ? (double)tok_step * (double)st->steps / t_train : 0;
     free(x);
@@ -268,8 +289,6 @@ int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, G
     free(backup);
     optim_free(&od);
     optim_free(&on);
-    gpt_work_free(&w);
-    gpt_free(&grad);
     if (st->diverged)
         return tz_errf(e, TZ_E_NUMERIC,
                        "eğitim %ld. adımda ıraksadı (kayıp %.4g; hiçbir şey bilmeyen bir tahmin %.2f nat öder) — öğrenme "
@@ -280,6 +299,52 @@ int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, G
                        "steps). Lower the learning rate (e.g. lr=%g) and clip the gradient (clip=1).",
                        st->steps + 1, st->last_loss, log((double)c->V), st->steps, (double)cfg->lr / 10);
     return 0;
+}
+
+
+/* GPT's side of the loop: its tensors, its passes (dropout only while training) */
+static float *gpt_tr_tensor(void *ctx, int i, size_t *n, int *cols)
+{
+    GptCtx *k = ctx;
+    return gpt_tensor(k->g, i, NULL, 0, n, NULL, cols);
+}
+
+static double gpt_tr_forward(void *ctx, const int32_t *x, const int32_t *y, int B, int T, uint64_t seed)
+{
+    GptCtx *k = ctx;
+    set_dropout(&k->w, k->dropout, seed);
+    return gpt_forward(k->g, &k->w, x, y, B, T);
+}
+
+static void gpt_tr_backward(void *ctx, const int32_t *x, const int32_t *y, int B, int T)
+{
+    GptCtx *k = ctx;
+    gpt_backward(k->g, k->grad, &k->w, x, y, B, T);
+}
+
+static double gpt_tr_eval(void *ctx, const int32_t *ids, size_t n, int B, int T, int windows)
+{
+    GptCtx *k = ctx;
+    return gpt_eval_loss(k->g, ids, n, B, T, windows);
+}
+
+int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, GptTrainStats *st, Job *job,
+              TzErr *e)
+{
+    const GptConfig *c = &g->cfg;
+    TZ_ASSERT(cfg->B >= 1 && cfg->T >= 1 && cfg->T <= c->C && cfg->steps >= 1);
+    Gpt grad;
+    GptCtx k = { .g = g, .grad = &grad, .dropout = cfg->dropout };
+    if (gpt_alloc(&grad, c)) tz_die(__FILE__, __LINE__, "out of memory: the gradient of %zu parameters", g->n);
+    if (gpt_work_alloc(&k.w, c, cfg->B, cfg->T))
+        tz_die(__FILE__, __LINE__, "out of memory: activations of %d x %d tokens", cfg->B, cfg->T);
+    GptTrainModel m = { .ctx = &k, .params = g->mem, .grads = grad.mem, .n = g->n, .V = c->V, .C = c->C,
+                        .ntensors = gpt_ntensors(c), .tensor = gpt_tr_tensor, .forward = gpt_tr_forward,
+                        .backward = gpt_tr_backward, .eval = gpt_tr_eval };
+    int rc = gpt_train_loop(&m, ids, n, cfg, st, job, e);
+    gpt_work_free(&k.w);
+    gpt_free(&grad);
+    return rc;
 }
 
 /* --- checkpoints ------------------------------------------------------------------------------- */

@@ -89,6 +89,39 @@ int gpt_train(Gpt *g, const int32_t *ids, size_t n, const GptTrainConfig *cfg, G
  * T is shortened to n − 1 for a short stream; NAN when n < 2. */
 double gpt_eval_loss(const Gpt *g, const int32_t *ids, size_t n, int B, int T, int windows);
 
+/* --- the loop, for any next-token model ----------------------------------------------------------
+ *
+ * gpt_train above and llama_train (models/llama_train.h) are the same loop around a different
+ * forward and backward pass: random windows, AdamW in two groups, warm-up + cosine, clipping,
+ * held-out evaluations, the divergence guard, cancelling between steps. The loop sees a model
+ * only through this: */
+typedef struct {
+    void *ctx;              /* the caller's: the model, its gradient and its work */
+    float *params, *grads;  /* every parameter and its gradient, n floats each, the same layout */
+    size_t n;
+    int V, C;               /* vocabulary (for the divergence guard), context (T ≤ C) */
+    int ntensors;
+    /* tensor i's first parameter and count; cols > 1 (a matrix, an embedding) decays */
+    float *(*tensor)(void *ctx, int i, size_t *n, int *cols);
+    /* the mean loss over B × T windows, keeping what backward needs (seed: this step's dropout) */
+    double (*forward)(void *ctx, const int32_t *x, const int32_t *y, int B, int T, uint64_t seed);
+    /* ADD the gradient of that loss into grads */
+    void (*backward)(void *ctx, const int32_t *x, const int32_t *y, int B, int T);
+    /* the held-out loss (as gpt_eval_loss) */
+    double (*eval)(void *ctx, const int32_t *ids, size_t n, int B, int T, int windows);
+} GptTrainModel;
+
+/* gpt_train's contract for any model m (its parameters trained in place). */
+int gpt_train_loop(const GptTrainModel *m, const int32_t *ids, size_t n, const GptTrainConfig *cfg, GptTrainStats *st,
+                   Job *job, TzErr *e);
+
+/* The fixed evaluation set of gpt_eval_loss for any model: gpt_train_eval_shape fits B, T to n, C and
+ * windows (0 when there is nothing to evaluate); gpt_train_eval_windows runs fwd (the mean loss of b
+ * windows of T, no dropout) over them, B at a time, and returns the mean. */
+int gpt_train_eval_shape(size_t n, int C, int windows, int *B, int *T);
+double gpt_train_eval_windows(const int32_t *ids, size_t n, int B, int T, int windows,
+                              double (*fwd)(void *ctx, const int32_t *x, const int32_t *y, int b, int T), void *ctx);
+
 /* --- checkpoints ------------------------------------------------------------------------------ */
 
 /* What a checkpoint keeps beside the weights and the tokenizer. */

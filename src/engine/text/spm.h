@@ -48,6 +48,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/job.h"
 #include "formats/gguf.h"
 
 /* SentencePiece's / GGUF's token types (0, "undefined" in llama.cpp, is read as NORMAL). */
@@ -119,5 +120,45 @@ size_t spm_piece_display(const Spm *s, int32_t id, char *out, size_t cap);
 
 /* The NORMAL/USER piece whose text is p[0..n) (spaces as ' '), or -1. */
 int32_t spm_id(const Spm *s, const char *p, size_t n);
+
+/* ---- training (spm_train.c) ----------------------------------------------------------------
+ *
+ * Learn a vocabulary of (at most) `vocab` pieces from text[0..n), as SentencePiece's BPE trainer
+ * does for LLaMA (model_type=bpe, byte_fallback, add_dummy_prefix, split_by_whitespace):
+ *   ids 0 <unk>, 1 <s>, 2 </s>; 3 … 258 the byte pieces <0x00> … <0xFF> (score 0);
+ *   then the characters of the text, most frequent first, as many as cover SPM_TRAIN_COVERAGE
+ *   of it (SentencePiece's character_coverage): a rarer character is left to byte fallback;
+ *   then the merged pieces, in the order they were learnt.
+ * The text is read as SentencePiece reads it, one sentence a line, each line with its own dummy
+ * prefix (" " + line; the line ends are separators, left to the byte piece <0x0A>), and cut into
+ * words before the merging: a word starts at each space (spaces belong to the word after them:
+ * " kitap"), and another control character (a tab) is a word of its own, so no piece ever spans
+ * two words. Every word is a
+ * sequence of character pieces (a character left out: its bytes, frozen). Then, repeatedly, the
+ * adjacent pair of pieces that occurs most often in the text (ties: the lower pair of ids) is
+ * glued into a new piece, everywhere, left to right — until the vocabulary is full, no pair occurs
+ * twice, or a piece would pass SPM_TRAIN_MAX_CHARS characters.
+ * Scores: merge k (k = 0, 1, …) gets −k, so that spm_encode, which glues the highest-scoring
+ * pair first, replays the merges in the order they were learnt; the characters get scores below
+ * every merge (−(merges + rank)), as in LLaMA's vocabulary. (A merge whose text is already a
+ * piece reuses it and costs no id.)
+ * Deterministic; job (may be NULL) gets the merges as progress and can cancel (TZ_E_CANCELLED,
+ * nothing kept). 0, or TZ_E_ARG (vocab below SPM_TRAIN_MIN_VOCAB or above SPM_MAX_VOCAB, an empty
+ * text). s is left empty on error. */
+#define SPM_TRAIN_COVERAGE 0.9995
+#define SPM_TRAIN_MAX_CHARS 16
+#define SPM_TRAIN_MIN_VOCAB 260   /* the 3 specials, the 256 bytes and the space */
+int spm_train(Spm *s, const char *text, size_t n, int vocab, Job *job, TzErr *e);
+
+/* A text as LLaMA is trained on documents, one line a document: each line becomes BOS, its
+ * pieces (with its own dummy prefix) and then the line end (the piece "\n", else the byte piece
+ * <0x0A>). spm_decode gives the text back exactly (BOS takes the prefix away again). Returns the
+ * count; writes the first min(that, cap). */
+size_t spm_encode_lines(const Spm *s, const char *text, size_t n, int32_t *ids, size_t cap);
+
+/* The vocabulary of s as GGUF's tokenizer.ggml.* arrays (pieces with "▁" for spaces, scores,
+ * token types, bos/eos/unk, model "llama"), owned by v (gguf_vocab_free): what a GGUF writer and
+ * llama2.c's tokenizer.bin need. gguf = 0: spaces kept as ' ' (tokenizer.bin's spelling). */
+void spm_to_vocab(const Spm *s, int gguf, GgufVocab *v);
 
 #endif
