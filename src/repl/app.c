@@ -146,6 +146,14 @@ void progress_format(const JobProgress *p, char *buf, size_t n)
         size_t k = strlen(loss);
         snprintf(loss + k, sizeof loss - k, M("  doğrulama %s", "  val %s"), fmt_real(p->val_loss, 4, b));
     }
+    if (p->has_aux) {   /* a second loss trained beside it (train bert: NSP) */
+        size_t k = strlen(loss);
+        snprintf(loss + k, sizeof loss - k, "  %s %s", p->aux_name, fmt_real(p->aux_loss, 3, b));
+        if (p->has_aux_val) {
+            k = strlen(loss);
+            snprintf(loss + k, sizeof loss - k, M(" (doğrulama %s)", " (val %s)"), fmt_real(p->aux_val, 3, b));
+        }
+    }
     if (p->opt_total > 0) {   /* the optimiser's step, when the items are tokens */
         size_t k = strlen(loss);
         snprintf(loss + k, sizeof loss - k, M("  adım %lld/%lld", "  step %lld/%lld"), (long long)p->opt_step,
@@ -239,12 +247,12 @@ static void record_loss(const JobProgress *p)
 {
     static unsigned long series_of;   /* a job's serial, not its address: a freed job's
                                           * memory is often the next job's */
-    static double last_val;
+    static double last_val, last_aux_val;
     if (!p->has_loss || !g_app.job_curve[0]) return;
     if (series_of != g_app.job_serial) {
         series_of = g_app.job_serial;
         scene_loss_begin(g_app.job_curve);
-        last_val = NAN;
+        last_val = last_aux_val = NAN;
     }
     /* x: the optimiser's steps when the job reports them (its items are tokens), else its items */
     double x = p->opt_total > 0 ? (double)p->opt_step : (double)p->step;
@@ -252,6 +260,19 @@ static void record_loss(const JobProgress *p)
     if (p->has_val && p->val_loss != last_val) {   /* a new held-out evaluation */
         last_val = p->val_loss;
         scene_loss_val_point(x, p->val_loss);
+    }
+    if (p->has_aux) {   /* a second loss: its own series, named like the curve with its name last
+                           ("bert-tr · MLM" → "bert-tr · NSP") */
+        char label[128];
+        const char *dot = strstr(g_app.job_curve, " · "), *d;
+        while (dot && (d = strstr(dot + 1, " · "))) dot = d;
+        int keep = dot ? (int)(dot - g_app.job_curve) : (int)strlen(g_app.job_curve);
+        snprintf(label, sizeof label, "%.*s · %s", keep, g_app.job_curve, p->aux_name);
+        scene_loss_aux_point(p->aux_name, label, x, p->aux_loss, 0);
+        if (p->has_aux_val && p->aux_val != last_aux_val) {
+            last_aux_val = p->aux_val;
+            scene_loss_aux_point(p->aux_name, label, x, p->aux_val, 1);
+        }
     }
 }
 

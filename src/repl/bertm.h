@@ -35,4 +35,8 @@ struct BertModel {
     double cls_acc;                         /* held-out accuracy after fine-tuning, NAN when unknown */
 };
 
+/* A private copy of a WordPiece (a job must not share one the session may free), through its
+ * vocab.txt form, which holds all of it, and its options (bert.c). */
+WordPiece *bert_wp_copy(const WordPiece *src);
+
 #endif

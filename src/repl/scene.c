@@ -28,7 +28,7 @@
 #include "viz/tokview.h"
 #include "viz/window.h"
 
-#define MAX_SERIES 4
+#define MAX_SERIES 8   /* a BERT run alone draws four: MLM and NSP, each with its held-out companion */
 
 static const char *const VIEW_NAMES[VIEW_COUNT] = { "scatter", "loss", "heatmap", "bars", "gates", "lines", "heads", "tokens" };
 
@@ -59,13 +59,15 @@ typedef struct {
     char what[96];
     double *step, *loss;
     size_t n, cap;
-    int has_val;              /* its held-out companion follows it (scene_loss_val_point) */
-    int is_val;               /* it is such a companion: drawn in its training series' colour */
+    int is_val;               /* a held-out companion: drawn in its training series' colour, right after it */
+    int run;                  /* the training run it belongs to (scene_loss_begin counts them) */
+    char tag[16];             /* "" for the run's first loss, else the second one's name ("NSP") */
 } Series;
 
 typedef struct {
-    Series s[MAX_SERIES];     /* s[0] is the newest */
+    Series s[MAX_SERIES];     /* s[0] is the newest run's first loss, its companions after it */
     int ns;
+    int runs;
 } LossData;
 
 typedef struct {
@@ -117,6 +119,16 @@ typedef struct {
     long highlight;            /* the thumbnail clicked last, or -1 */
 } HeadsData;
 
+/* The heads view's other picture (`attention compare`): a few models' patterns side by side
+ * (copied), drawn by view_attpanels. Setting it clears the grid, and the grid clears it. */
+typedef struct {
+    char *title, *subtitle, *footer;
+    size_t n;
+    AttPanel p[ATTPANELS_MAX];  /* their strings and arrays are owned here */
+    char *model[ATTPANELS_MAX]; /* each panel's model, for export */
+    long hl_panel, hl_q, hl_k;  /* the cell clicked last; hl_panel -1: none */
+} CmpData;
+
 /* The tokens view: the text, where each token starts in it, the ids (copied), drawn by
  * view_tokens; first_row scrolls a long text (arrow keys). */
 typedef struct {
@@ -125,6 +137,7 @@ typedef struct {
     size_t n;
     size_t *off;               /* n + 1 */
     int32_t *ids;              /* n */
+    unsigned char *marks;      /* n, or NULL (tokview.h's TOKVIEW_CONT, TOKVIEW_UNK) */
     size_t first_row;
     long highlight;            /* the token clicked last, or -1 */
 } TokensData;
@@ -153,6 +166,7 @@ static struct {
     GatesData gates;
     LinesData lines;
     HeadsData heads;
+    CmpData cmp;
     TokensData tokens;
     ViewId current;
     Window *win;
@@ -416,6 +430,7 @@ void scene_loss_begin(const char *what)
     memmove(&L->s[1], &L->s[0], (size_t)L->ns * sizeof L->s[0]);
     memset(&L->s[0], 0, sizeof L->s[0]);
     snprintf(L->s[0].what, sizeof L->s[0].what, "%s", what);
+    L->s[0].run = ++L->runs;
     L->ns++;
     S.dirty |= S.current == VIEW_LOSS;
 }
@@ -429,24 +444,49 @@ void scene_loss_point(double step, double loss)
     series_add(&L->s[0], step, loss);
 }
 
-void scene_loss_val_point(double step, double loss)
+/* The newest run's series with this tag (val: its held-out companion), made on first use: a
+ * held-out companion right after its training series, a second loss after the run's others.
+ * label names a new one (NULL: the training series' name + " · validation"). NULL when the
+ * run has no room left. */
+static Series *run_series(const char *tag, int val, const char *label)
 {
     LossData *L = &S.loss;
-    if (L->ns == 0) return;
-    if (!L->s[0].has_val) {   /* the companion goes right after its training series */
-        if (L->ns == MAX_SERIES) {
-            free(L->s[MAX_SERIES - 1].step);
-            free(L->s[MAX_SERIES - 1].loss);
-            L->ns--;
-        }
-        memmove(&L->s[2], &L->s[1], (size_t)(L->ns - 1) * sizeof L->s[0]);
-        memset(&L->s[1], 0, sizeof L->s[1]);
-        snprintf(L->s[1].what, sizeof L->s[1].what, "%.80s · %s", L->s[0].what, M("doğrulama", "validation"));
-        L->s[1].is_val = 1;
-        L->s[0].has_val = 1;
-        L->ns++;
+    if (L->ns == 0) return NULL;
+    int run = L->s[0].run, end = 0, train = -1;
+    for (; end < L->ns && L->s[end].run == run; end++) {
+        if (!strcmp(L->s[end].tag, tag) && L->s[end].is_val == val) return &L->s[end];
+        if (!strcmp(L->s[end].tag, tag) && !L->s[end].is_val) train = end;
     }
-    series_add(&L->s[1], step, loss);
+    int pos = val && train >= 0 ? train + 1 : end;
+    if (L->ns == MAX_SERIES) {   /* the oldest series goes, unless it is this run's own */
+        if (L->s[MAX_SERIES - 1].run == run) return NULL;
+        free(L->s[MAX_SERIES - 1].step);
+        free(L->s[MAX_SERIES - 1].loss);
+        L->ns--;
+    }
+    memmove(&L->s[pos + 1], &L->s[pos], (size_t)(L->ns - pos) * sizeof L->s[0]);
+    Series *s = &L->s[pos];
+    memset(s, 0, sizeof *s);
+    if (label) snprintf(s->what, sizeof s->what, "%s", label);
+    else snprintf(s->what, sizeof s->what, "%.80s · %s", train >= 0 ? L->s[train].what : "?", M("doğrulama", "validation"));
+    snprintf(s->tag, sizeof s->tag, "%s", tag);
+    s->is_val = val;
+    s->run = run;
+    L->ns++;
+    return s;
+}
+
+void scene_loss_val_point(double step, double loss)
+{
+    Series *s = run_series("", 1, NULL);
+    if (s) series_add(s, step, loss);
+}
+
+void scene_loss_aux_point(const char *tag, const char *label, double step, double loss, int val)
+{
+    if (!run_series(tag, 0, label)) return;                 /* the training series comes first */
+    Series *s = val ? run_series(tag, 1, NULL) : run_series(tag, 0, label);
+    if (s) series_add(s, step, loss);
 }
 
 static void series_add(Series *s, double step, double loss)
@@ -697,10 +737,62 @@ static void heads_clear(HeadsData *d)
     d->highlight = -1;
 }
 
+static void cmp_clear(CmpData *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free((char *)d->p[i].title);
+        free((char *)d->p[i].direction);
+        free((char *)d->p[i].origin);
+        free((char *)d->p[i].note);
+        free((float *)d->p[i].att);
+        for (size_t t = 0; d->p[i].tokens && t < d->p[i].T; t++) free((char *)d->p[i].tokens[t]);
+        free((char **)d->p[i].tokens);
+        free(d->model[i]);
+    }
+    free(d->title);
+    free(d->subtitle);
+    free(d->footer);
+    memset(d, 0, sizeof *d);
+    d->hl_panel = -1;
+}
+
+void scene_attcompare_set(const SceneAttCompare *in)
+{
+    CmpData *d = &S.cmp;
+    cmp_clear(d);
+    heads_clear(&S.heads);
+    d->title = dup_or_null(in->title);
+    d->subtitle = dup_or_null(in->subtitle);
+    d->footer = dup_or_null(in->footer);
+    d->n = in->n < ATTPANELS_MAX ? in->n : ATTPANELS_MAX;
+    for (size_t i = 0; i < d->n; i++) {
+        const SceneAttPanel *sp = &in->panels[i];
+        size_t T = sp->T, cells = T * T;
+        float *att = tz_malloc((cells ? cells : 1) * sizeof *att);
+        if (cells) memcpy(att, sp->att, cells * sizeof *att);
+        char **tok = tz_calloc(T ? T : 1, sizeof *tok);
+        for (size_t t = 0; t < T; t++) tok[t] = tz_strdup(sp->tokens && sp->tokens[t] ? sp->tokens[t] : "");
+        d->p[i] = (AttPanel){ .title = dup_or_null(sp->title), .direction = dup_or_null(sp->direction),
+                              .origin = dup_or_null(sp->origin), .note = dup_or_null(sp->note), .causal = sp->causal, .T = T, .att = att,
+                              .tokens = (const char *const *)tok };
+        d->model[i] = tz_strdup(sp->model ? sp->model : "");
+    }
+    S.dirty = 1;
+}
+
+static void cmp_scene(AttPanelsScene *as)
+{
+    CmpData *d = &S.cmp;
+    *as = (AttPanelsScene){ .title = d->title, .subtitle = d->subtitle, .footer = d->footer, .n = d->n, .panels = d->p,
+                            .hl_panel = d->hl_panel, .hl_q = d->hl_q, .hl_k = d->hl_k,
+                            .decimal_mark = g_lang == TZ_LANG_TR ? ',' : '.' };
+}
+
 void scene_heads_set(const SceneHeads *in)
 {
     HeadsData *d = &S.heads;
     heads_clear(d);
+    cmp_clear(&S.cmp);
     d->title = dup_or_null(in->title);
     d->subtitle = dup_or_null(in->subtitle);
     d->footer = dup_or_null(in->footer);
@@ -741,6 +833,7 @@ static void tokens_clear(TokensData *d)
     free(d->text);
     free(d->off);
     free(d->ids);
+    free(d->marks);
     memset(d, 0, sizeof *d);
     d->highlight = -1;
 }
@@ -762,6 +855,10 @@ void scene_tokens_set(const SceneTokens *in)
     if (d->n) memcpy(d->off, in->off, (d->n + 1) * sizeof *d->off);
     d->ids = tz_malloc((d->n ? d->n : 1) * sizeof *d->ids);
     if (d->n) memcpy(d->ids, in->ids, d->n * sizeof *d->ids);
+    if (in->marks && d->n) {
+        d->marks = tz_malloc(d->n);
+        memcpy(d->marks, in->marks, d->n);
+    }
     S.dirty = 1;
 }
 
@@ -769,7 +866,7 @@ static void tokens_scene(TokScene *ts)
 {
     TokensData *d = &S.tokens;
     *ts = (TokScene){ .title = d->title, .subtitle = d->subtitle, .footer = d->footer, .text = d->text, .n = d->n,
-                      .off = d->off, .ids = d->ids, .first_row = d->first_row, .highlight = d->highlight,
+                      .off = d->off, .ids = d->ids, .marks = d->marks, .first_row = d->first_row, .highlight = d->highlight,
                       .more_fmt = S.win ? M("belirteç %zu–%zu / %zu  (↑ ↓ kaydırır; export hepsini yazar)",
                                             "tokens %zu–%zu of %zu  (↑ ↓ scroll; export writes all)")
                                         : M("belirteç %zu–%zu / %zu  (export hepsini yazar)",
@@ -840,7 +937,7 @@ int scene_has_data(ViewId v)
     case VIEW_BARS: return S.bars.n > 0;
     case VIEW_GATES: return S.gates.T > 0;
     case VIEW_LINES: return S.lines.ns > 0;
-    case VIEW_HEADS: return S.heads.L > 0 && S.heads.T > 0;
+    case VIEW_HEADS: return (S.heads.L > 0 && S.heads.T > 0) || S.cmp.n > 0;
     case VIEW_TOKENS: return S.tokens.n > 0;
     default: return 0;
     }
@@ -933,6 +1030,10 @@ static void draw_view(Canvas *c, ViewId v)
         view_bars(c, f, &bs, px);
     } else if (v == VIEW_LINES) {
         draw_lines(c, f, px);
+    } else if (v == VIEW_HEADS && S.cmp.n) {
+        AttPanelsScene ps;
+        cmp_scene(&ps);
+        view_attpanels(c, f, &ps, px);
     } else if (v == VIEW_HEADS) {
         AttGridScene as;
         heads_scene(&as);
@@ -1111,6 +1212,18 @@ static int export_write(FILE *f, void *ud, TzErr *e)
                 for (size_t t = 0; t < g->T; t++, (*lines)++)
                     fprintf(f, "%d\t%s\t%zu\t%zu\t%s\t%.6g\n", g->layer, g->sym[p], u, t + 1, g->tokens[t],
                             g->full[p][u * g->T + t]);
+    } else if (S.current == VIEW_HEADS && S.cmp.n) {
+        /* the compare view: one line per (model, query, key); a masked cell (the future of a
+         * causal model) has weight 0 */
+        CmpData *d = &S.cmp;
+        fprintf(f, "panel\tmodel\tquery\tkey\tquery_token\tkey_token\tweight\n");
+        for (size_t i = 0; i < d->n; i++)
+            for (size_t q = 0; q < d->p[i].T; q++)
+                for (size_t k = 0; k < d->p[i].T; k++, (*lines)++) {
+                    float v = d->p[i].att[q * d->p[i].T + k];
+                    fprintf(f, "%zu\t%s\t%zu\t%zu\t%s\t%s\t%.6g\n", i, d->model[i], q, k, d->p[i].tokens[q],
+                            d->p[i].tokens[k], isnan(v) ? 0.0 : (double)v);
+                }
     } else if (S.current == VIEW_HEADS) {
         /* long format: one line per (layer, head, query, key), 0-based as GPT-2's names */
         HeadsData *d = &S.heads;
@@ -1138,6 +1251,7 @@ static int export_write(FILE *f, void *ud, TzErr *e)
             for (size_t p = d->off[i]; p < d->off[i + 1]; p++)
                 fprintf(f, "%s%02x", p > d->off[i] ? " " : "", (unsigned char)d->text[p]);
             fputc('\t', f);
+            if (d->marks && (d->marks[i] & TOKVIEW_CONT)) fputs("##", f);   /* a WordPiece continuation */
             size_t k = tokview_segments(&ts, i, g, 64);
             if (k > 64) {   /* a token of more than 64 pieces (rare): its bytes escaped one by one */
                 for (size_t p = d->off[i]; p < d->off[i + 1]; p++) {
@@ -1267,11 +1381,35 @@ static void gates_click(int x, int y)
               g->units[r], g->t0 + t + 1, g->tokens[g->t0 + t], fmt_real(g->shown[p][r * (g->t1 - g->t0) + t], 4, b)));
 }
 
+/* A click on a cell of the compare view outlines it and prints the weight. */
+static void cmp_click(int x, int y)
+{
+    CmpData *d = &S.cmp;
+    Font *f = font();
+    if (!f) return;
+    AttPanelsScene ps;
+    AttPanelsFrame fr;
+    cmp_scene(&ps);
+    attpanels_layout(&S.canvas, f, &ps, font_px(&S.canvas), &fr);
+    size_t i, q, k;
+    if (!attpanels_hit(&fr, &ps, (float)x, (float)y, &i, &q, &k)) return;
+    d->hl_panel = (long)i;
+    d->hl_q = (long)q;
+    d->hl_k = (long)k;
+    S.dirty = 1;
+    float v = d->p[i].att[q * d->p[i].T + k];
+    char b[32];
+    ASYNC(say(M("%s · sorgu %zu '%s' → anahtar %zu '%s': %s\n", "%s · query %zu '%s' → key %zu '%s': %s\n"), d->model[i],
+              q, d->p[i].tokens[q], k, d->p[i].tokens[k],
+              isnan(v) ? M("maskeli (gelecek)", "masked (the future)") : fmt_real(v, 4, b)));
+}
+
 /* A click on a thumbnail outlines it and prints that head's summary. */
 static void heads_click(int x, int y)
 {
     HeadsData *d = &S.heads;
     Font *f = font();
+    if (S.cmp.n) { cmp_click(x, y); return; }
     if (!d->L || !f) return;
     AttGridScene as;
     AttGridFrame fr;
@@ -1459,6 +1597,7 @@ void scene_free_all(void)
     gates_clear(&S.gates);
     lines_clear(&S.lines);
     heads_clear(&S.heads);
+    cmp_clear(&S.cmp);
     tokens_clear(&S.tokens);
     font_free(S.font);
     S.font = NULL;

@@ -51,6 +51,10 @@ void scene_loss_point(double step, double loss);
 /* A held-out (validation) loss of the series begun last: a companion series beside it, in the
  * same colour, darker and wider, started at its first point. */
 void scene_loss_val_point(double step, double loss);
+/* A second loss of the same run (BERT's NSP beside its MLM): a series of its own, named label
+ * (its tag names it within the run, e.g. "NSP"), in a colour of its own; val = its held-out
+ * companion, in the same colour, darker and wider. */
+void scene_loss_aux_point(const char *tag, const char *label, double step, double loss, int val);
 
 /* A matrix to show as a heatmap (values copied; labels copied); diverging for signed data. */
 void scene_heatmap_set(const char *title, const float *values, size_t rows, size_t cols, const char *const *row_labels,
@@ -137,6 +141,25 @@ typedef struct {
 } SceneHeads;
 void scene_heads_set(const SceneHeads *h);
 
+/* The heads view's other picture (`attention compare`): a few models' attention side by side
+ * (viz/attgrid.h's view_attpanels), each panel one head of one model over its own tokens.
+ * Everything is copied; it replaces the grid (and scene_heads_set replaces it); export writes
+ * one line per (panel, query, key) with the model's name, the tokens and the weight. */
+typedef struct {
+    const char *model;               /* the model's name (export, clicks) */
+    const char *title, *direction, *origin, *note;   /* the heading lines; NULL for none */
+    int causal;                      /* the direction line in the causal colour */
+    size_t T;
+    const float *att;                /* T × T; NaN = masked (drawn hatched) */
+    const char *const *tokens;       /* T labels */
+} SceneAttPanel;
+typedef struct {
+    const char *title, *subtitle, *footer;
+    const SceneAttPanel *panels;
+    size_t n;                        /* at most ATTPANELS_MAX (4) */
+} SceneAttCompare;
+void scene_attcompare_set(const SceneAttCompare *c);
+
 /* The tokens view (`tokens "…"`): a text as its tokenizer cut it, each token a tinted box with
  * its id under it (viz/tokview.h). text holds the tokens' bytes one after another, token i is
  * text[off[i] .. off[i+1]). Everything is copied; export writes one line per token: index,
@@ -147,6 +170,7 @@ typedef struct {
     size_t n;
     const size_t *off;               /* n + 1 */
     const int32_t *ids;              /* n */
+    const unsigned char *marks;      /* n (WordPiece: TOKVIEW_CONT, TOKVIEW_UNK), or NULL */
 } SceneTokens;
 void scene_tokens_set(const SceneTokens *t);
 

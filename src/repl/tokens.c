@@ -343,6 +343,36 @@ static int tokens_view(Args *a, const Bpe *b, const char *name, const char *text
 /* tokens "TEXT" | file=PATH | ids="…" [model=NAME] [out=FILE.png]: the tokenizer's pieces, each
  * as GPT-2 writes it (a space is Ġ) and as text, with its id; the ids on one line; the tokens
  * view in the window; or ids back to text. */
+/* The text to cut: file=PATH's bytes or the words typed (malloc'd, NUL-terminated; n its
+ * length). Reports and returns NULL. */
+static char *tokens_text(Args *a, const char *file, size_t *n)
+{
+    char *text;
+    if (file) {
+        TzFile f;
+        TzErr e;
+        if (tz_file_map(&f, file, &e)) {
+            say_tzerr(&e);
+            return NULL;
+        }
+        if (f.size > ((size_t)256 << 20)) {   /* the ids take 4 bytes per token: keep it sane */
+            say_error(M("%s çok büyük (%zu MB); tokens en çok 256 MB'lık bir dosya alır.",
+                        "%s is too large (%zu MB); tokens takes a file of at most 256 MB."), file, f.size >> 20);
+            tz_file_unmap(&f);
+            return NULL;
+        }
+        *n = f.size;
+        text = tz_malloc(*n + 1);
+        if (*n) memcpy(text, f.data, *n);
+        text[*n] = '\0';
+        tz_file_unmap(&f);
+    } else {
+        text = args_join(a, 1);
+        *n = strlen(text);
+    }
+    return text;
+}
+
 int cmd_tokens(Args *a)
 {
     const char *ids_arg = arg_str(a, "ids", NULL), *file = arg_str(a, "file", NULL), *name = NULL;
@@ -351,33 +381,28 @@ int cmd_tokens(Args *a)
                     "give one of a text, file=FILE or ids=\"…\": tokens \"TEXT\" [model=NAME]"));
         return 1;
     }
+    /* a BERT's WordPiece (model=NAME, or the most recent tokenizer when it is a BERT's): bert.c */
+    const char *mname = arg_str(a, "model", NULL);
+    Model *bm = mname ? model_find(mname) : NULL;
+    for (int i = g_app.nmodels - 1; i >= 0 && !mname && !bm; i--) {
+        Model *m = g_app.models[i];
+        if (m->bpe || (m->gpt && m->gpt->bpe) || m->bert) bm = m;
+    }
+    if (bm && bm->bert) {
+        if (ids_arg) return bert_tokens(a, bm, NULL, 0);
+        size_t n;
+        char *text = tokens_text(a, file, &n);
+        if (!text) return 1;
+        int rc = bert_tokens(a, bm, text, n);
+        free(text);
+        return rc;
+    }
     Bpe *b = tokenizer_for(a, &name);
     if (!b) return 1;
     if (ids_arg) return tokens_decode(b, name, ids_arg);
-    char *text;
     size_t n;
-    if (file) {
-        TzFile f;
-        TzErr e;
-        if (tz_file_map(&f, file, &e)) {
-            say_tzerr(&e);
-            return 1;
-        }
-        if (f.size > ((size_t)256 << 20)) {   /* the ids take 4 bytes per token: keep it sane */
-            say_error(M("%s çok büyük (%zu MB); tokens en çok 256 MB'lık bir dosya alır.",
-                        "%s is too large (%zu MB); tokens takes a file of at most 256 MB."), file, f.size >> 20);
-            tz_file_unmap(&f);
-            return 1;
-        }
-        n = f.size;
-        text = tz_malloc(n + 1);
-        if (n) memcpy(text, f.data, n);
-        text[n] = '\0';
-        tz_file_unmap(&f);
-    } else {
-        text = args_join(a, 1);
-        n = strlen(text);
-    }
+    char *text = tokens_text(a, file, &n);
+    if (!text) return 1;
     size_t bad = utf8_validate(text, n);
     if (bad < n)   /* byte-level BPE takes any bytes; still, say so */
         say(M("not: metin %zu. baytta geçerli UTF-8 değil; bayt düzeyinde BPE onu da olduğu gibi kodlar.\n",

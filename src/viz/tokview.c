@@ -145,13 +145,14 @@ typedef struct {
 
 /* Place one box of width w after what is placed; 0 (nothing written) when it would start row
  * max_rows. */
-static int flow_place(const TokFlow *p, FlowState *st, float w, unsigned breaks, size_t max_rows, TokBox *out)
+static int flow_place(const TokFlow *p, FlowState *st, float w, float gap, unsigned breaks, size_t max_rows,
+                      TokBox *out)
 {
     float avail = p->right - p->left;
     if (w > avail) w = avail;
-    if (!st->fresh && st->x + p->gap + w > p->right) { st->row++; st->x = p->left; st->fresh = 1; }
+    if (!st->fresh && st->x + gap + w > p->right) { st->row++; st->x = p->left; st->fresh = 1; }
     if (st->row >= max_rows) return 0;
-    float x0 = st->fresh ? st->x : st->x + p->gap;
+    float x0 = st->fresh ? st->x : st->x + gap;
     float y0 = p->top + (float)st->row * p->row_h + p->box_top;
     *out = (TokBox){ .x0 = x0, .y0 = y0, .x1 = x0 + w, .y1 = y0 + p->box_h, .id_x = x0 + w / 2,
                      .id_y = y0 + p->box_h + p->id_dy, .row = st->row };
@@ -167,7 +168,7 @@ size_t tokview_flow(const TokFlow *p, const float *widths, const unsigned char *
     FlowState st = { 0, p->left, 1 };
     size_t i = 0;
     for (; i < n; i++)
-        if (!flow_place(p, &st, widths[i], breaks ? breaks[i] : 0, max_rows, &out[i])) break;
+        if (!flow_place(p, &st, widths[i], p->gap, breaks ? breaks[i] : 0, max_rows, &out[i])) break;
     return i;
 }
 
@@ -189,19 +190,28 @@ static float seg_width(Font *f, const Layout *L, const TokScene *s, const TokSeg
     return font_width(f, g->kind == TOKSEG_BYTE || (g->kind == TOKSEG_MARK && b[0] == '<') ? L->byte_px : L->fr.label_px, b);
 }
 
+static int mark_of(const TokScene *s, size_t i, int m) { return s->marks && (s->marks[i] & m); }
+
 static float label_width(Font *f, const Layout *L, const TokScene *s, size_t i)
 {
     TokSeg g[SEGS];
     size_t k = tokview_segments(s, i, g, SEGS);
-    float w = 0;
+    float w = mark_of(s, i, TOKVIEW_CONT) ? font_width(f, L->fr.label_px, "##") : 0;
     for (size_t j = 0; j < k && j < SEGS; j++) w += seg_width(f, L, s, &g[j]);
     return w;
+}
+
+/* What is written under token i's box: its id, or [UNK]. */
+static void id_text(const TokScene *s, size_t i, char *out, size_t cap)
+{
+    if (mark_of(s, i, TOKVIEW_UNK)) snprintf(out, cap, "[UNK]");
+    else snprintf(out, cap, "%d", (int)s->ids[i]);
 }
 
 static float box_width(Font *f, const Layout *L, const TokScene *s, size_t i)
 {
     char id[16];
-    snprintf(id, sizeof id, "%d", (int)s->ids[i]);
+    id_text(s, i, id, sizeof id);
     float lw = label_width(f, L, s, i) + 2 * L->fr.pad_x, iw = font_width(f, L->fr.id_px, id) + L->fr.id_px * 0.5f;
     return fmaxf(fmaxf(lw, iw), L->fr.label_px * 0.8f);
 }
@@ -241,7 +251,9 @@ static void layout_at(const Canvas *c, Font *f, const TokScene *s, float px, flo
         FlowState st = { 0, fr->left, 1 };
         size_t max_rows = want + fr->rows_fit, i = 0;
         for (; i < s->n; i++)
-            if (!flow_place(&L->flow, &st, box_width(f, L, s, i), tokview_breaks(s, i), max_rows, &boxes[i])) break;
+            if (!flow_place(&L->flow, &st, box_width(f, L, s, i), mark_of(s, i, TOKVIEW_CONT) ? 0 : L->flow.gap,
+                            tokview_breaks(s, i), max_rows, &boxes[i]))
+                break;
         fr->n_laid = i;
         fr->rows_total = i == s->n ? (st.fresh && st.row > 0 ? st.row : st.row + 1) : 0;
         /* scrolled past the end: show the last page full */
@@ -325,7 +337,7 @@ static float byte_x(Font *f, const Layout *L, const TokScene *s, size_t i, const
 {
     TokSeg g[SEGS];
     size_t k = tokview_segments(s, i, g, SEGS);
-    float x = label_x0(f, L, s, i, b);
+    float x = label_x0(f, L, s, i, b) + (mark_of(s, i, TOKVIEW_CONT) ? font_width(f, L->fr.label_px, "##") : 0);
     for (size_t j = 0; j < k && j < SEGS; j++) {
         float w = seg_width(f, L, s, &g[j]);
         if (pos >= g[j].pos && pos < g[j].pos + g[j].len) return end ? x + w : x;
@@ -341,6 +353,7 @@ static void draw_label(Canvas *c, Font *f, const Layout *L, const TokScene *s, s
     size_t k = tokview_segments(s, i, g, SEGS);
     float x = label_x0(f, L, s, i, b), base = b->y0 + (b->y1 - b->y0 + L->asc - L->desc) / 2;
     canvas_clip(c, b->x0, b->y0, b->x1 - L->fr.pad_x * 0.5f, b->y1);
+    if (mark_of(s, i, TOKVIEW_CONT)) x = canvas_text(c, f, x, base, L->fr.label_px, "##", MARK_INK);
     char t[256];
     for (size_t j = 0; j < k && j < SEGS && x < b->x1; j++) {
         tokview_seg_text(s, &g[j], t, sizeof t);
@@ -411,7 +424,7 @@ void view_tokens(Canvas *c, Font *f, const TokScene *s, float px)
         Rgba tint = tokview_colour(i);
         canvas_fill_rect(c, b->x0, b->y0, b->x1, b->y1, tint);
         size_t k = tokview_segments(s, i, g, SEGS);
-        int cut = 0;
+        int cut = mark_of(s, i, TOKVIEW_UNK);
         for (size_t j = 0; j < k && j < SEGS; j++) cut |= g[j].kind == TOKSEG_BYTE;
         if ((long)i == s->highlight)
             canvas_rect_outline(c, b->x0 - 1, b->y0 - 1, b->x1 + 1, b->y1 + 1, fmaxf(2, px * 0.1f), INK);
@@ -420,9 +433,9 @@ void view_tokens(Canvas *c, Font *f, const TokScene *s, float px)
         else canvas_rect_outline(c, b->x0 + 0.5f, b->y0 + 0.5f, b->x1 - 0.5f, b->y1 - 0.5f, 1, edge_of(tint));
         draw_label(c, f, &L, s, i, b);
         char id[16];
-        snprintf(id, sizeof id, "%d", (int)s->ids[i]);
+        id_text(s, i, id, sizeof id);
         canvas_text_fit(c, f, b->id_x, b->id_y, fr->id_px, id, b->x1 - b->x0 + L.flow.gap, 1,
-                        (long)i == s->highlight ? INK : ID_INK);
+                        mark_of(s, i, TOKVIEW_UNK) ? ACCENT : (long)i == s->highlight ? INK : ID_INK);
     }
     /* brackets over split characters, after the boxes so that nothing paints over them */
     for (size_t i = fr->shown0; i < fr->shown1; i++) {

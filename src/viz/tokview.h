@@ -51,7 +51,16 @@ typedef struct {
     const char *more_fmt;           /* the footer note for tokens below the canvas, one %zu (how
                                        many) — "… %zu more tokens (↓ scrolls, export writes
                                        all)"; NULL: none */
+    const unsigned char *marks;     /* n flags (WordPiece), or NULL: TOKVIEW_CONT — the token
+                                       continues the word of the one before it (a "##" piece): its
+                                       box is drawn flush against that one, a grey "##" before its
+                                       text; TOKVIEW_UNK — a word not in the vocabulary ([UNK]):
+                                       the word as typed in a dashed red box, "[UNK]" in red in
+                                       place of its id */
 } TokScene;
+
+#define TOKVIEW_CONT 1
+#define TOKVIEW_UNK 2
 
 /* One token's place. The box is [x0, x1) × [y0, y1); its id is written centred at id_x with
  * its baseline at id_y, under the box. row counts from the first row of the text. */
@@ -74,7 +83,8 @@ typedef struct {
  * in order along the row; a box that does not fit in what is left of a row starts the next
  * one (unless it is the row's first); after token i, breaks[i] line ends start breaks[i] new
  * rows (2: one empty row between; breaks may be NULL). Stops before the first token that
- * would start row max_rows. Returns the number of tokens placed, their boxes in out. */
+ * would start row max_rows. Returns the number of tokens placed, their boxes in out.
+ * (view_tokens puts a TOKVIEW_CONT token at gap 0 from the one before it.) */
 size_t tokview_flow(const TokFlow *p, const float *widths, const unsigned char *breaks, size_t n, size_t max_rows,
                     TokBox *out);
 

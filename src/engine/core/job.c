@@ -77,7 +77,7 @@ void job_phase(Job *j, const char *what, const char *unit)
     snprintf(j->p.what, sizeof j->p.what, "%s", what);
     snprintf(j->p.unit, sizeof j->p.unit, "%s", unit ? unit : "");
     j->p.step = j->p.total = 0;
-    j->p.has_loss = j->p.has_val = 0;
+    j->p.has_loss = j->p.has_val = j->p.has_aux = j->p.has_aux_val = 0;
     j->p.opt_step = j->p.opt_total = 0;
     j->p.rate = 0;
     j->p.eta = -1;
@@ -91,6 +91,25 @@ void job_report_val(Job *j, double val_loss)
     pthread_mutex_lock(&j->mu);
     j->p.val_loss = val_loss;
     j->p.has_val = 1;
+    pthread_mutex_unlock(&j->mu);
+}
+
+void job_report_aux(Job *j, const char *name, double loss)
+{
+    if (!j) return;
+    pthread_mutex_lock(&j->mu);
+    snprintf(j->p.aux_name, sizeof j->p.aux_name, "%s", name);
+    j->p.aux_loss = loss;
+    j->p.has_aux = 1;
+    pthread_mutex_unlock(&j->mu);
+}
+
+void job_report_aux_val(Job *j, double val_loss)
+{
+    if (!j) return;
+    pthread_mutex_lock(&j->mu);
+    j->p.aux_val = val_loss;
+    j->p.has_aux_val = 1;
     pthread_mutex_unlock(&j->mu);
 }
 

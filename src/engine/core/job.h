@@ -28,6 +28,9 @@ typedef struct {
     int has_val;
     int64_t opt_step, opt_total; /* optimiser steps, when the items are something else (tokens):
                                     job_report_steps; opt_total 0 = not reported */
+    char aux_name[16];   /* a second loss trained beside the first (BERT: "NSP"), if has_aux */
+    double aux_loss, aux_val;    /* its last training value and held-out value (has_aux_val) */
+    int has_aux, has_aux_val;
 } JobProgress;
 
 /* The work: runs on the worker thread; returns 0 or fills err and returns non-zero. */
@@ -41,6 +44,11 @@ void job_report_loss(Job *job, int64_t step, int64_t total, double loss);
 void job_phase(Job *job, const char *what, const char *unit);
 /* A held-out loss (evaluated now and then, beside the training loss of job_report_loss). */
 void job_report_val(Job *job, double val_loss);
+/* A second loss trained at the same time (BERT's next-sentence loss beside its masked-LM loss,
+ * which goes to job_report_loss), and its held-out value: the loss curve draws it as a series
+ * of its own. Call job_report_aux before job_report_loss for the same step. */
+void job_report_aux(Job *job, const char *name, double loss);
+void job_report_aux_val(Job *job, double val_loss);
 /* Optimiser steps, when job_report counts other items (tokens, so that the rate is tokens/s). */
 void job_report_steps(Job *job, int64_t step, int64_t total);
 int job_cancelled(const Job *job);
