@@ -64,4 +64,58 @@ int attgrid_hit(const AttGridFrame *fr, const AttGridScene *s, float x, float y,
  * negative value when every cell there is masked. Exposed for the tests. */
 float attgrid_pool(const float *m, size_t T, size_t q0, size_t q1, size_t k0, size_t k1);
 
+/* --- the compare view: a few models' attention side by side -------------------------------------
+ *
+ * `attention compare`: one T × T pattern per model (each with its own tokens: BERT's WordPiece
+ * pieces with [CLS]/[SEP], GPT's byte-level BPE, LLaMA's SentencePiece pieces), drawn as square
+ * heatmaps in a row under a four-line heading each — the model, its direction in words, where
+ * its weights come from, a measured note (each line shrunk to fit its panel's width) — over one
+ * shared colour bar (0..1, the same map as the grid). A masked cell
+ * (NaN: the future a causal model may not see) is hatched, not coloured, so BERT's full square
+ * and GPT's and LLaMA's triangles read apart at a glance. Query tokens label the rows (left of
+ * each panel), key tokens the columns (above it, running upwards), every k-th when the cells
+ * are too small for every one. */
+typedef struct {
+    const char *title;              /* "BERT · b1" (the kind first); NULL for none */
+    const char *direction;          /* "iki yönlü / bidirectional"; NULL */
+    const char *origin;             /* where the weights come from ("random weights"); NULL */
+    const char *note;               /* a measured line ("weight above the diagonal 0.41"); NULL */
+    int causal;                     /* 1: the direction line in the causal colour, 0 the other */
+    size_t T;
+    const float *att;               /* T × T, row = query: att[q·T + k]; NaN = masked (hatched) */
+    const char *const *tokens;      /* T labels, or NULL */
+} AttPanel;
+
+typedef struct {
+    const char *title, *subtitle, *footer;   /* NULL for none */
+    size_t n;                       /* panels, at most ATTPANELS_MAX */
+    const AttPanel *panels;
+    long hl_panel, hl_q, hl_k;      /* the cell clicked last (outlined); hl_panel −1: none */
+    char decimal_mark;              /* '.' or ','; 0 → '.' */
+} AttPanelsScene;
+
+#define ATTPANELS_MAX 4
+
+/* Where view_attpanels puts panel i's matrix: its top-left corner (x0[i], y0) and cell size
+ * (cell[i]: side / T[i]); side is the same for every panel (they line up). */
+typedef struct {
+    float x0[ATTPANELS_MAX], y0, side, cell[ATTPANELS_MAX];
+    float head_y;                   /* the baseline of the panels' first heading line */
+    float label_px;                 /* the size of the token labels */
+    int every[ATTPANELS_MAX];       /* panel i labels every k-th token */
+    float bar_x0, bar_y0, bar_x1, bar_y1;   /* the shared colour bar; bar_y0 is its top (= 1) */
+} AttPanelsFrame;
+
+void attpanels_layout(const Canvas *c, Font *f, const AttPanelsScene *s, float font_px, AttPanelsFrame *out);
+void view_attpanels(Canvas *c, Font *f, const AttPanelsScene *s, float font_px);
+/* The cell under (x, y): 1 with the panel, query and key filled, or 0. */
+int attpanels_hit(const AttPanelsFrame *fr, const AttPanelsScene *s, float x, float y, size_t *panel, size_t *q,
+                  size_t *k);
+
+/* How much attention goes to later tokens: the mean over the T query rows of the weight each
+ * puts on the keys after it (k > q), NaN counted as 0. 0 exactly for a causal model's pattern,
+ * more than 0 for a bidirectional one; at most (T − 1)/T (a row sums to 1, and the last row has
+ * no later key). 0 for T = 0. */
+double attgrid_above_diag(const float *m, size_t T);
+
 #endif
