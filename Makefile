@@ -29,7 +29,7 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 # The REPL objects except main.o, so unit tests can call the parser and the command table.
 REPL_LIBOBJ := $(filter-out $(BUILD)/src/main.o,$(REPL_OBJ))
 
-.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec bench-fasttext bench-viz bench-rnn bench-gpt fuzz clean distclean
+.PHONY: all deps run test unit e2e datasets check-layers check-asan bench bench-word2vec bench-fasttext bench-viz bench-rnn bench-gpt bench-llama bench-transformers fuzz clean distclean
 
 all: tezgah
 
@@ -63,11 +63,15 @@ $(BUILD)/src/engine/models/rnnlm.o: OPT = -O3 -fno-trapping-math
 # a·b + c as one fused multiply-add (-std=c11 alone forbids that contraction: 1.3× slower GELU).
 $(BUILD)/src/engine/nn/layers.o: OPT = -O3 -fno-trapping-math -ffp-contract=fast
 $(BUILD)/src/engine/models/gpt.o: OPT = -O3 -fno-trapping-math -ffp-contract=fast
+$(BUILD)/src/engine/models/bert.o: OPT = -O3 -fno-trapping-math -ffp-contract=fast
 # Adam's loop vectorises only when sqrtf need not set errno (it never sees a negative number).
 $(BUILD)/src/engine/nn/optim.o: OPT = -O3 -fno-trapping-math -fno-math-errno
 # Generation's attention over the cache (vmath.h's exp in vector loops), and the sampler.
 $(BUILD)/src/engine/models/gpt_gen.o: OPT = -O3 -fno-trapping-math
 $(BUILD)/src/engine/nn/sample.o: OPT = -O3
+# LLaMA's generation (its matrix-vector products and attention in vector loops) and the Q8_0 kernels.
+$(BUILD)/src/engine/models/llama_gen.o: OPT = -O3 -fno-trapping-math -ffp-contract=fast
+$(BUILD)/src/engine/nn/q8.o: OPT = -O3
 
 $(LIB): $(ENGINE_OBJ)
 	@rm -f $@
@@ -154,6 +158,22 @@ $(BUILD)/gpt_bench: bench/gpt_bench.c $(LIB)
 
 bench-gpt: $(BUILD)/gpt_bench
 	@GPT_BENCH=$(BUILD)/gpt_bench bash bench/gpt.sh
+
+# LLaMA (generation in float32 and Q8_0, a training step) at llama2.c's stories15M shape against
+# PyTorch: a driver that links only the engine, beside bench/llama_torch.py.
+$(BUILD)/llama_bench: bench/llama_bench.c $(LIB)
+	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -o $@ bench/llama_bench.c $(LIB) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+
+bench-llama: $(BUILD)/llama_bench
+	@LLAMA_BENCH=$(BUILD)/llama_bench bash bench/llama.sh
+
+# The chapter's Transformers II rows (BERT's pre-training step; then bench/llama.sh's LLaMA rows)
+# against PyTorch: a driver that links only the engine, beside bench/bert_torch.py.
+$(BUILD)/bert_bench: bench/bert_bench.c $(LIB)
+	$(CC) $(WARN) $(CFLAGS) -Isrc/engine -o $@ bench/bert_bench.c $(LIB) $(BLAS_LIBS) -lpthread -lm $(LDFLAGS)
+
+bench-transformers: $(BUILD)/bert_bench $(BUILD)/llama_bench
+	@BERT_BENCH=$(BUILD)/bert_bench LLAMA_BENCH=$(BUILD)/llama_bench bash bench/transformers.sh
 
 # libFuzzer harnesses for every loader (clang); FUZZ_SECONDS each (default 60).
 fuzz:

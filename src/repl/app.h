@@ -218,9 +218,36 @@ int llama_generate_cmd(Model *m, const char *prompt, Args *a);
 int llama_info_cmd(const Model *m);
 void llama_model_free(LlamaModel *l);
 void llama_model_describe(const LlamaModel *l, char *buf, size_t n);
-/* BERT (bert.c, bertm.h): train bert, fillmask; the models line. */
+/* Training a LLaMA (llama_train.c): train llama (a SentencePiece BPE learnt on the text, then the
+ * model), and save for any LLaMA (cmd_save hands it over: FILE.gguf, or FILE.bin + tokenizer.bin). */
+int cmd_train_llama(Args *a);
+int llama_save_cmd(Model *m, const char *path, const char *fmt);
+/* BERT (bert.c, bertm.h): train bert, fillmask, info; the models line; a BERT's WordPiece for
+ * tokens (bert_tokens: the pieces with their ## marks and ids, the tokens view). */
 void bert_model_free(BertModel *b);
 void bert_model_describe(const BertModel *b, char *buf, size_t n);
+int cmd_train_bert(Args *a);
+int cmd_fillmask(Args *a);
+int bert_info_cmd(const Model *m);
+int bert_tokens(Args *a, const Model *m, const char *text, size_t n);
+/* BERT's files (bertio.c): load (bert_file_kind: 0 not a BERT file or folder, else the kind; cmd_load
+ * hands those over) and save (cmd_save hands a BERT over; format tezgah-bert or safetensors). */
+enum { BERT_FILE_NONE, BERT_FILE_OURS, BERT_FILE_HF };
+int bert_file_kind(const char *path);
+int bert_load_cmd(Args *a, const char *path, const char *name, int named);
+int bert_save_cmd(Model *m, const char *path, const char *fmt);
+/* What the trainers share (gpt.c): only these options (else "there is no option 'x='"), and the
+ * raw text of corpus= (or the current corpus) as written, the prepared copy when there is no
+ * raw one (*lowered = 1); both report and return 1. */
+int only_keys(Args *a, const char *what, const char *keys);
+int train_raw_text(Args *a, const char *cmd, char path[4096], char corpus[64], TzLang *lang, int *lowered);
+/* Refuses (with the estimate and the machine's memory) a training that needs more than 80% of it. */
+int train_too_big(double need);
+/* Fine-tuning BERT (bertft.c): finetune bert task=…; predict and test hand a line to bertft_*
+ * after seqtask_*: -1 means the model is not a BERT, else the command's result. */
+int cmd_finetune(Args *a);
+int bertft_predict(Args *a);
+int bertft_test(Args *a);
 /* Byte-level BPE (tokens.c): train bpe, tokens. */
 int cmd_train_bpe(Args *a);
 int cmd_tokens(Args *a);
@@ -256,6 +283,10 @@ int seq_model_save(const SeqModel *s, const char *path, TzErr *e);
 int cmd_gradflow(Args *a);
 int cmd_memory(Args *a);
 int cmd_compare(Args *a);
+/* The BERT–GPT–LLaMA table (compare_tf.c): cmd_compare hands a line over when compare_tf_wants it
+ * (a word or key bert, gpt or llama). `attention compare` is attention.c's (tflook.h). */
+int compare_tf_wants(const Args *a);
+int cmd_compare_tf(Args *a);
 /* fastText's classifier (classify.c): train fasttext-sup, predict, test. */
 /* A labelled file as given, or one of our sets by name (sentiment-tr, sentiment-en; test: their
  * held-out part). Reports and returns 1 if neither. */

@@ -237,6 +237,7 @@ int cmd_predict(Args *a)
 {
     int r = seqtask_predict(a);     /* a recurrent classifier's? */
     if (r >= 0) return r;
+    if ((r = bertft_predict(a)) >= 0) return r;     /* a BERT's? */
     long k;
     double threshold;
     Model *m = classifier_opts(a, &k, &threshold);
@@ -319,6 +320,7 @@ int cmd_test(Args *a)
 {
     int r = seqtask_test(a);        /* a recurrent classifier's? */
     if (r >= 0) return r;
+    if ((r = bertft_test(a)) >= 0) return r;        /* a BERT's? */
     if (a->argc < 2) {
         say_error(M("kullanım: %s", "usage: %s"), "test FILE|sentiment-tr|sentiment-en");
         return 1;

@@ -87,43 +87,77 @@ const Command g_commands[] = {
       "N saniye süren örnek bir iş başlatır: ilerleme satırını ve Ctrl-C ile durdurmayı denemek için",
       "starts a sample job that takes N seconds: to try the progress line and stopping it with Ctrl-C",
       cmd_demo, 0 },
-    { "train", "word2vec fasttext fasttext-sup lstm gru rnn bpe gpt", 1, 1,
+    { "train", "word2vec fasttext fasttext-sup lstm gru rnn bpe gpt bert llama", 1, 1,
       "corpus lang mode dim window neg hs sample min_count epochs alpha threads seed name minn maxn bucket "
       "file lr epoch wordNgrams loss level hidden layers seq batch embed clip vocab optim steps task n nval motif minlen maxlen "
-      "heads ctx tokenizer dropout warmup", COMP_NONE,
+      "heads ctx tokenizer dropout warmup decay kv_heads", COMP_NONE,
       "train word2vec|fasttext corpus=AD [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
       "       train fasttext-sup file=DOSYA|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
       "       train lstm|gru|rnn corpus=AD [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]\n"
       "       train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file [file=DOSYA] [hidden=64] [embed=64] [layers=1] [batch=16] [optim=adam|sgd] [lr=0.005] [epochs=10] [clip=1] [min_count=1] [seed=1] [name=…] · task=dna: [n=2000] [nval=500] [motif=TATAAA] [minlen=40] [maxlen=100]\n"
       "       train bpe corpus=AD [vocab=4000] [name=…]\n"
-      "       train gpt corpus=AD|DOSYA [layers=4] [heads=4] [dim=128] [ctx=128] [batch=16] [lr=3e-3] [steps=150] [warmup=…] [clip=1] [dropout=0] [vocab=1000|tokenizer=AD] [seed=1] [name=…]",
+      "       train gpt corpus=AD|DOSYA [layers=4] [heads=4] [dim=128] [ctx=128] [batch=16] [lr=3e-3] [steps=150] [warmup=…] [clip=1] [dropout=0] [vocab=1000|tokenizer=AD] [seed=1] [name=…]\n"
+      "       train bert corpus=AD|DOSYA [vocab=4000|tokenizer=AD] [dim=128] [layers=2] [heads=2] [ctx=64] [batch=32] [steps=…] [lr=…] [warmup=…] [decay=linear|cosine] [clip=1] [dropout=0.1] [threads=…] [seed=1] [name=…]\n"
+      "       train llama corpus=AD|DOSYA [vocab=1000|tokenizer=AD] [layers=4] [heads=4] [kv_heads=2] [dim=128] [ctx=128] [batch=16] [lr=3e-3] [steps=300] [warmup=…] [clip=1] [seed=1] [name=…]",
       "train word2vec|fasttext corpus=NAME [mode=cbow|skipgram] [dim=100] [window=5] [neg=5] [hs=0] [sample=1e-3] [min_count=5] [epochs=5] [alpha=…] [threads=2] [seed=1] [name=…] [minn=3 maxn=6 bucket=2000000]\n"
       "       train fasttext-sup file=FILE|sentiment-tr|sentiment-en [wordNgrams=1] [epoch=5] [lr=0.1] [dim=100] [loss=softmax|hs|ova] [bucket=2000000] [minn=0 maxn=0] [threads=1] [seed=1] [name=…]\n"
       "       train lstm|gru|rnn corpus=NAME [level=char|word] [vocab=10000] [hidden=256] [layers=1] [embed=64] [seq=64] [batch=32] [optim=adam|sgd] [lr=0.002] [epochs=1] [steps=N] [clip=1] [seed=1] [name=…]\n"
       "       train lstm|gru|rnn task=sentiment-tr|sentiment-en|dna|file [file=FILE] [hidden=64] [embed=64] [layers=1] [batch=16] [optim=adam|sgd] [lr=0.005] [epochs=10] [clip=1] [min_count=1] [seed=1] [name=…] · task=dna: [n=2000] [nval=500] [motif=TATAAA] [minlen=40] [maxlen=100]\n"
       "       train bpe corpus=NAME [vocab=4000] [name=…]\n"
-      "       train gpt corpus=NAME|FILE [layers=4] [heads=4] [dim=128] [ctx=128] [batch=16] [lr=3e-3] [steps=150] [warmup=…] [clip=1] [dropout=0] [vocab=1000|tokenizer=NAME] [seed=1] [name=…]",
+      "       train gpt corpus=NAME|FILE [layers=4] [heads=4] [dim=128] [ctx=128] [batch=16] [lr=3e-3] [steps=150] [warmup=…] [clip=1] [dropout=0] [vocab=1000|tokenizer=NAME] [seed=1] [name=…]\n"
+      "       train bert corpus=NAME|FILE [vocab=4000|tokenizer=NAME] [dim=128] [layers=2] [heads=2] [ctx=64] [batch=32] [steps=…] [lr=…] [warmup=…] [decay=linear|cosine] [clip=1] [dropout=0.1] [threads=…] [seed=1] [name=…]\n"
+      "       train llama corpus=NAME|FILE [vocab=1000|tokenizer=NAME] [layers=4] [heads=4] [kv_heads=2] [dim=128] [ctx=128] [batch=16] [lr=3e-3] [steps=300] [warmup=…] [clip=1] [seed=1] [name=…]",
       "bir derlem üzerinde Word2Vec ya da FastText (CBOW ya da skip-gram; FastText sözcükleri karakter n-gram'larıyla "
       "birlikte öğrenir) eğitir; 'fasttext-sup' etiketli satırlardan (__label__pos …) fastText'in metin sınıflandırıcısını "
       "eğitir; 'lstm|gru|rnn' karakter düzeyinde bir dil modeli eğitir (Adam, kırpma), task= ile bir dizi sınıflandırıcı "
       "(duygu cümleleri, DNA'da motif); 'gpt' ham metin üzerinde önce bir BPE belirteçleyicisi, sonra bir GPT eğitir "
-      "(AdamW, ısınma + kosinüs, doğrulama kaybı); bir iş olarak çalışır, Ctrl-C o ana kadar eğitileni saklar",
+      "(AdamW, ısınma + kosinüs, doğrulama kaybı); 'bert' önce bir WordPiece sözlüğü öğrenir, sonra ardışık cümle "
+      "çiftleri üzerinde maskeli dil modeli (%15) ve sonraki cümle tahmini ile bir BERT'i ön eğitir; 'llama' önce LLaMA'nın "
+      "SentencePiece BPE belirteçleyicisini, sonra bir LLaMA (RMSNorm, RoPE, SwiGLU, gruplanmış sorgu dikkati) eğitir; bir iş olarak "
+      "çalışır, Ctrl-C o ana kadar eğitileni saklar",
       "trains Word2Vec or FastText (CBOW or skip-gram; FastText learns words together with their character n-grams) "
       "on a corpus; 'fasttext-sup' trains fastText's text classifier on labelled lines (__label__pos …); "
       "'lstm|gru|rnn' trains a character-level language model (Adam, clipping), with task= a sequence classifier "
       "(sentiment of sentences, a motif in DNA); 'gpt' learns a BPE tokenizer on raw text, then trains a GPT on it "
-      "(AdamW, warm-up + cosine, held-out loss); runs as a job, Ctrl-C keeps what was trained so far",
+      "(AdamW, warm-up + cosine, held-out loss); 'bert' learns a WordPiece vocabulary, then pre-trains a BERT on pairs "
+      "of consecutive sentences with masked language modelling (15%) and next-sentence prediction; 'llama' learns LLaMA's "
+      "SentencePiece BPE tokenizer, then trains a LLaMA (RMSNorm, RoPE, SwiGLU, grouped-query attention); runs as a job, "
+      "Ctrl-C keeps what was trained so far",
       cmd_train, 0 },
+    { "fillmask", NULL, 1, -1, "k model out", COMP_NONE,
+      "fillmask \"… [MASK] …\" [k=5] [model=AD] [out=DOSYA.png]", "fillmask \"… [MASK] …\" [k=5] [model=NAME] [out=FILE.png]",
+      "bir BERT'e metindeki her [MASK] yerine ne geleceğini sorar: en olası k parça olasılıklarıyla ve çubuklarla; "
+      "pencerede her [MASK] için bir çubuk grafik; en iyi tahminlerle doldurulmuş cümle",
+      "asks a BERT what goes in place of each [MASK] in the text: the k most likely pieces with their probabilities "
+      "and bars; a bar chart per [MASK] in the window; the sentence filled with the best guesses",
+      cmd_fillmask, 0 },
+    { "finetune", "bert", 1, 1, "task file model epochs lr batch maxlen dropout warmup seed threads name from dim layers heads vocab lang",
+      COMP_NONE,
+      "finetune bert task=sentiment file=DOSYA|sentiment-tr|sentiment-en [model=AD] [epochs=3] [lr=…] [batch=16] [maxlen=…] "
+      "[dropout=0.1] [warmup=0.1] [threads=0] [seed=1] [name=…] [from=scratch [dim=128] [layers=2] [heads=2] [vocab=4000]]",
+      "finetune bert task=sentiment file=FILE|sentiment-tr|sentiment-en [model=NAME] [epochs=3] [lr=…] [batch=16] [maxlen=…] "
+      "[dropout=0.1] [warmup=0.1] [threads=0] [seed=1] [name=…] [from=scratch [dim=128] [layers=2] [heads=2] [vocab=4000]]",
+      "bir BERT'i etiketli cümlelerde (__label__pos …) ince ayarlar: havuzlanmış [CLS] vektörüne bir sınıflandırıcı konur, "
+      "kodlayıcıyla birlikte eğitilir (AdamW, ısınma, küçük lr); sonuç yeni bir modeldir (kodlayıcının kopyası + baş), "
+      "ayrılmış kümedeki doğruluğu yazılır; from=scratch aynısını ön eğitimsiz, rastgele ağırlıklarla yapar; bir iş olarak "
+      "çalışır, Ctrl-C o ana kadarkini saklar",
+      "fine-tunes a BERT on labelled sentences (__label__pos …): a classifier on the pooled [CLS] vector, trained together "
+      "with the encoder (AdamW, warm-up, a small lr); the result is a new model (a copy of the encoder + the head), with "
+      "its held-out accuracy; from=scratch does the same from random weights, without pre-training; runs as a job, Ctrl-C "
+      "keeps what was trained so far",
+      cmd_finetune, 0 },
     { "tokens", NULL, 0, -1, "model file ids out", COMP_NONE, "tokens \"METİN\"|file=DOSYA|ids=\"…\" [model=AD|gpt2] [out=DOSYA.png]",
       "tokens \"TEXT\"|file=FILE|ids=\"…\" [model=NAME|gpt2] [out=FILE.png]",
       "bir BPE belirteçleyicisinin (train bpe; model=gpt2: GPT-2'ninki) metni böldüğü parçaları ve kimliklerini gösterir "
       "(boşluk Ġ olarak yazılır); pencerede ('tokens' görünümü) metin okunduğu gibi dizilir, her belirteç renkli bir "
       "kutu, kimliği altında (␣ boşluk, ↵ satır sonu, <0xC4> belirteçler arasında bölünmüş bir karakterin bir baytı); "
-      "ids=\"…\" kimlikleri metne geri çevirir",
+      "ids=\"…\" kimlikleri metne geri çevirir; bir BERT'le (model=AD) WordPiece parçaları: bir sözcüğün devamı ## ile "
+      "(pencerede bir önceki parçaya bitişik), sözlükte olmayan sözcük [UNK]",
       "shows the pieces a BPE tokenizer (train bpe; model=gpt2: GPT-2's own) cuts a text into, and their ids "
       "(a space is written Ġ); in the window (the 'tokens' view) the text is laid out as it reads, each token a tinted "
       "box with its id under it (␣ a space, ↵ a line end, <0xC4> one byte of a character split between tokens); "
-      "ids=\"…\" turns ids back into text",
+      "ids=\"…\" turns ids back into text; with a BERT (model=NAME) its WordPiece pieces: a word's continuation marked "
+      "## (in the window, flush against the piece before it), a word not in the vocabulary [UNK]",
       cmd_tokens, 1 },
     { "sizes", "llama", 1, 1, "", COMP_NONE, "sizes llama", "sizes llama",
       "yayımlanmış LLaMA modellerinin (Llama 3.1 8B, 70B, 405B; stories15M) parametre sayısını ve fp32, fp16, int8, "
@@ -138,19 +172,24 @@ const Command g_commands[] = {
       "computes self-attention with numbers you can follow by hand: a small embedding per word, one head; X, W_Q, W_K, "
       "W_V, Q, K, V, S = QKᵀ/√d, P = softmax(S) and O = PV are printed and P is drawn as a heatmap (causal=1: GPT's mask)",
       cmd_qkv, 0 },
-    { "attention", NULL, 1, -1, "layer head row export out model", COMP_NONE,
-      "attention \"METİN\" [all] [layer=0] [head=0] [row=N] [export=DOSYA.csv] [out=DOSYA.png] [model=AD]",
-      "attention \"TEXT\" [all] [layer=0] [head=0] [row=N] [export=FILE.csv] [out=FILE.png] [model=NAME]",
-      "bir GPT'nin dikkatine bakar: bir katmanın bir başının belirteç × belirteç ısı haritası (satır = sorgu, sütun = "
-      "anahtar, taralı üçgen: nedensel maskenin gizlediği gelecek) ve her sorgunun en çok baktığı belirteç; 'all' tüm "
-      "katman × baş ızgarasını ('heads' görünümü) ve baş başına ölçülmüş bir özet (önceki belirtece, ilk belirtece, "
-      "kendine ortalama ağırlık, entropi) verir; row=N bir satırın sayılarını yazar, export= matrisi CSV olarak "
-      "yazar. Katman, baş ve konumlar 0'dan sayılır (GPT-2'nin h.0 … adları gibi)",
-      "looks at a GPT's attention: one head's tokens × tokens heatmap (row = query, column = key, the hatched "
-      "triangle: the future the causal mask hides) and the token each query looks at most; 'all' gives the whole "
-      "layers × heads grid (the 'heads' view) and a measured summary per head (mean weight on the previous token, on "
-      "the first token, on itself, entropy); row=N prints the numbers of one row, export= writes the matrix as CSV. "
-      "Layers, heads and positions are counted from 0 (as in GPT-2's names h.0 …)",
+    { "attention", "compare", 1, -1, "layer head row export out model bert gpt llama keep", COMP_NONE,
+      "attention \"METİN\" [all] [layer=0] [head=0] [row=N] [export=DOSYA.csv] [out=DOSYA.png] [model=AD] · "
+      "attention compare \"METİN\" [bert=AD] [gpt=AD] [llama=AD] [layer=0] [head=0] [out=DOSYA.png] [keep=yes]",
+      "attention \"TEXT\" [all] [layer=0] [head=0] [row=N] [export=FILE.csv] [out=FILE.png] [model=NAME] · "
+      "attention compare \"TEXT\" [bert=NAME] [gpt=NAME] [llama=NAME] [layer=0] [head=0] [out=FILE.png] [keep=yes]",
+      "bir BERT'in, GPT'nin ya da LLaMA'nın dikkatine bakar: bir katmanın bir başının belirteç × belirteç ısı haritası "
+      "(satır = sorgu, sütun = anahtar; GPT ve LLaMA'da taralı üçgen: nedensel maskenin gizlediği gelecek, BERT'te tam "
+      "kare) ve her sorgunun en çok baktığı belirteç; 'all' tüm katman × baş ızgarasını ('heads' görünümü) ve baş başına "
+      "ölçülmüş bir özet (önceki belirtece, ilk belirtece, kendine ortalama ağırlık, entropi, köşegenin üstündeki "
+      "ağırlık) verir; row=N bir satırın sayılarını yazar, export= matrisi CSV olarak yazar. 'attention compare' üç türü "
+      "yan yana çizer (olmayan tür için rastgele ağırlıklı küçük bir model kurar). Katman, baş ve konumlar 0'dan sayılır",
+      "looks at a BERT's, a GPT's or a LLaMA's attention: one head's tokens × tokens heatmap (row = query, column = key; "
+      "for GPT and LLaMA the hatched triangle: the future the causal mask hides, for BERT the full square) and the token "
+      "each query looks at most; 'all' gives the whole layers × heads grid (the 'heads' view) and a measured summary per "
+      "head (mean weight on the previous token, on the first token, on itself, entropy, weight above the diagonal); "
+      "row=N prints the numbers of one row, export= writes the matrix as CSV. 'attention compare' draws the three kinds "
+      "side by side (a kind the session has none of is a small random-weight model built for it). Layers, heads and "
+      "positions are counted from 0",
       cmd_attention, 0 },
     { "cell", "rnn lstm gru run show", 1, -1, "in hidden seed W U b", COMP_NONE,
       "cell rnn|lstm|gru [in=2] [hidden=3] [seed=1] [W=…] [U=…] [b=…] · cell run 1,0 0,1 …",
@@ -189,13 +228,21 @@ const Command g_commands[] = {
       "trains each model at each distance d (remember the first symbol across d noise tokens) and plots its accuracy "
       "on unseen sequences against d; chance is drawn too",
       cmd_memory, 0 },
-    { "compare", "rnn lstm gru", 0, 3, "seconds corpus lang hidden embed seq batch lr d steps seeds fbias seed csv", COMP_NONE,
-      "compare [rnn lstm gru] [seconds=5] [corpus=AD] [hidden=64] [d=40] [steps=600] [seeds=1] [fbias=3] [csv=DOSYA.csv]",
-      "compare [rnn lstm gru] [seconds=5] [corpus=NAME] [hidden=64] [d=40] [steps=600] [seeds=1] [fbias=3] [csv=FILE.csv]",
+    { "compare", "rnn lstm gru bert gpt llama", 0, 3,
+      "seconds corpus lang hidden embed seq batch lr d steps seeds fbias seed csv bert gpt llama text keep", COMP_NONE,
+      "compare [rnn lstm gru] [seconds=5] [corpus=AD] [hidden=64] [d=40] [steps=600] [seeds=1] [fbias=3] [csv=DOSYA.csv] · "
+      "compare bert gpt llama [bert=AD] [gpt=AD] [llama=AD] [text=\"…\"] [csv=DOSYA.csv] [keep=yes]",
+      "compare [rnn lstm gru] [seconds=5] [corpus=NAME] [hidden=64] [d=40] [steps=600] [seeds=1] [fbias=3] [csv=FILE.csv] · "
+      "compare bert gpt llama [bert=NAME] [gpt=NAME] [llama=NAME] [text=\"…\"] [csv=FILE.csv] [keep=yes]",
       "bölümün RNN–LSTM–GRU tablosunu şimdi ölçerek yazar: parametre sayısı, eğitim hızı, aynı sürede ulaşılan kayıp "
-      "(karakter dil modeli), geriye akan gradyan, uzak bellek doğruluğu",
+      "(karakter dil modeli), geriye akan gradyan, uzak bellek doğruluğu. 'compare bert gpt llama' bölümün BERT–GPT–LLaMA "
+      "tablosunu modellerin kendisinden yazar: dikkatin yönü (ölçülen), mimari, eğitim amacı, normalleştirme, konum, "
+      "etkinleştirme, dikkat türü, parametreler, ölçülen hız (ad verilmezse aynı biçimde rastgele ağırlıklı üç model)",
       "prints the chapter's RNN–LSTM–GRU table, measured now: parameters, training speed, the loss reached in the same "
-      "time (a character language model), the gradient flowing back, long-range memory accuracy",
+      "time (a character language model), the gradient flowing back, long-range memory accuracy. 'compare bert gpt "
+      "llama' prints the chapter's BERT–GPT–LLaMA table from the models themselves: attention direction (measured), "
+      "architecture, training objective, normalisation, position, activation, attention kind, parameters, measured "
+      "speed (with no names, three random-weight models of one shape)",
       cmd_compare, 0 },
     { "step", "next prev", 0, -1, "layer model out", COMP_NONE,
       "step \"METİN\" [layer=N] [model=AD] [out=DOSYA.png] · step next|prev|N",
@@ -215,10 +262,10 @@ const Command g_commands[] = {
       cmd_watch, 1 },
     { "predict", NULL, 1, -1, "k threshold model", COMP_NONE,
       "predict [MODEL] \"METİN\" [k=1] [threshold=0] [model=AD]", "predict [MODEL] \"TEXT\" [k=1] [threshold=0] [model=NAME]",
-      "bir sınıflandırıcının (train fasttext-sup ya da train lstm|gru|rnn task=…) metin (ya da DNA dizisi) için en olası "
+      "bir sınıflandırıcının (train fasttext-sup, train lstm|gru|rnn task=… ya da finetune bert) metin (ya da DNA dizisi) için en olası "
       "k etiketi ve olasılıkları",
       "the k most probable labels of a text (or a DNA sequence), with their probabilities, from a classifier (train "
-      "fasttext-sup, or train lstm|gru|rnn task=…)",
+      "fasttext-sup, train lstm|gru|rnn task=…, or finetune bert)",
       cmd_predict, 0 },
     { "test", NULL, 0, 1, "k threshold model", COMP_FILE,
       "test DOSYA|sentiment-tr|sentiment-en|dna [k=1] [threshold=0] [model=AD]",
@@ -294,20 +341,26 @@ const Command g_commands[] = {
       "shows a model's size: for a GPT the parameters per component (embeddings, blocks, norms; the output tied to wte) "
       "and the memory (weights, Adam, one training step's activations, the KV cache); briefly for the others",
       cmd_info, 1 },
-    { "load", NULL, 1, 3, "limit tokenizer", COMP_FILE, "load DOSYA [as AD] [limit=N] [tokenizer=AD]",
-      "load FILE [as NAME] [limit=N] [tokenizer=NAME]",
+    { "load", NULL, 1, 3, "limit tokenizer q8", COMP_FILE, "load DOSYA|KLASÖR [as AD] [limit=N] [tokenizer=AD] [q8=0|1]",
+      "load FILE|FOLDER [as NAME] [limit=N] [tokenizer=NAME] [q8=0|1]",
       "word2vec metin ya da ikili vektör dosyası, fastText .bin, tezgah modeli ya da GPT ağırlıkları (tezgah-gpt, "
       "Hugging Face model.safetensors, llm.c gpt2_124M.bin; belirteçleyici yanındaki vocab.json + merges.txt ya da "
       "önbellekteki GPT-2'ninki) ya da LLaMA ağırlıkları (GGUF; llama2.c .bin, belirteçleyici yanındaki tokenizer.bin "
-      "ya da tokenizer=DOSYA) yükler",
+      "ya da tokenizer=DOSYA; GGUF'un Q8_0 tensörleri Q8_0 kalır, q8=1 hepsini 8 bite çevirir, q8=0 float32 açar) ya da BERT ağırlıkları (tezgah-bert; Hugging Face klasörü: model.safetensors + config.json + "
+      "vocab.txt) yükler",
       "loads a word2vec text or binary vector file, a fastText .bin, a tezgah model or GPT weights (tezgah-gpt, "
       "Hugging Face model.safetensors, llm.c gpt2_124M.bin; the tokenizer from vocab.json + merges.txt beside them or "
       "GPT-2's in the cache) or LLaMA weights (GGUF; llama2.c .bin, the tokenizer from tokenizer.bin beside it or "
-      "tokenizer=FILE)", cmd_load, 0 },
-    { "save", NULL, 2, 2, "format", COMP_FILE, "save AD DOSYA [format=w2v-bin|w2v-txt|projector|fasttext-bin|fasttext-vec|tezgah-gpt|safetensors]",
-      "save NAME FILE [format=w2v-bin|w2v-txt|projector|fasttext-bin|fasttext-vec|tezgah-gpt|safetensors]",
-      "bir modeli word2vec ya da fastText biçiminde (.bin, .vec) ya da Embedding Projector TSV'si olarak kaydeder",
-      "saves a model in word2vec or fastText format (.bin, .vec) or as Embedding Projector TSV", cmd_save, 0 },
+      "tokenizer=FILE; a GGUF's Q8_0 tensors stay Q8_0, q8=1 quantises every matrix to 8 bits, q8=0 opens all as float32) or BERT weights (tezgah-bert; a Hugging Face folder: model.safetensors + config.json + vocab.txt)",
+      cmd_load, 0 },
+    { "save", NULL, 2, 2, "format", COMP_FILE, "save AD DOSYA [format=w2v-bin|w2v-txt|projector|fasttext-bin|fasttext-vec|tezgah-gpt|tezgah-bert|safetensors|gguf|llama2c]",
+      "save NAME FILE [format=w2v-bin|w2v-txt|projector|fasttext-bin|fasttext-vec|tezgah-gpt|tezgah-bert|safetensors|gguf|llama2c]",
+      "bir modeli word2vec ya da fastText biçiminde (.bin, .vec) ya da Embedding Projector TSV'si olarak kaydeder; bir LLaMA'yı "
+      "GGUF (.gguf, belirteçleyici içinde) ya da llama2.c (.bin, yanına tokenizer.bin) olarak; bir BERT'i tezgah-bert ya da "
+      "Hugging Face klasörü (safetensors: model.safetensors + config.json + vocab.txt) olarak",
+      "saves a model in word2vec or fastText format (.bin, .vec) or as Embedding Projector TSV; a LLaMA as GGUF (.gguf, "
+      "the tokenizer inside) or llama2.c (.bin, with tokenizer.bin beside it); a BERT as tezgah-bert or a Hugging Face "
+      "folder (safetensors: model.safetensors + config.json + vocab.txt)", cmd_save, 0 },
     { "stop", NULL, 0, 0, "", COMP_NONE, "stop", "stop",
       "çalışan işi durdurur (Ctrl-C de durdurur)", "stops the running job (so does Ctrl-C)", cmd_stop, 1 },
     { "status", NULL, 0, 0, "", COMP_NONE, "status", "status",

@@ -146,6 +146,7 @@ static char **attempt(const char *text, int start, int end)
         if (!strcmp(key, "corpus")) add_corpora(text, n);
         else if (!strcmp(key, "lang")) add_words("tr en", text, n, "");
         else if (!strcmp(key, "model") || !strcmp(key, "tokenizer")) add_models(text, n);
+        else if (!strcmp(key, "decay")) add_words("linear cosine", text, n, "");   /* train bert */
         else if (!strcmp(key, "format") && !strcmp(cmd, "save"))
             add_words("w2v-bin w2v-txt projector fasttext-bin fasttext-vec tezgah-lm tezgah-clf tezgah-gpt safetensors", text, n, "");
         else if (!strcmp(key, "file") || !strcmp(key, "out") || !strcmp(key, "csv") || !strcmp(key, "export")) return rl_completion_matches(text, rl_filename_completion_function);

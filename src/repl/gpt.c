@@ -117,8 +117,8 @@ static Bpe *bpe_copy(const Bpe *src)
 }
 
 /* Only these options: the `train` row accepts every trainer's keys, so a key another trainer
- * reads (hidden=, epochs=) would otherwise be silently ignored here. */
-static int only_keys(Args *a, const char *what, const char *keys)
+ * reads (hidden=, epochs=) would otherwise be silently ignored here. (bert.c uses it too.) */
+int only_keys(Args *a, const char *what, const char *keys)
 {
     for (int i = 0; i < a->nkv; i++) {
         const char *k = a->kv[i].key;
@@ -221,6 +221,22 @@ static int gpt_work(Job *job, void *arg, TzErr *e)
     return rc;
 }
 
+void train_say_evals(const GptTrainStats *st)
+{
+    char b1[32], b2[32];
+    if (st->nevals > 1) {   /* the curve in numbers: at most 10 rows, the last evaluation among them */
+        say("  %s  %s  %s\n", M("  adım", "  step"), M("eğitim", " train"), M("doğrulama", "      val"));
+        int rows = st->nevals < 10 ? st->nevals : 10, prev = -1;
+        for (int r = 0; r < rows; r++) {
+            int i = rows > 1 ? (int)((long)r * (st->nevals - 1) / (rows - 1)) : 0;
+            if (i == prev) continue;
+            prev = i;
+            say("  %6ld  %6s  %9s\n", st->eval_step[i], fmt_real(st->eval_train[i], 3, b1),
+                isfinite(st->eval_val[i]) ? fmt_real(st->eval_val[i], 3, b2) : "-");
+        }
+    }
+}
+
 static void gpt_done(int rc, const TzErr *e, void *arg)
 {
     GptJob *J = arg;
@@ -273,17 +289,7 @@ static void gpt_done(int rc, const TzErr *e, void *arg)
         fmt_int((long long)J->bytes, b1), fmt_int((long long)J->ntok, b2),
         fmt_real(J->ntok ? (double)J->bytes / (double)J->ntok : 0, 2, b3), fmt_int((long long)st->ntrain, b4),
         fmt_int((long long)st->nval, b5));
-    if (st->nevals > 1) {   /* the curve in numbers: at most 10 rows, the last evaluation among them */
-        say("  %s  %s  %s\n", M("  adım", "  step"), M("eğitim", " train"), M("doğrulama", "      val"));
-        int rows = st->nevals < 10 ? st->nevals : 10, prev = -1;
-        for (int r = 0; r < rows; r++) {
-            int i = rows > 1 ? (int)((long)r * (st->nevals - 1) / (rows - 1)) : 0;
-            if (i == prev) continue;
-            prev = i;
-            say("  %6ld  %6s  %9s\n", st->eval_step[i], fmt_real(st->eval_train[i], 3, b1),
-                isfinite(st->eval_val[i]) ? fmt_real(st->eval_val[i], 3, b2) : "-");
-        }
-    }
+    train_say_evals(st);
     char val[48];
     snprintf(val, sizeof val, "%s", isfinite(st->val_loss) ? fmt_real(st->val_loss, 3, b3) : "-");
     if (st->finished)
@@ -293,49 +299,91 @@ static void gpt_done(int rc, const TzErr *e, void *arg)
               "Try: generate \"...\"\n"),
             md->name, fmt_int((long long)m->g.n, b1), st->steps, fmt_real(st->first_loss, 3, b2),
             fmt_real(st->train_loss, 3, b4), val, fmt_real(st->seconds, 1, b5), fmt_int((long long)st->tokens_per_s, b3));
-    else if (st->diverged)
-        say(M("%ld adımdan sonraki son makul model %s adıyla saklandı (doğrulama kaybı %s).\n",
-              "the last sane model, after %ld steps, is kept as %s (held-out loss %s).\n"),
-            st->steps, md->name, val);
     else
-        say(M("eğitim %ld/%ld adımda durduruldu; o ana kadar eğitilen model %s adıyla saklandı (kayıp %s → %s, doğrulama "
-              "kaybı %s).\n",
-              "training stopped at step %ld of %ld; the model trained so far is kept as %s (loss %s → %s, held-out loss %s).\n"),
-            st->steps, J->tc.steps, md->name, fmt_real(st->first_loss, 3, b1), fmt_real(st->train_loss, 3, b2), val);
+        train_say_stopped(st, J->tc.steps, md->name);
     model_install(md);
     gpt_job_free(J);
 }
 
-/* The text to train on: raw (datasets/cache/raw/<corpus>.txt, case and punctuation kept) when
- * there is one, else the corpus as given (mini-* are raw already), else a file. Reports and
- * returns 1 when there is none. */
-static int gpt_text(Args *a, GptJob *J)
+void train_say_stopped(const GptTrainStats *st, long planned, const char *name)
 {
-    const char *corpus = arg_str(a, "corpus", NULL);
-    int prepared = 0;
-    if (corpus) {
-        if (corpus_resolve(corpus, arg_str(a, "lang", NULL), J->path, J->corpus, &J->lang, &prepared)) return 1;
-    } else if (g_app.corpus) {   /* the current corpus */
-        snprintf(J->path, sizeof J->path, "%s", g_app.corpus->path);
-        snprintf(J->corpus, sizeof J->corpus, "%s", g_app.corpus->name);
-        J->lang = g_app.corpus->lang;
-        DatasetInfo d;
-        TzErr e;
-        prepared = dataset_find(J->corpus, &d, &e) == 0 && d.prepared;
-    } else {
-        say_error(M("hangi metin? train gpt corpus=AD (ör. corpus=mini-tr) ya da corpus=DOSYA",
-                    "which text? train gpt corpus=NAME (e.g. corpus=mini-en) or corpus=FILE"));
+    char b1[32], b2[32], val[48];
+    snprintf(val, sizeof val, "%s", isfinite(st->val_loss) ? fmt_real(st->val_loss, 3, b1) : "-");
+    if (st->diverged)
+        say(M("%ld adımdan sonraki son makul model %s adıyla saklandı (doğrulama kaybı %s).\n",
+              "the last sane model, after %ld steps, is kept as %s (held-out loss %s).\n"),
+            st->steps, name, val);
+    else
+        say(M("eğitim %ld/%ld adımda durduruldu; o ana kadar eğitilen model %s adıyla saklandı (kayıp %s → %s, doğrulama "
+              "kaybı %s).\n",
+              "training stopped at step %ld of %ld; the model trained so far is kept as %s (loss %s → %s, held-out loss %s).\n"),
+            st->steps, planned, name, fmt_real(st->first_loss, 3, b1), fmt_real(st->train_loss, 3, b2), val);
+}
+
+int train_check_schedule(Args *a, long warmup, long steps)
+{
+    if (warmup >= steps) {
+        say_error(M("warmup=%ld, steps=%ld değerinden küçük olmalı.", "warmup=%ld must be smaller than steps=%ld."), warmup,
+                  steps);
         return 1;
     }
-    if (prepared) {   /* the raw copy beside the prepared one: GPT wants the text as written */
-        const char *slash = strrchr(J->path, '/');
-        char raw[4200];
-        if (slash) snprintf(raw, sizeof raw, "%.*s/raw/%s", (int)(slash - J->path), J->path, slash + 1);
-        else snprintf(raw, sizeof raw, "raw/%s", J->path);
-        if (tz_exists(raw) && strlen(raw) < sizeof J->path) memcpy(J->path, raw, strlen(raw) + 1);
-        else J->lowered = 1;
+    if (arg_str(a, "tokenizer", NULL) && arg_str(a, "vocab", NULL)) {
+        say_error(M("vocab= ile tokenizer= birlikte olmaz: hazır bir belirteçleyicinin sözlüğü kendinindir.",
+                    "vocab= and tokenizer= do not go together: a ready tokenizer brings its own vocabulary."));
+        return 1;
     }
     return 0;
+}
+
+int train_too_big(double need)
+{
+    double ram = tz_phys_bytes();
+    if (!(ram > 0 && need > 0.8 * ram)) return 0;
+    char b1[32], b2[32];
+    say_error(M("bu ayarlarla eğitim yaklaşık %s bellek ister (ağırlıklar, gradyanlar, Adam, bir yedek ve bir adımın ara "
+                "değerleri); bu makinede %s var. dim=, layers=, batch=, ctx= ya da vocab= değerini küçültün.",
+                "training with these settings needs about %s of memory (weights, gradients, Adam, a backup and one "
+                "step's activations); this machine has %s. Make dim=, layers=, batch=, ctx= or vocab= smaller."),
+              fmt_bytes(need, b1), fmt_bytes(ram, b2));
+    return 1;
+}
+
+/* The text to train on: raw (datasets/cache/raw/<corpus>.txt, case and punctuation kept) when
+ * there is one, else the corpus as given (mini-* are raw already), else a file. Reports and
+ * returns 1 when there is none. (train bert reads its text the same way.) */
+int train_raw_text(Args *a, const char *cmd, char path[4096], char corpus[64], TzLang *lang, int *lowered)
+{
+    const char *name = arg_str(a, "corpus", NULL);
+    int prepared = 0;
+    *lowered = 0;
+    if (name) {
+        if (corpus_resolve(name, arg_str(a, "lang", NULL), path, corpus, lang, &prepared)) return 1;
+    } else if (g_app.corpus) {   /* the current corpus */
+        snprintf(path, 4096, "%s", g_app.corpus->path);
+        snprintf(corpus, 64, "%s", g_app.corpus->name);
+        *lang = g_app.corpus->lang;
+        DatasetInfo d;
+        TzErr e;
+        prepared = dataset_find(corpus, &d, &e) == 0 && d.prepared;
+    } else {
+        say_error(M("hangi metin? %s corpus=AD (ör. corpus=mini-tr) ya da corpus=DOSYA",
+                    "which text? %s corpus=NAME (e.g. corpus=mini-en) or corpus=FILE"), cmd);
+        return 1;
+    }
+    if (prepared) {   /* the raw copy beside the prepared one: the text as written */
+        const char *slash = strrchr(path, '/');
+        char raw[4200];
+        if (slash) snprintf(raw, sizeof raw, "%.*s/raw/%s", (int)(slash - path), path, slash + 1);
+        else snprintf(raw, sizeof raw, "raw/%s", path);
+        if (tz_exists(raw) && strlen(raw) < 4096) memcpy(path, raw, strlen(raw) + 1);
+        else *lowered = 1;
+    }
+    return 0;
+}
+
+static int gpt_text(Args *a, GptJob *J)
+{
+    return train_raw_text(a, "train gpt", J->path, J->corpus, &J->lang, &J->lowered);
 }
 
 int cmd_train_gpt(Args *a)
@@ -367,17 +415,8 @@ int cmd_train_gpt(Args *a)
                   heads, dim, dim, dim % 4 == 0 ? 4L : dim % 2 == 0 ? 2L : 1L);
         return 1;
     }
-    if (warmup >= steps) {
-        say_error(M("warmup=%ld, steps=%ld değerinden küçük olmalı.", "warmup=%ld must be smaller than steps=%ld."), warmup,
-                  steps);
-        return 1;
-    }
+    if (train_check_schedule(a, warmup, steps)) return 1;
     const char *tok = arg_str(a, "tokenizer", NULL);
-    if (tok && arg_str(a, "vocab", NULL)) {
-        say_error(M("vocab= ile tokenizer= birlikte olmaz: hazır bir belirteçleyicinin sözlüğü kendinindir.",
-                    "vocab= and tokenizer= do not go together: a ready tokenizer brings its own vocabulary."));
-        return 1;
-    }
     const Bpe *given = NULL;
     if (tok) {
         Model *tm = model_find(tok);
@@ -400,16 +439,7 @@ int cmd_train_gpt(Args *a)
      * costs about what one block does at dim 128. A bigger corpus and model can take more (vocab=). */
     GptConfig cfg = { .V = given ? given->vocab : (int)vocab, .C = (int)ctx, .D = (int)dim, .L = (int)layers, .H = (int)heads };
     /* too big for this machine? (the weights ×5 and one batch's activations; the text's ids too) */
-    double need = gpt_train_bytes(&cfg, (int)batch, (int)ctx), ram = tz_phys_bytes();
-    if (ram > 0 && need > 0.8 * ram) {
-        char b1[32], b2[32];
-        say_error(M("bu ayarlarla eğitim yaklaşık %s bellek ister (ağırlıklar, gradyanlar, Adam, bir yedek ve bir adımın ara "
-                    "değerleri); bu makinede %s var. dim=, layers=, batch=, ctx= ya da vocab= değerini küçültün.",
-                    "training with these settings needs about %s of memory (weights, gradients, Adam, a backup and one "
-                    "step's activations); this machine has %s. Make dim=, layers=, batch=, ctx= or vocab= smaller."),
-                  fmt_bytes(need, b1), fmt_bytes(ram, b2));
-        return 1;
-    }
+    if (train_too_big(gpt_train_bytes(&cfg, (int)batch, (int)ctx))) return 1;
     GptJob *J = tz_calloc(1, sizeof *J);
     if (gpt_text(a, J)) { free(J); return 1; }
     J->cfg = cfg;
@@ -624,6 +654,7 @@ int cmd_info(Args *a)
         return 1;
     }
     if (md->llama) return llama_info_cmd(md);   /* a LLaMA (llama.c) */
+    if (md->bert) return bert_info_cmd(md);     /* a BERT (bert.c) */
     TzErr e;
     long batch;
     if (arg_long(a, "batch", md->gpt && md->gpt->batch ? md->gpt->batch : 16, 1, 4096, &batch, &e)) {

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "models/gpt.h"
+#include "models/gpt_train.h"
 #include "text/bpe.h"
 
 struct GptModel {
@@ -30,5 +31,18 @@ size_t gpt_model_encode(const GptModel *m, const char *text, int32_t **ids);
 /* The display text of one token ("Ġkitap" shown as " kitap" with a visible space mark), for
  * labels and tables; NUL-terminated into out. */
 void gpt_model_token_label(const GptModel *m, int32_t id, char *out, size_t cap);
+
+/* The held-out curve of a training run in numbers (at most 10 rows: step, training loss,
+ * held-out loss), as train gpt and train llama print it after the run. */
+void train_say_evals(const GptTrainStats *st);
+/* The last line of a run that did not finish: diverged (the last sane model kept) or stopped
+ * (step of planned, the losses so far), naming the model kept. */
+void train_say_stopped(const GptTrainStats *st, long planned, const char *name);
+/* Refuse (say so, return 1) a training whose estimated memory (need bytes) passes 80% of the
+ * machine's, with both figures and what to make smaller; 0 when it fits. */
+int train_too_big(double need);
+/* The checks train gpt and train llama share: warmup= below steps=, and not both vocab= and
+ * tokenizer= (a ready tokenizer brings its vocabulary). Says what is wrong and returns 1. */
+int train_check_schedule(Args *a, long warmup, long steps);
 
 #endif

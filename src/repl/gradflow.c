@@ -896,6 +896,7 @@ out:
 int cmd_compare(Args *a)
 {
     static const CellKind def[] = { TZ_CELL_RNN, TZ_CELL_LSTM, TZ_CELL_GRU };
+    if (compare_tf_wants(a)) return cmd_compare_tf(a);   /* compare bert gpt llama (compare_tf.c) */
     CmpJob *C = tz_calloc(1, sizeof *C);
     TzErr e;
     long hidden, embed, seq, batch, d, steps, seeds, seed;

@@ -621,11 +621,13 @@ int cmd_train(Args *a)
     if (!strcmp(what, "fasttext-sup")) return cmd_train_sup(a);
     if (!strcmp(what, "bpe")) return cmd_train_bpe(a);
     if (!strcmp(what, "gpt")) return cmd_train_gpt(a);
+    if (!strcmp(what, "bert")) return cmd_train_bert(a);
+    if (!strcmp(what, "llama")) return cmd_train_llama(a);
     if (!strcmp(what, "lstm") || !strcmp(what, "gru") || !strcmp(what, "rnn")) return cmd_train_rnn(a);
     int fasttext = !strcmp(what, "fasttext");
     if (strcmp(what, "word2vec") != 0 && !fasttext) {
-        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn | bpe | gpt",
-                    "cannot train '%s'; for now: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn | bpe | gpt"), what);
+        say_error(M("'%s' eğitilemiyor; şimdilik: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn | bpe | gpt | bert | llama",
+                    "cannot train '%s'; for now: train word2vec | fasttext | fasttext-sup | lstm | gru | rnn | bpe | gpt | bert | llama"), what);
         return 1;
     }
     TzErr e;
@@ -874,6 +876,29 @@ int cmd_load(Args *a)
         char *dot = strrchr(L->name, '.');
         if (dot && dot != L->name) *dot = '\0';
     }
+    if (arg_str(a, "q8", NULL) && !llama_file_kind(L->path)) {
+        say_error(M("q8= LLaMA ağırlıkları içindir (GGUF, llama2.c); %s bir LLaMA dosyası değil.",
+                    "q8= is for LLaMA weights (GGUF, llama2.c); %s is not a LLaMA file."), L->path);
+        free(L);
+        return 1;
+    }
+    /* a BERT first: its safetensors would look like a damaged GPT's to gpt_file_kind */
+    if (bert_file_kind(L->path)) {   /* a BERT: tezgah-bert, a Hugging Face folder (bertio.c) */
+        int rc = bert_load_cmd(a, L->path, L->name, a->argc == 4);
+        free(L);
+        return rc;
+    }
+    if (tz_is_dir(L->path)) {   /* a Hugging Face folder that is not BERT's: its model.safetensors */
+        char st[4200];
+        size_t dl = strlen(L->path);
+        while (dl > 1 && L->path[dl - 1] == '/') dl--;
+        snprintf(st, sizeof st, "%.*s/model.safetensors", (int)(dl < 4000 ? dl : 4000), L->path);
+        if (gpt_file_kind(st)) {   /* named after the folder unless `as NAME` (gpt_load_cmd) */
+            int rc = gpt_load_cmd(a, st, a->argc == 4 ? L->name : "model", a->argc == 4);
+            free(L);
+            return rc;
+        }
+    }
     if (gpt_file_kind(L->path)) {   /* a GPT: tezgah's checkpoint, safetensors, llm.c (gpt.c) */
         int rc = gpt_load_cmd(a, L->path, L->name, a->argc == 4);
         free(L);
@@ -942,7 +967,15 @@ int cmd_save(Args *a)
     const char *path = a->argv[2];
     size_t n = strlen(path);
     const char *fmt = arg_str(a, "format", NULL);
+    if (m->llama) return llama_save_cmd(m, path, fmt);   /* GGUF or llama2.c (llama_train.c) */
+    if ((n > 5 && !strcmp(path + n - 5, ".gguf")) || (fmt && (!strcmp(fmt, "gguf") || !strcmp(fmt, "llama2c")))) {
+        say_error(M("%s bir LLaMA değil (%s): GGUF ve llama2.c biçimleri yalnızca LLaMA modelleri içindir (train llama ya da load).",
+                    "%s is not a LLaMA (%s): the GGUF and llama2.c formats are for LLaMA models only (train llama, or load)."),
+                  m->name, m->kind);
+        return 1;
+    }
     if (m->gpt) return gpt_save_cmd(m, path, fmt);   /* tezgah-gpt or safetensors (gpt.c) */
+    if (m->bert) return bert_save_cmd(m, path, fmt);   /* tezgah-bert or safetensors (bertio.c) */
     if (m->clf) {  /* so has a recurrent classifier */
         if (fmt && strcmp(fmt, "tezgah-clf") != 0) {
             say_error(M("%s bir dizi sınıflandırıcısı: yalnızca format=tezgah-clf ile kaydedilir.",
