@@ -1,5 +1,5 @@
 /* sizes.c — `sizes llama`: how big the published LLaMA models are, computed from their
- * configurations rather than quoted, beside the model in this session.
+ * configurations rather than quoted, beside the LLaMA, GPT and BERT models of this session.
  *
  * A LLaMA block holds W_Q and W_O (D × D each), W_K and W_V (D × D·Hkv/H each: grouped-query
  * attention shares a key/value head between H/Hkv query heads), the SwiGLU feed-forward's three
@@ -13,7 +13,9 @@
  * value of Hkv·hs numbers per layer (the KV cache): 2·L·Hkv·hs of them.
  */
 #include "app.h"
+#include "bertm.h"
 #include "gptm.h"
+#include "llamam.h"
 #include "i18n.h"
 #include "out.h"
 
@@ -86,11 +88,19 @@ int cmd_sizes(Args *a)
     /* the models of this session that are Transformers, for scale */
     for (int i = 0; i < g_app.nmodels; i++) {
         const Model *m = g_app.models[i];
-        if (!m->gpt) continue;
-        const GptConfig *c = &m->gpt->g.cfg;
         char name[96];
-        snprintf(name, sizeof name, "%.60s (%s)", m->name, M("bu oturum, GPT", "this session, GPT"));
-        row(name, (double)gpt_nparams(c), 2.0 * c->L * c->D * 2, ram);
+        if (m->llama) {   /* a loaded or trained LLaMA: the same formula, its own configuration */
+            const LlamaConfig *c = &m->llama->w.cfg;
+            snprintf(name, sizeof name, "%.60s (%s)", m->name, M("bu oturum, LLaMA", "this session, LLaMA"));
+            row(name, (double)llama_nparams(c), 2.0 * c->L * c->Hkv * (double)(c->D / c->H) * 2, ram);
+        } else if (m->gpt) {
+            const GptConfig *c = &m->gpt->g.cfg;
+            snprintf(name, sizeof name, "%.60s (%s)", m->name, M("bu oturum, GPT", "this session, GPT"));
+            row(name, (double)gpt_nparams(c), 2.0 * c->L * c->D * 2, ram);
+        } else if (m->bert) {   /* an encoder keeps no KV cache: it reads the whole text at once */
+            snprintf(name, sizeof name, "%.60s (%s)", m->name, M("bu oturum, BERT", "this session, BERT"));
+            row(name, (double)bert_nparams(&m->bert->w.cfg), 0, ram);
+        }
     }
     say("%s\n", M("  blok başına 2D² (W_Q, W_O) + 2D²·Hkv/H (W_K, W_V: gruplanmış sorgu dikkati) + 3·D·F (SwiGLU) + 2D; "
                   "Q8_0 32 ağırlıkta 34 bayt, Q4_0 18 bayt tutar (her bloğun ölçeği dahil); KV: bağlamdaki her belirteç "

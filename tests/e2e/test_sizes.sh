@@ -35,6 +35,13 @@ want=$(awk 'BEGIN { V = 1000; C = 32; D = 32; L = 1; printf "%d", V*D + C*D + L*
 wantc=$(printf '%s' "$want" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
 match "the session's GPT is listed with its $wantc parameters" "g \(this session, GPT\) +$wantc "
 
+# a loaded LLaMA too, counted by the same formula from its own configuration: the total its
+# `info` prints (component by component) is the one `sizes` lists
+tz -c "load $ROOT/tests/ref/llama/tiny.llama2c.bin as tl; info tl; sizes llama"
+lp=$(printf '%s\n' "$out" | awk '$1 == "total" { print $NF }')
+[ -n "$lp" ] || lp=NOT-FOUND
+match "the session's LLaMA is listed with its own count ($lp, as info says)" "tl \(this session, LLaMA\) +$lp "
+
 tz -c "lang tr; sizes llama"
 has "Turkish: the header" "LLaMA boyutları, yapılandırmalarından hesaplandı"
 has "Turkish: thousands with dots" "8.030.261.248"
