@@ -505,12 +505,12 @@ static double time_generate(Row *r, const TfLook *k)
 
 /* --- the table --------------------------------------------------------------------------------- */
 
-#define COLW 26
+#define COLW 28
 
 /* One row: its label, then a cell per model. */
 static void table_row(const char *label, int nk, char cells[][96])
 {
-    say("  %s%*s", label, pad(label, 34), "");
+    say("  %s%*s", label, pad(label, 36), "");
     for (int i = 0; i < nk; i++) say("%s%*s", cells[i], i + 1 < nk ? pad(cells[i], COLW) : 0, "");
     say("\n");
 }
@@ -806,7 +806,7 @@ int cmd_compare_tf(Args *a)
         "  mask (the code's rule)", "  token 0 sees the last one?", "architecture", "training objective",
         "normalisation", "position encoding", "activation", "attention kind", "parameters", "forward tokens/s",
         "generation tokens/s (KV cache)" };
-    say("\n  %*s", 34, "");
+    say("\n  %*s", 36, "");
     for (int i = 0; i < nk; i++) {
         const char *h = tf_kind_label(row[i].kind);
         say("%s%*s", h, i + 1 < nk ? pad(h, COLW) : 0, "");
