@@ -325,3 +325,39 @@ Test(sample, argmax_agrees_with_the_order)
         cr_assert_eq(sample_argmax(z, V), order[0]);
     }
 }
+
+/* sample_dist_draw (generation's path) keeps exactly what sample_dist keeps — the same ids in the
+ * same order, the same probabilities, so the same draws — on logits with many ties (a few
+ * distinct values), NaN and ±∞, for greedy, top-k of several sizes with and without top-p, and
+ * no top-k (where it is sample_dist itself). */
+Test(sample, draw_path_keeps_what_the_full_sort_keeps)
+{
+    enum { V = 5000 };
+    static float z[V], pa[V], pb[V];
+    static int32_t oa[V], ob[V];
+    const SampleParams cases[] = {
+        { 0.0f, 0, 1.0f }, { 1.0f, 1, 1.0f }, { 1.0f, 40, 1.0f }, { 0.7f, 40, 0.9f }, { 1.5f, 400, 0.95f },
+        { 1.0f, 4999, 1.0f }, { 1.0f, 0, 0.9f }, { 1.0f, 0, 1.0f },
+    };
+    uint64_t r = 3;
+    for (int trial = 0; trial < 6; trial++) {
+        fill(z, V, 100 + (uint64_t)trial);
+        if (trial >= 2)   /* ties: a few distinct values (trial 2 and 3), many (4, 5) */
+            for (int i = 0; i < V; i++) z[i] = roundf(z[i] * (trial < 4 ? 2.0f : 50.0f));
+        if (trial == 3) z[17] = NAN, z[4000] = -INFINITY, z[99] = INFINITY, z[2] = INFINITY;
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            size_t ka = sample_dist(z, V, &cases[c], pa, oa);
+            size_t kb = sample_dist_draw(z, V, &cases[c], pb, ob);
+            cr_assert_eq(ka, kb, "trial %d case %zu: kept %zu and %zu", trial, c, ka, kb);
+            for (size_t i = 0; i < ka; i++) {
+                cr_assert_eq(oa[i], ob[i], "trial %d case %zu: order[%zu]", trial, c, i);
+                cr_assert_eq(pa[oa[i]], pb[ob[i]], "trial %d case %zu: p of %d", trial, c, oa[i]);
+            }
+            for (int d = 0; d < 20; d++) {
+                uint64_t ra = r, rb = r;
+                cr_assert_eq(sample_pick(pa, oa, ka, &ra), sample_pick(pb, ob, kb, &rb));
+                r = ra;
+            }
+        }
+    }
+}

@@ -35,7 +35,7 @@ long gen_loop(const GenCache *c, const int32_t *prompt, size_t np, const GenPara
     uint64_t rng = sample_seed(p->seed);
     long made = 0;
     for (;;) {
-        *c->kept = sample_dist(c->logits, c->V, &p->sp, c->probs, c->order);
+        *c->kept = sample_dist_draw(c->logits, c->V, &p->sp, c->probs, c->order);
         int32_t tok = sample_pick(c->probs, c->order, *c->kept, &rng);
         if (tok == p->stop_token) break;
         made++;

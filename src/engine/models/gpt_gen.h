@@ -90,7 +90,8 @@ typedef GenParams GptGenParams;
  * chunks: a cancelled job ends generation early, keeping what was made.
  * Afterwards the cache holds the window up to the token before the last one generated (the last
  * one is only drawn, not fed: nobody asked for what comes after it), and probs / order / kept the
- * distribution the last token was drawn from.
+ * distribution the last token was drawn from (sample_dist_draw's: order[0 … kept) and their probs
+ * are meaningful, the rest is scratch).
  * Returns the number of tokens generated, or −1 with e filled (empty prompt, a token outside the
  * vocabulary, out of memory). */
 long gpt_generate(const Gpt *g, GptKV *kv, const int32_t *prompt, size_t np, const GptGenParams *p, GptTokenFn cb,

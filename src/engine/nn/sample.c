@@ -2,6 +2,7 @@
 #include "nn/sample.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -108,19 +109,18 @@ int32_t sample_argmax(const float *logits, int V)
     return best;
 }
 
-size_t sample_dist(const float *logits, int V, const SampleParams *sp, float *probs, int32_t *order)
+/* The weights of the first k of order (sorted, most likely first), then top-p and the
+ * renormalisation: what sample_dist and sample_dist_draw share. Writes probs only at
+ * order[0 … k). Returns how many are kept. */
+static size_t weigh(const float *logits, int V, const SampleParams *sp, float *probs, const int32_t *order, size_t k)
 {
-    TZ_ASSERT(V > 0);
-    sort_desc(logits, V, order, probs);
-    memset(probs, 0, (size_t)V * sizeof *probs);
+    (void)V;
     float top = logits[order[0]];
     /* greedy, or nothing to prefer (every logit −∞ or NaN): all on the first */
     if (sp->temp <= 0 || !(top > -INFINITY)) {
         probs[order[0]] = 1.0f;
         return 1;
     }
-    size_t k = (sp->topk > 0 && sp->topk < V) ? (size_t)sp->topk : (size_t)V;
-
     /* weights of the k first: exp((logit − top)/temp), the softmax before dividing by the sum
      * (subtracting the largest keeps exp from overflowing; it cancels in the division). With a
      * +∞ logit the limit of the softmax is an equal share among the +∞ ones. Sorted: once a
@@ -155,6 +155,97 @@ size_t sample_dist(const float *logits, int V, const SampleParams *sp, float *pr
     for (size_t i = 0; i < kept; i++) probs[order[i]] = (float)(probs[order[i]] / ksum);
     for (size_t i = kept; i < k; i++) probs[order[i]] = 0.0f;
     return kept;
+}
+
+size_t sample_dist(const float *logits, int V, const SampleParams *sp, float *probs, int32_t *order)
+{
+    TZ_ASSERT(V > 0);
+    sort_desc(logits, V, order, probs);
+    memset(probs, 0, (size_t)V * sizeof *probs);
+    size_t k = (sp->topk > 0 && sp->topk < V) ? (size_t)sp->topk : (size_t)V;
+    return weigh(logits, V, sp, probs, order, k);
+}
+
+/* sample_dist_draw keeps the keys in probs (V floats of room) while it selects: read and written
+ * as bytes (memcpy), like the ids in sort_desc, so no float is ever read as an integer. */
+static inline uint32_t key_at(const void *keys, int32_t id)
+{
+    uint32_t k;
+    memcpy(&k, (const char *)keys + (size_t)id * sizeof k, sizeof k);
+    return k;
+}
+
+/* The order sort_desc gives: by key (descending logit), ties by id. */
+static inline int before(const void *keys, int32_t x, int32_t y)
+{
+    uint32_t kx = key_at(keys, x), ky = key_at(keys, y);
+    return kx < ky || (kx == ky && x < y);
+}
+
+/* Rearrange ids[0 … m) so that its first k are the k first in that order (among themselves in
+ * any order): quickselect with a median-of-three pivot and Lomuto's partition, expected O(m). The
+ * order is strict and total (ties broken by id), so no two ids compare equal. */
+static void select_first(int32_t *ids, size_t m, size_t k, const void *keys)
+{
+    size_t lo = 0, hi = m;   /* the boundary after the k-th lies in [lo, hi] */
+    while (hi - lo > 1 && k > lo && k < hi) {
+        size_t mid = lo + (hi - lo) / 2, last = hi - 1;
+        /* median of ids[lo], ids[mid], ids[last] moved to ids[last] as the pivot */
+        if (before(keys, ids[mid], ids[lo])) { int32_t t = ids[mid]; ids[mid] = ids[lo]; ids[lo] = t; }
+        if (before(keys, ids[last], ids[lo])) { int32_t t = ids[last]; ids[last] = ids[lo]; ids[lo] = t; }
+        if (before(keys, ids[mid], ids[last])) { int32_t t = ids[mid]; ids[mid] = ids[last]; ids[last] = t; }
+        int32_t piv = ids[last];
+        size_t store = lo;
+        for (size_t i = lo; i < last; i++)
+            if (before(keys, ids[i], piv)) { int32_t t = ids[i]; ids[i] = ids[store]; ids[store] = t; store++; }
+        ids[last] = ids[store];
+        ids[store] = piv;        /* [lo, store) before the pivot, store the pivot, (store, hi) after */
+        if (k <= store) hi = store;
+        else if (k > store + 1) lo = store + 1;
+        else return;             /* k == store + 1: the first k end with the pivot */
+    }
+}
+
+static void sort_small(int32_t *ids, size_t n, const void *keys)
+{
+    for (size_t i = 1; i < n; i++) {   /* insertion sort: n is top-k's k, usually tens */
+        int32_t x = ids[i];
+        size_t j = i;
+        for (; j > 0 && before(keys, x, ids[j - 1]); j--) ids[j] = ids[j - 1];
+        ids[j] = x;
+    }
+}
+
+size_t sample_dist_draw(const float *logits, int V, const SampleParams *sp, float *probs, int32_t *order)
+{
+    TZ_ASSERT(V > 0);
+    if (sp->temp <= 0) { /* greedy: the argmax alone, no order needed */
+        order[0] = sample_argmax(logits, V);
+        probs[order[0]] = 1.0f;
+        return 1;
+    }
+    if (!(sp->topk > 0 && sp->topk < V && sp->topk <= 1024)) return sample_dist(logits, V, sp, probs, order);
+    size_t k = (size_t)sp->topk;
+    /* Radix select on the keys' top 11 bits: count the keys per bucket, find the bucket b that
+     * holds the k-th smallest, keep the ids whose bucket is ≤ b (the top k are all among them),
+     * select the k first of those, and sort only them. */
+    enum { BITS = 11, NB = 1 << BITS };
+    size_t cnt[NB];
+    memset(cnt, 0, sizeof cnt);
+    for (int i = 0; i < V; i++) {
+        uint32_t key = desc_key(logits[i]);
+        memcpy((char *)probs + (size_t)i * sizeof key, &key, sizeof key);
+        cnt[key >> (32 - BITS)]++;
+    }
+    size_t below = 0;
+    uint32_t b = 0;
+    while (below + cnt[b] < k) below += cnt[b++];
+    size_t m = 0;
+    for (int32_t i = 0; i < V; i++)
+        if ((key_at(probs, i) >> (32 - BITS)) <= b) order[m++] = i;
+    select_first(order, m, k, probs);
+    sort_small(order, k, probs);
+    return weigh(logits, V, sp, probs, order, k);
 }
 
 int32_t sample_pick(const float *probs, const int32_t *order, size_t kept, uint64_t *rng)

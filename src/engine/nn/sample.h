@@ -39,6 +39,15 @@ typedef struct {
  * probs doubles as its scratch, so nothing is allocated. */
 size_t sample_dist(const float *logits, int V, const SampleParams *sp, float *probs, int32_t *order);
 
+/* What generation needs of sample_dist, without ordering what cannot be drawn: the same kept
+ * ids in the same order with the same probabilities (so sample_pick draws the same token for the
+ * same generator state), but probs is written only at order[0 … kept) and order is meaningful only
+ * there. Greedy takes the argmax alone; with top-k on, only the k most likely are selected (a
+ * radix select over the keys, then a sort of the few candidates) instead of sorting all V — at a
+ * vocabulary of 32 000 the full sort was about as costly as a small model's whole token. Without
+ * top-k it is sample_dist. */
+size_t sample_dist_draw(const float *logits, int V, const SampleParams *sp, float *probs, int32_t *order);
+
 /* Draw one id from a sample_dist result with the seeded generator *rng (advanced by one step;
  * the same seed gives the same sequence). Walks the kept ids in order until the running mass
  * passes a uniform number in [0, total mass). */
