@@ -224,7 +224,29 @@ size_t sample_dist_draw(const float *logits, int V, const SampleParams *sp, floa
         probs[order[0]] = 1.0f;
         return 1;
     }
-    if (!(sp->topk > 0 && sp->topk < V && sp->topk <= 1024)) return sample_dist(logits, V, sp, probs, order);
+    int topk_on = sp->topk > 0 && sp->topk < V;
+    if (!topk_on && sp->topp >= 1) {
+        /* Nothing is cut: every token with a weight can be drawn, and no order is needed to draw
+         * from a distribution — the ids are walked in id order (the same distribution as walking
+         * them sorted; a given seed picks another token than sample_dist's walk would). */
+        float top = -INFINITY;
+        for (int i = 0; i < V; i++) top = logits[i] > top ? logits[i] : top;   /* NaN never wins */
+        if (!(top > -INFINITY)) return sample_dist(logits, V, sp, probs, order);   /* nothing to prefer */
+        double sum = 0;
+        size_t kept = 0;
+        for (int32_t i = 0; i < V; i++) {
+            float l = logits[i];
+            float w = top == INFINITY ? (l == INFINITY ? 1.0f : 0.0f) : expf((l - top) / sp->temp);
+            if (w > 0) {   /* NaN and underflow: never drawn, not counted */
+                probs[i] = w;
+                order[kept++] = i;
+                sum += w;
+            }
+        }
+        for (size_t i = 0; i < kept; i++) probs[order[i]] = (float)(probs[order[i]] / sum);
+        return kept;
+    }
+    if (!(topk_on && sp->topk <= 1024)) return sample_dist(logits, V, sp, probs, order);
     size_t k = (size_t)sp->topk;
     /* Radix select on the keys' top 11 bits: count the keys per bucket, find the bucket b that
      * holds the k-th smallest, keep the ids whose bucket is ≤ b (the top k are all among them),

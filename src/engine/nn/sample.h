@@ -39,13 +39,16 @@ typedef struct {
  * probs doubles as its scratch, so nothing is allocated. */
 size_t sample_dist(const float *logits, int V, const SampleParams *sp, float *probs, int32_t *order);
 
-/* What generation needs of sample_dist, without ordering what cannot be drawn: the same kept
- * ids in the same order with the same probabilities (so sample_pick draws the same token for the
- * same generator state), but probs is written only at order[0 … kept) and order is meaningful only
- * there. Greedy takes the argmax alone; with top-k on, only the k most likely are selected (a
- * radix select over the keys, then a sort of the few candidates) instead of sorting all V — at a
- * vocabulary of 32 000 the full sort was about as costly as a small model's whole token. Without
- * top-k it is sample_dist. */
+/* What generation needs of sample_dist, without sorting what need not be sorted (at a vocabulary
+ * of 32 000 the full sort cost about as much as a small model's whole token). probs is written
+ * only at order[0 … kept), and order is meaningful only there.
+ *   - greedy: the argmax alone;
+ *   - top-k on (k ≤ 1024): the same kept ids in the same order with the same probabilities as
+ *     sample_dist (so sample_pick draws the same token for the same generator state): only the k
+ *     most likely are selected (a radix select over the keys, quickselect) and sorted;
+ *   - nothing cut (no top-k, top-p ≥ 1): the same kept set and probabilities, in id order — the
+ *     same distribution, but a seed draws another token than through sample_dist's order;
+ *   - top-p without top-k: sample_dist itself (top-p needs the full order). */
 size_t sample_dist_draw(const float *logits, int V, const SampleParams *sp, float *probs, int32_t *order);
 
 /* Draw one id from a sample_dist result with the seeded generator *rng (advanced by one step;
