@@ -251,6 +251,12 @@ int bertft_test(Args *a);
 /* Byte-level BPE (tokens.c): train bpe, tokens. */
 int cmd_train_bpe(Args *a);
 int cmd_tokens(Args *a);
+/* tokens ids="…": the ids (separated by spaces, commas or tabs) into *ids (allocated; free it),
+ * each in 0 … vocab−1 and, when ok is given, ok(id, ctx). Returns the count; −1 when one is not
+ * an id (nothing said: *bad, *badlen point at it, for the caller to name in its own words); −2
+ * after saying that there are more than 100000. */
+long ids_parse(const char *list, int vocab, int (*ok)(int32_t id, const void *ctx), const void *ctx, int32_t **ids,
+               const char **bad, int *badlen);
 void bpe_model_free(struct Bpe *b);
 void bpe_model_describe(const struct Bpe *b, char *buf, size_t n);
 void lm_model_free(LmModel *lm);

@@ -663,29 +663,15 @@ int bert_info_cmd(const Model *md)
 static int bert_tokens_decode(const Model *md, const char *list)
 {
     const WordPiece *wp = md->bert->wp;
-    size_t cap = 64, n = 0;
-    int32_t *ids = tz_malloc(cap * sizeof *ids);
-    for (const char *p = list; *p;) {
-        if (*p == ' ' || *p == ',' || *p == '\t') { p++; continue; }
-        char *end;
-        long v = strtol(p, &end, 10);
-        if (end == p || (*end && *end != ' ' && *end != ',' && *end != '\t') || v < 0 || v >= wp->vocab) {
-            int len = 0;
-            while (p[len] && p[len] != ' ' && p[len] != ',') len++;
-            say_error(M("ids: '%.*s' %s sözlüğünde bir parça kimliği değil (0..%d).",
-                        "ids: '%.*s' is not a piece id of %s (0..%d)."), len, p, md->name, wp->vocab - 1);
-            free(ids);
-            return 1;
-        }
-        if (n == 100000) {
-            say_error(M("ids: en çok 100000 kimlik.", "ids: at most 100000 ids."));
-            free(ids);
-            return 1;
-        }
-        if (n == cap) ids = tz_realloc(ids, (cap *= 2) * sizeof *ids);
-        ids[n++] = (int32_t)v;
-        p = end;
-    }
+    int32_t *ids;
+    const char *bad;
+    int badlen;
+    long got = ids_parse(list, wp->vocab, NULL, NULL, &ids, &bad, &badlen);
+    if (got == -1)
+        say_error(M("ids: '%.*s' %s sözlüğünde bir parça kimliği değil (0..%d).",
+                    "ids: '%.*s' is not a piece id of %s (0..%d)."), badlen, bad, md->name, wp->vocab - 1);
+    if (got < 0) return 1;
+    size_t n = (size_t)got;
     size_t len = wp_decode(wp, ids, n, NULL, 0);
     char *text = tz_malloc(len + 1);
     wp_decode(wp, ids, n, text, len + 1);

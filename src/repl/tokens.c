@@ -218,8 +218,8 @@ static Bpe *tokenizer_for(Args *a, const char **name)
     return b;
 }
 
-/* tokens ids="15496 995": the ids back to text. */
-static int tokens_decode(Bpe *b, const char *name, const char *list)
+long ids_parse(const char *list, int vocab, int (*ok)(int32_t id, const void *ctx), const void *ctx, int32_t **out,
+               const char **bad, int *badlen)
 {
     size_t cap = 64, n = 0;
     int32_t *ids = tz_malloc(cap * sizeof *ids);
@@ -227,24 +227,46 @@ static int tokens_decode(Bpe *b, const char *name, const char *list)
         if (*p == ' ' || *p == ',' || *p == '\t') { p++; continue; }
         char *end;
         long v = strtol(p, &end, 10);
-        if (end == p || (*end && *end != ' ' && *end != ',' && *end != '\t') || v < 0 || v >= b->vocab ||
-            !bpe_token_bytes(b, (int32_t)v, &(size_t){ 0 })) {
+        if (end == p || (*end && *end != ' ' && *end != ',' && *end != '\t') || v < 0 || v >= vocab ||
+            (ok && !ok((int32_t)v, ctx))) {
             int len = 0;
             while (p[len] && p[len] != ' ' && p[len] != ',') len++;
-            say_error(M("ids: '%.*s' %s belirteçleyicisinde bir belirteç kimliği değil (0..%d).",
-                        "ids: '%.*s' is not a token id of %s (0..%d)."), len, p, name, b->vocab - 1);
+            *bad = p;
+            *badlen = len;
             free(ids);
-            return 1;
+            return -1;
         }
         if (n == 100000) {
             say_error(M("ids: en çok 100000 kimlik.", "ids: at most 100000 ids."));
             free(ids);
-            return 1;
+            return -2;
         }
         if (n == cap) ids = tz_realloc(ids, (cap *= 2) * sizeof *ids);
         ids[n++] = (int32_t)v;
         p = end;
     }
+    *out = ids;
+    return (long)n;
+}
+
+/* A BPE id that stands for bytes (not a gap left in a loaded vocabulary). */
+static int bpe_id_ok(int32_t id, const void *b)
+{
+    return bpe_token_bytes(b, id, &(size_t){ 0 }) != NULL;
+}
+
+/* tokens ids="15496 995": the ids back to text. */
+static int tokens_decode(Bpe *b, const char *name, const char *list)
+{
+    int32_t *ids;
+    const char *bad;
+    int badlen;
+    long got = ids_parse(list, b->vocab, bpe_id_ok, b, &ids, &bad, &badlen);
+    if (got == -1)
+        say_error(M("ids: '%.*s' %s belirteçleyicisinde bir belirteç kimliği değil (0..%d).",
+                    "ids: '%.*s' is not a token id of %s (0..%d)."), badlen, bad, name, b->vocab - 1);
+    if (got < 0) return 1;
+    size_t n = (size_t)got;
     size_t len = bpe_decode(b, ids, n, NULL, 0);
     char *text = tz_malloc(len + 1);
     bpe_decode(b, ids, n, text, len);
