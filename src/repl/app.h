@@ -241,6 +241,8 @@ int bert_save_cmd(Model *m, const char *path, const char *fmt);
  * raw one (*lowered = 1); both report and return 1. */
 int only_keys(Args *a, const char *what, const char *keys);
 int train_raw_text(Args *a, const char *cmd, char path[4096], char corpus[64], TzLang *lang, int *lowered);
+/* The note the trainers print when train_raw_text found only the prepared (lowered) corpus. */
+void train_say_lowered(const char *corpus);
 /* Refuses (with the estimate and the machine's memory) a training that needs more than 80% of it. */
 int train_too_big(double need);
 /* Fine-tuning BERT (bertft.c): finetune bert task=…; predict and test hand a line to bertft_*

@@ -258,10 +258,7 @@ static void bert_done(int rc, const TzErr *e, void *arg)
     if (J->bad_utf8)
         say(M("not: metin %zu. baytta geçerli UTF-8 değil; WordPiece geçersiz baytları atar.\n",
               "note: the text is not valid UTF-8 at byte %zu; WordPiece drops the invalid bytes.\n"), J->bad_utf8);
-    if (J->lowered)
-        say(M("not: %s için ham metin yok (datasets/cache/raw/); hazırlanmış derlem kullanıldı: küçük harf, noktalama yok.\n",
-              "note: there is no raw text for %s (datasets/cache/raw/); the prepared corpus was used: lower case, no punctuation.\n"),
-            J->corpus);
+    if (J->lowered) train_say_lowered(J->corpus);
     if (J->tok_name[0])
         say(M("sözlük: %s modelininki (%s parça)\n", "vocabulary: %s's (%s pieces)\n"), J->tok_name, fmt_int(m->w.cfg.V, b1));
     else

@@ -274,10 +274,7 @@ static void gpt_done(int rc, const TzErr *e, void *arg)
         say(M("not: metin %zu. baytta geçerli UTF-8 değil; bayt düzeyinde BPE her baytı okur, yine de eğitildi.\n",
               "note: the text is not valid UTF-8 at byte %zu; byte-level BPE reads any bytes, so it was trained all the same.\n"),
             J->bad_utf8);
-    if (J->lowered)
-        say(M("not: %s için ham metin yok (datasets/cache/raw/); hazırlanmış derlem kullanıldı: küçük harf, noktalama yok.\n",
-              "note: there is no raw text for %s (datasets/cache/raw/); the prepared corpus was used: lower case, no punctuation.\n"),
-            J->corpus);
+    if (J->lowered) train_say_lowered(J->corpus);
     if (J->tok_name[0])
         say(M("belirteçleyici: %s (%s belirteç)\n", "tokenizer: %s (%s tokens)\n"), J->tok_name, fmt_int(m->bpe->vocab, b1));
     else
@@ -351,6 +348,13 @@ int train_too_big(double need)
 /* The text to train on: raw (datasets/cache/raw/<corpus>.txt, case and punctuation kept) when
  * there is one, else the corpus as given (mini-* are raw already), else a file. Reports and
  * returns 1 when there is none. (train bert reads its text the same way.) */
+void train_say_lowered(const char *corpus)
+{
+    say(M("not: %s için ham metin yok (datasets/cache/raw/); hazırlanmış derlem kullanıldı: küçük harf, noktalama yok.\n",
+          "note: there is no raw text for %s (datasets/cache/raw/); the prepared corpus was used: lower case, no punctuation.\n"),
+        corpus);
+}
+
 int train_raw_text(Args *a, const char *cmd, char path[4096], char corpus[64], TzLang *lang, int *lowered)
 {
     const char *name = arg_str(a, "corpus", NULL);

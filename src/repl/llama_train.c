@@ -184,10 +184,7 @@ static void llama_done(int rc, const TzErr *e, void *arg)
         say(M("not: metin %zu. baytta geçerli UTF-8 değil; bayt parçaları (<0xXX>) her baytı yazar, yine de eğitildi.\n",
               "note: the text is not valid UTF-8 at byte %zu; the byte pieces (<0xXX>) spell any bytes, so it was trained all the same.\n"),
             J->bad_utf8);
-    if (J->lowered)
-        say(M("not: %s için ham metin yok (datasets/cache/raw/); hazırlanmış derlem kullanıldı: küçük harf, noktalama yok.\n",
-              "note: there is no raw text for %s (datasets/cache/raw/); the prepared corpus was used: lower case, no punctuation.\n"),
-            J->corpus);
+    if (J->lowered) train_say_lowered(J->corpus);
     if (J->tok_name[0])
         say(M("belirteçleyici: %s'inki (%s parça)\n", "tokenizer: %s's (%s pieces)\n"), J->tok_name, fmt_int(m->spm->n, b1));
     else
