@@ -72,6 +72,27 @@ int ck_crc_ok(const unsigned char *d, size_t n, uint32_t *want, uint32_t *got)
     return *want == *got;
 }
 
+int ck_check_head(const unsigned char *d, size_t n, const char *name, const char magic[8], const char *kind,
+                  size_t head, uint32_t version, TzErr *e)
+{
+    char m[9];
+    memcpy(m, magic, 8);
+    m[8] = 0;   /* the magic, NUL-padded to 8 bytes, as text for the message */
+    if (n < 8 || memcmp(d, magic, 8) != 0)
+        return tz_errf(e, TZ_E_FORMAT, "'%s' bir tezgah %s dosyası değil (baştaki %s imzası yok).",
+                       "'%s' is not a tezgah %s file (no %s magic at the start).", name, kind, m);
+    /* the fixed header, the origin's length and the CRC at least: shorter, and n − 4 − off in the
+     * readers would wrap around and let a forged length read past the end */
+    if (n < head + 4 + 4)
+        return tz_errf(e, TZ_E_FORMAT, "'%s', %zu. bayt: dosya başlıktan önce bitiyor (%zu bayt; kesik).",
+                       "'%s', byte %zu: the file ends inside the header (%zu bytes; truncated).", name, n, n);
+    uint32_t v = ck_u32(d + 8);
+    if (v != version)
+        return tz_errf(e, TZ_E_FORMAT, "'%s', %zu. bayt: sürüm %u; bu tezgah %d. sürümü okur.",
+                       "'%s', byte %zu: version %u; this tezgah reads version %d.", name, (size_t)8, v, (int)version);
+    return 0;
+}
+
 int ck_has_magic(const char *path, const char magic[8])
 {
     FILE *f = fopen(path, "rb");

@@ -33,5 +33,10 @@ void ck_f32s(const unsigned char *p, float *out, size_t n);
 int ck_crc_ok(const unsigned char *d, size_t n, uint32_t *want, uint32_t *got);
 /* Does the file at path start with these 8 bytes? */
 int ck_has_magic(const char *path, const char magic[8]);
+/* The start every tezgah checkpoint shares, checked: the 8-byte magic (kind names the model in
+ * the message: "GPT", "BERT"), at least head bytes + the origin's length + the CRC, and the
+ * format version at byte 8. 0, or TZ_E_FORMAT with e naming what was wrong. */
+int ck_check_head(const unsigned char *d, size_t n, const char *name, const char magic[8], const char *kind,
+                  size_t head, uint32_t version, TzErr *e);
 
 #endif

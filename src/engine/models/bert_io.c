@@ -175,14 +175,7 @@ int bert_ckpt_parse(Bert *b, WordPiece *wp, BertCkptMeta *meta, const unsigned c
         rc = tz_errf(e, TZ_E_FORMAT, "'%s', %zu. bayt: " tr, "'%s', byte %zu: " en, name, (size_t)(off));              \
         goto fail;                                                                                                     \
     } while (0)
-    if (n < 8 || memcmp(d, BERT_MAGIC, 8) != 0)
-        return tz_errf(e, TZ_E_FORMAT, "'%s' bir tezgah BERT dosyası değil (baştaki TZBERT imzası yok).",
-                       "'%s' is not a tezgah BERT file (no TZBERT magic at the start).", name);
-    if (n < BERT_CK_HEAD + 4 + 4)
-        BAD(n, "dosya başlıktan önce bitiyor (%zu bayt; kesik).", "the file ends inside the header (%zu bytes; truncated).", n);
-    uint32_t version = ck_u32(d + 8);
-    if (version != BERT_CK_VERSION)
-        BAD(8, "sürüm %u; bu tezgah %d. sürümü okur.", "version %u; this tezgah reads version %d.", version, BERT_CK_VERSION);
+    if ((rc = ck_check_head(d, n, name, BERT_MAGIC, "BERT", BERT_CK_HEAD, BERT_CK_VERSION, e))) return rc;
     uint32_t v[7];
     for (int i = 0; i < 7; i++) v[i] = ck_u32(d + 12 + 4 * i);
     static const char *const cname[7] = {"V", "C", "D", "L", "H", "F", "types"};

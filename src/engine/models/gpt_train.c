@@ -390,16 +390,7 @@ int gpt_ckpt_parse(Gpt *g, Bpe *bpe, GptCkptMeta *meta, const unsigned char *d, 
         rc = tz_errf(e, TZ_E_FORMAT, "'%s', %zu. bayt: " tr, "'%s', byte %zu: " en, name, (size_t)(off), __VA_ARGS__); \
         goto fail;                                                                                                     \
     } while (0)
-    if (n < 8 || memcmp(d, GPT_MAGIC, 8) != 0)
-        return tz_errf(e, TZ_E_FORMAT, "'%s' bir tezgah GPT dosyası değil (baştaki TZGPT imzası yok).",
-                       "'%s' is not a tezgah GPT file (no TZGPT magic at the start).", name);
-    /* the fixed header, the origin's length and the CRC at least: shorter, and n − 4 − off below
-     * would wrap around and let a forged length read past the end */
-    if (n < GPT_CK_HEAD + 4 + 4)
-        BAD(n, "dosya başlıktan önce bitiyor (%zu bayt; kesik).", "the file ends inside the header (%zu bytes; truncated).", n);
-    uint32_t version = ck_u32(d + 8);
-    if (version != GPT_CK_VERSION)
-        BAD(8, "sürüm %u; bu tezgah %d. sürümü okur.", "version %u; this tezgah reads version %d.", version, GPT_CK_VERSION);
+    if ((rc = ck_check_head(d, n, name, GPT_MAGIC, "GPT", GPT_CK_HEAD, GPT_CK_VERSION, e))) return rc;
     uint32_t V = ck_u32(d + 12), C = ck_u32(d + 16), D = ck_u32(d + 20), L = ck_u32(d + 24), H = ck_u32(d + 28);
     if (V < 1 || V > 4000000) BAD(12, "V = %u, 1 ile 4.000.000 arasında değil.", "V = %u, not between 1 and 4,000,000.", V);
     if (C < 1 || C > 65536) BAD(16, "bağlam C = %u, 1 ile 65.536 arasında değil.", "context C = %u, not between 1 and 65,536.", C);
