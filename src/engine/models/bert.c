@@ -279,18 +279,8 @@ int bert_work_alloc(BertWork *w, const BertConfig *c, int B, int T)
     memset(w, 0, sizeof *w);
     if (!bert_config_ok(c) || B <= 0 || T <= 0 || T > c->C) return -1;
     float ***lists[] = WORK_LISTS(w);
-    int fail = 0;
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-        *lists[i] = calloc((size_t)c->L + 1, sizeof(float *));    /* L + 1: res has one more */
-        fail |= !*lists[i];
-    }
-    if (!fail) {
-        size_t total = work_wire(w, NULL, c, B, T);
-        w->mem = aligned_alloc(64, total * sizeof *w->mem);
-        fail = !w->mem;
-    }
-    if (fail) {
-        bert_work_free(w);
+    if (work_lists_alloc(lists, sizeof lists / sizeof lists[0], c->L + 1, &w->mem, work_wire(w, NULL, c, B, T))) {
+        memset(w, 0, sizeof *w);
         return -1;
     }
     work_wire(w, w->mem, c, B, T);
@@ -303,8 +293,7 @@ int bert_work_alloc(BertWork *w, const BertConfig *c, int B, int T)
 void bert_work_free(BertWork *w)
 {
     float ***lists[] = WORK_LISTS(w);
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) free(*lists[i]);
-    free(w->mem);
+    work_lists_free(lists, sizeof lists / sizeof lists[0], &w->mem);
     memset(w, 0, sizeof *w);
 }
 

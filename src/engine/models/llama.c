@@ -359,18 +359,8 @@ int llama_work_alloc(LlamaWork *w, const LlamaConfig *c, int B, int T)
     memset(w, 0, sizeof *w);
     if (!llama_config_ok(c) || B <= 0 || T <= 0 || T > c->C) return -1;
     float ***lists[] = WORK_LISTS(w);
-    int fail = 0;
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-        *lists[i] = calloc((size_t)c->L + 1, sizeof(float *));     /* L + 1: res has one more */
-        fail |= !*lists[i];
-    }
-    if (!fail) {
-        size_t total = work_wire(w, NULL, c, B, T);
-        w->mem = aligned_alloc(64, total * sizeof *w->mem);
-        fail = !w->mem;
-    }
-    if (fail) {
-        llama_work_free(w);
+    if (work_lists_alloc(lists, sizeof lists / sizeof lists[0], c->L + 1, &w->mem, work_wire(w, NULL, c, B, T))) {
+        memset(w, 0, sizeof *w);
         return -1;
     }
     work_wire(w, w->mem, c, B, T);
@@ -383,8 +373,7 @@ int llama_work_alloc(LlamaWork *w, const LlamaConfig *c, int B, int T)
 void llama_work_free(LlamaWork *w)
 {
     float ***lists[] = WORK_LISTS(w);
-    free(w->mem);
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) free(*lists[i]);
+    work_lists_free(lists, sizeof lists / sizeof lists[0], &w->mem);
     memset(w, 0, sizeof *w);
 }
 

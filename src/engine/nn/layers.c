@@ -577,3 +577,30 @@ void dropout_forward_naive(float *Y, const float *X, size_t n, float p, uint64_t
             Y[i] = p > 0 ? X[i] * scale : X[i];
     }
 }
+
+/* ---- work areas ---------------------------------------------------------------------------- */
+
+int work_lists_alloc(float ***const lists[], size_t n, int per_list, float **mem, size_t floats)
+{
+    int fail = 0;
+    for (size_t i = 0; i < n; i++) {
+        *lists[i] = calloc((size_t)per_list, sizeof(float *));
+        fail |= !*lists[i];
+    }
+    *mem = fail ? NULL : aligned_alloc(64, (floats + 15) / 16 * 16 * sizeof **mem);   /* a multiple of 64 bytes */
+    if (fail || !*mem) {
+        work_lists_free(lists, n, mem);
+        return -1;
+    }
+    return 0;
+}
+
+void work_lists_free(float ***const lists[], size_t n, float **mem)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(*lists[i]);
+        *lists[i] = NULL;
+    }
+    free(*mem);
+    *mem = NULL;
+}

@@ -168,4 +168,12 @@ void attention_forward_naive(float *out, float *att, const float *qkv, int B, in
 void attention_backward_naive(float *dqkv, const float *dout, const float *qkv, const float *att, int B, int T,
                               int D, int H, int causal);
 
+/* A pass's work area as the encoder/decoder models keep it (models/bert.c, llama.c): n arrays of
+ * per_list layer pointers (lists[i] is the address of the struct's field, e.g. &w->res; L + 1
+ * entries when the residual stream has one more than the layers) and one 64-byte-aligned block of
+ * `floats` floats in *mem that the model then cuts into its activations. 0, or −1 (out of memory)
+ * with nothing left allocated. work_lists_free frees both (safe on what failed or was never set). */
+int work_lists_alloc(float ***const lists[], size_t n, int per_list, float **mem, size_t floats);
+void work_lists_free(float ***const lists[], size_t n, float **mem);
+
 #endif
